@@ -1,0 +1,22 @@
+/* 2-D max and average pooling, NCHW. */
+#ifndef MC_POOL2D_H
+#define MC_POOL2D_H
+
+#include "mc_common.h"
+
+typedef struct {
+    int32_t batch, channels;
+    int32_t in_h, in_w;
+    int32_t out_h, out_w;
+    int32_t k_h, k_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_top, pad_left;   /* bottom/right padding is implied by out_h/out_w */
+    /* Average pooling only: 1 divides by k_h*k_w always, 0 by the number of window cells that fall
+     * inside the input (padding excluded). Ignored by max pooling, where padding never wins. */
+    int32_t count_include_pad;
+} mc_pool2d_params;
+
+void mc_maxpool2d_f32(const float *in, float *out, const mc_pool2d_params *p);
+void mc_avgpool2d_f32(const float *in, float *out, const mc_pool2d_params *p);
+
+#endif
