@@ -1,0 +1,31 @@
+/* A tiny assertion helper for the kernel unit tests: every check is counted as passed or failed,
+ * a failure prints what differed, and mc_test_summary() prints the closing "N passed, N failed"
+ * line and returns the process exit code. */
+#ifndef MC_TEST_H
+#define MC_TEST_H
+
+#include <stdint.h>
+
+/* Passes when |got[i] - want[i]| <= rel_tol * max(1, max|want|) for every i (the end-to-end
+ * tolerance of the compiler's tests). */
+void mc_expect_close(const char *name, const float *got, const float *want, int32_t n,
+                     float rel_tol);
+/* Passes when got and want are bit-for-bit the same floats. */
+void mc_expect_equal(const char *name, const float *got, const float *want, int32_t n);
+void mc_expect_true(const char *name, int condition);
+
+int mc_test_summary(void);
+
+/* Deterministic pseudo-random data: a 32-bit LCG, values uniform in [lo, hi). */
+void mc_rand_seed(uint32_t seed);
+float mc_rand_float(float lo, float hi);
+void mc_rand_fill(float *x, int32_t n, float lo, float hi);
+
+/* The test suites, one per file, run by test_main.c. */
+void test_conv2d(void);
+void test_pool2d(void);
+void test_elementwise(void);
+void test_matmul(void);
+void test_layout(void);
+
+#endif

@@ -1,0 +1,10 @@
+#include "mc_test.h"
+
+int main(void) {
+    test_conv2d();
+    test_pool2d();
+    test_elementwise();
+    test_matmul();
+    test_layout();
+    return mc_test_summary();
+}
