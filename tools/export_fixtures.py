@@ -749,7 +749,14 @@ def tensor_values(t):
 
 
 def attr_value(a):
-    """Human-readable value of an AttributeProto (any encoding)."""
+    """Human-readable value of an AttributeProto (any encoding); legacy ref_attr_name appended."""
+    v = _attr_value(a)
+    if a.ref_attr_name and "ref_attr_name" not in v:
+        v += f" (ref_attr_name {a.ref_attr_name!r})"
+    return v
+
+
+def _attr_value(a):
     tn = ATTR_TYPE_NAMES.get(a.type, str(a.type))
     if tn in ("TUPLE", "LIST"):
         inner = ", ".join(attr_value(v) for v in a.values)
@@ -763,8 +770,10 @@ def attr_value(a):
     if tn == "STRING":
         if a.s:
             return repr(a.s.decode("utf-8", "replace"))
-        if a.strings:
+        if len(a.strings) == 1:
             return repr(a.strings[0].decode("utf-8", "replace"))
+        if a.strings:
+            return repr([x.decode("utf-8", "replace") for x in a.strings])
         return "''"
     if tn == "BOOL":
         return str(bool(a.i or (a.ints[0] if a.ints else 0)))
@@ -778,6 +787,8 @@ def attr_value(a):
         return tn
     # legacy / undefined encodings (MindSpore 1.x inline attributes)
     bits = []
+    if a.tensors:
+        bits.append("; ".join(tensor_desc(t) + (f" name={t.name!r}" if t.name else "") for t in a.tensors))
     if a.ref_attr_name:
         bits.append(f"ref_attr_name={a.ref_attr_name!r}")
     if a.HasField("t"):
@@ -1060,7 +1071,9 @@ def model_fixtures():
 def shared_fixtures():
     """References for third-party MindIR files in ../shared/models/mindir (never copied)."""
     results = []
-    specs = [("lenet_ms20", "LeNet-5 shipped by mindspore_test (MindSpore 2.0 encoding)"),
+    specs = [("lenet_ms20", "LeNet-5 shipped by mindspore_test (MindSpore 2.0 encoding). Its three MatMul weights "
+                            "(Constant nodes) are all in U(0,1), so the logits are ~1e4: compare with a relative "
+                            "tolerance"),
              ("relu_ms15", "single ReLU (MindSpore 1.5 encoding)"),
              ("add_ms", "single Add")]
     if not SHARED_MINDIR.is_dir():
@@ -1414,6 +1427,43 @@ def collect(models):
     return stats, per_model
 
 
+def conv_same_padlist_check(per_model):
+    """For every exported Conv2D with pad_mode 'same': is pad_list = TF-style split of the total padding?"""
+    n_same = n_ok = 0
+    bad = []
+    for label, (m, gi, _) in per_model.items():
+        shapes = {}
+        for i in m.graph.input:
+            shapes[i.name] = list(i.tensor[0].dims)
+        for _, n in all_nodes(m):
+            sa = next((a for a in n.attribute if a.name == "shape"), None)
+            if sa is not None and sa.tensors and n.output:
+                shapes[n.output[0]] = list(sa.tensors[0].dims)
+        for _, n in all_nodes(m):
+            if gi.op(n) != "Conv2D":
+                continue
+            _, attrs = gi.node_attrs(n)
+            a = {x.name: x for x in attrs}
+            if a["pad_mode"].s.decode().lower() != "same":
+                continue
+            n_same += 1
+            ih, iw = shapes[n.input[0]][2:]
+            kh, kw = [v.ints[0] for v in a["kernel_size"].values]
+            sh, sw = [v.ints[0] for v in a["stride"].values][2:]
+            dh, dw = [v.ints[0] for v in a["dilation"].values][2:]
+            exp = []
+            for size, k, st, d in ((ih, kh, sh, dh), (iw, kw, sw, dw)):
+                out = -(-size // st)
+                tot = max((out - 1) * st + (k - 1) * d + 1 - size, 0)
+                exp += [tot // 2, tot - tot // 2]
+            got = [v.ints[0] for v in a["pad_list"].values]
+            if got == exp:
+                n_ok += 1
+            else:
+                bad.append(f"{label}: in {ih}x{iw} k {kh}x{kw} s {sh}x{sw}: pad_list {got}, TF split {exp}")
+    return n_same, n_ok, bad
+
+
 def _op_section(w, op, st, enums):
     w(f"### {op}")
     w("")
@@ -1462,7 +1512,7 @@ def _model_table(w, label, m, gi, ops_here):
         a_s = "<br>".join(f"`{k}` {t} = `{v}`" for k, (t, v) in ent["attrs"].items()
                           if k not in ("input_names", "output_names")) or "-"
         pos = ent["inputs"]
-        if len(pos) > 8:
+        if op == "MakeTuple" and len(pos) > 8:
             i_s = f"in0..in{max(pos)}: " + ", ".join(sorted(set().union(*pos.values())))
         else:
             i_s = "<br>".join(f"in{k}: {', '.join(sorted(v))}" for k, v in sorted(pos.items())) or "-"
@@ -1541,6 +1591,13 @@ def inventory(models, exp):
       "Examples:")
     for op, sa in shp:
         w(f"  * {op}: `{attr_type(sa)}` = `{attr_value(sa)}`")
+    n_same, n_ok, bad = conv_same_padlist_check(per_model)
+    w(f"* **Conv2D `pad_list` is filled in at export**, also for pad_mode 'same': in {n_ok} of the {n_same} 'same' "
+      "Conv2D nodes of our fixtures it equals (top, bottom, left, right) = (floor(total_h/2), ceil(total_h/2), "
+      "floor(total_w/2), ceil(total_w/2)) with total = max((ceil(in/stride)-1)*stride + (k-1)*dilation + 1 - in, 0)"
+      + ("; mismatches: " + "; ".join(bad) if bad else "") + ". For 'pad' it equals `pad`; for 'valid' zeros. "
+      "`pad` holds the user's padding (zeros unless pad_mode 'pad'). `kernel_size` is a 2-tuple; `stride` and "
+      "`dilation` are 4-tuples (N, C, H, W); `group` and `groups` both present; `out_channel`; `mode` 1.")
     nattrs = sorted({x for st in stats.values() for x in st.node_attrs})
     w(f"* **`node_attr`**: bookkeeping only ({', '.join(nattrs)}). **`domain`**: the scope, e.g. "
       "`Default/conv1-Conv2d/Conv2D-op0`. Node and Constant names can contain non-ASCII characters "
@@ -1715,42 +1772,58 @@ def answer_texts(exp):
 
 # --------------------------------------------------------------------------------------------
 
+def write_example_lenet(dest, inputs, outputs, fx):
+    EXAMPLE_LENET.mkdir(parents=True, exist_ok=True)
+    write_if_changed(EXAMPLE_LENET / "lenet.mindir", dest.read_bytes())
+    write_if_changed(EXAMPLE_LENET / "input.bin", le_bytes(inputs[0]))
+    write_if_changed(EXAMPLE_LENET / "expected_output.bin", le_bytes(outputs[0]))
+    ex = OrderedDict(fx)
+    ex["model"] = "lenet.mindir"
+    ex["input_files"] = ["input.bin"]
+    ex["output_files"] = ["expected_output.bin"]
+    ex["description"] = fx["description"] + " (copy of tests/fixtures/lenet)"
+    write_if_changed(EXAMPLE_LENET / "fixture.json", (json.dumps(ex, indent=2) + "\n").encode())
+
+
+def generate(only, tmpdir):
+    names = []
+    jobs = [(name, build, desc) for name, (build, desc) in model_fixtures().items()]
+    jobs += [(f"ops/{case}", build, desc) for case, (build, desc) in op_cases().items()]
+    for name, build, desc in jobs:
+        names.append(name)
+        if only and name not in only:
+            continue
+        seed = seed_of(name)
+        np.random.seed(seed)
+        ms.set_seed(seed)
+        net, inputs = build(np.random.default_rng(seed))
+        dest, inputs, outputs, fx = export_and_reference(name, net, inputs, seed, desc, tmpdir)
+        if name == "lenet":
+            write_example_lenet(dest, inputs, outputs, fx)
+    if not only or any(o.startswith("shared") for o in only):
+        shared_fixtures()
+    if not only:
+        known = set(names) | {"shared"}
+        stale = [str(d.relative_to(FIXTURES)) for d in sorted(FIXTURES.glob("*")) + sorted(FIXTURES.glob("ops/*"))
+                 if d.is_dir() and d.name != "ops" and str(d.relative_to(FIXTURES)) not in known]
+        if stale:
+            print(f"note: fixture dirs this script no longer generates (delete them?): {stale}")
+    exp = experiments(tmpdir)
+    answer_texts(exp)
+    return exp
+
+
 def main(argv):
     only = set(argv[1:])
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    exported = []  # (label, path)
     with tempfile.TemporaryDirectory() as tmpdir:
-        for name, (build, desc) in model_fixtures().items():
-            if only and name not in only:
-                continue
-            seed = seed_of(name)
-            np.random.seed(seed)
-            ms.set_seed(seed)
-            net, inputs = build(np.random.default_rng(seed))
-            dest, inputs, outputs, fx = export_and_reference(name, net, inputs, seed, desc, tmpdir)
-            if name == "lenet":
-                EXAMPLE_LENET.mkdir(parents=True, exist_ok=True)
-                write_if_changed(EXAMPLE_LENET / "lenet.mindir", dest.read_bytes())
-                write_if_changed(EXAMPLE_LENET / "input.bin", le_bytes(inputs[0]))
-                write_if_changed(EXAMPLE_LENET / "expected_output.bin", le_bytes(outputs[0]))
-                ex = OrderedDict(fx)
-                ex["model"] = "lenet.mindir"
-                ex["input_files"] = ["input.bin"]
-                ex["output_files"] = ["expected_output.bin"]
-                ex["description"] = fx["description"] + " (copy of tests/fixtures/lenet)"
-                write_if_changed(EXAMPLE_LENET / "fixture.json", (json.dumps(ex, indent=2) + "\n").encode())
-        for case, (build, desc) in op_cases().items():
-            name = f"ops/{case}"
-            if only and name not in only:
-                continue
-            seed = seed_of(name)
-            np.random.seed(seed)
-            ms.set_seed(seed)
-            net, inputs = build(np.random.default_rng(seed))
-            export_and_reference(name, net, inputs, seed, desc, tmpdir)
-        shared = shared_fixtures() if (not only or any(o.startswith("shared") for o in only)) else []
-        exp = experiments(tmpdir)
-        answer_texts(exp)
+        # MindSpore dumps rank_0/om/analyze_fail.ir into the cwd when a compile fails: keep it out of the repo
+        old_cwd = os.getcwd()
+        os.chdir(tmpdir)
+        try:
+            exp = generate(only, tmpdir)
+        finally:
+            os.chdir(old_cwd)
 
     # inventory over everything on disk
     models = []
