@@ -14,8 +14,8 @@
  * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the interior is called with
  * constant k_w, stride and block width so that the compiler fully unrolls the tap and block loops
  * (the unroll pragmas) and keeps the block's accumulators in registers. Sums run over input channel,
- * kernel row, kernel column, and the bias is added before the fused activation, as in the reference
- * formula. */
+ * kernel row, kernel column; the bias is always in the sum before the fused activation is applied
+ * (the interior starts its sums from the bias, the borders add it at the end). */
 
 /* The specialised interior relies on inlining to turn its parameters into constants. */
 #if defined(__GNUC__)
@@ -82,8 +82,13 @@ static float conv_point(const conv_row *r, int32_t iw, int32_t kw_begin, int32_t
  * sw and dilation 1. Meant to be called with constant nb, k_w and sw. */
 MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t iw, float *out, int32_t nb, int32_t k_w,
                               int32_t sw) {
-    float acc[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    float acc[8];
     int32_t ic, kh, t, j;
+    /* Starting from the bias saves an add per output (the order of a float sum is free anyway). */
+#pragma GCC unroll 8
+    for (j = 0; j < nb; ++j) {
+        acc[j] = r->bias;
+    }
     for (ic = 0; ic < r->icg; ++ic) {
         const float *x = r->x + ic * r->x_plane + iw;
         const float *w = r->w + ic * r->w_plane;
@@ -102,7 +107,7 @@ MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t iw, float *out, int3
     }
 #pragma GCC unroll 8
     for (j = 0; j < nb; ++j) {
-        out[j] = mc_apply_act(acc[j] + r->bias, r->act);
+        out[j] = mc_apply_act(acc[j], r->act);
     }
 }
 
@@ -211,8 +216,12 @@ static void conv_plane(const float *in_g, const float *w_oc, float bias, float *
  * out[hw + j] = sum over ic of w[ic] * in[ic][hw + j]. Meant to be called with constant nb. */
 MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, float bias, mc_act act,
                                    float *out, int32_t in_c, int32_t plane, int32_t nb) {
-    float acc[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    float acc[8];
     int32_t ic, j;
+#pragma GCC unroll 8
+    for (j = 0; j < nb; ++j) {
+        acc[j] = bias;
+    }
     for (ic = 0; ic < in_c; ++ic) {
         const float wv = w[ic];
 #pragma GCC unroll 8
@@ -223,7 +232,7 @@ MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, float bia
     }
 #pragma GCC unroll 8
     for (j = 0; j < nb; ++j) {
-        out[j] = mc_apply_act(acc[j] + bias, act);
+        out[j] = mc_apply_act(acc[j], act);
     }
 }
 

@@ -1,7 +1,17 @@
 #include "mc_pool2d.h"
 
-/* Window cells [*k_begin, *k_end) whose input coordinate start + k lies in [0, size). Computing the
- * valid range once per output row/column keeps bounds tests out of the inner loops. */
+/* Loop structure (as in mc_conv2d.c): for each output row the valid window rows are computed once;
+ * the output columns split into left border, interior (whole window inside the input) and right
+ * border. The interior runs without any bounds test, and for full 2x2 and 3x3 windows with
+ * constant window sizes so that the compiler unrolls the window loops. */
+
+#if defined(__GNUC__)
+#define MC_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define MC_ALWAYS_INLINE static inline
+#endif
+
+/* Window cells [*k_begin, *k_end) whose input coordinate start + k lies in [0, size). */
 static void valid_cells(int32_t start, int32_t k_size, int32_t size, int32_t *k_begin,
                         int32_t *k_end) {
     int32_t b = start < 0 ? -start : 0;
@@ -13,66 +23,165 @@ static void valid_cells(int32_t start, int32_t k_size, int32_t size, int32_t *k_
     *k_end = e;
 }
 
+/* Output columns [*ow_lo, *ow_hi) whose whole window lies inside the input row. */
+static void interior_columns(const mc_pool2d_params *p, int32_t *ow_lo, int32_t *ow_hi) {
+    int32_t lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
+    int32_t hi = p->in_w + p->pad_left - p->k_w < 0
+                     ? 0 : (p->in_w + p->pad_left - p->k_w) / p->stride_w + 1;
+    lo = lo < p->out_w ? lo : p->out_w;
+    hi = hi < p->out_w ? hi : p->out_w;
+    *ow_lo = lo;
+    *ow_hi = hi < lo ? lo : hi;
+}
+
+/* Max and sum over rows x cols cells starting at x (rows and cols >= 1; pitch floats per row).
+ * Meant to be inlined with constant rows and cols for the common windows. */
+MC_ALWAYS_INLINE float window_max(const float *x, int32_t rows, int32_t cols, int32_t pitch) {
+    float m = x[0];
+    int32_t r, c;
+#pragma GCC unroll 4
+    for (c = 1; c < cols; ++c) {
+        m = x[c] > m ? x[c] : m;
+    }
+#pragma GCC unroll 4
+    for (r = 1; r < rows; ++r) {
+        x += pitch;
+#pragma GCC unroll 4
+        for (c = 0; c < cols; ++c) {
+            m = x[c] > m ? x[c] : m;
+        }
+    }
+    return m;
+}
+
+MC_ALWAYS_INLINE float window_sum(const float *x, int32_t rows, int32_t cols, int32_t pitch) {
+    float s = 0.0f;
+    int32_t r, c;
+#pragma GCC unroll 4
+    for (r = 0; r < rows; ++r, x += pitch) {
+#pragma GCC unroll 4
+        for (c = 0; c < cols; ++c) {
+            s += x[c];
+        }
+    }
+    return s;
+}
+
+/* Outputs [ow, ow_end) of one row whose windows may reach into the padding: only the cells inside
+ * the input count (max: padding never wins; average: the caller decides the divisor). x is the
+ * input row of the first valid window row, at column 0. */
+static void max_border(const float *x, float *out, int32_t ow, int32_t ow_end, int32_t rows,
+                       const mc_pool2d_params *p) {
+    for (; ow < ow_end; ++ow) {
+        const int32_t iw0 = ow * p->stride_w - p->pad_left;
+        int32_t kw0, kw1;
+        valid_cells(iw0, p->k_w, p->in_w, &kw0, &kw1);
+        /* a window entirely in the padding has nothing that can win */
+        out[ow] = kw1 > kw0 ? window_max(x + iw0 + kw0, rows, kw1 - kw0, p->in_w) : 0.0f;
+    }
+}
+
+static void avg_border(const float *x, float *out, int32_t ow, int32_t ow_end, int32_t rows,
+                       const mc_pool2d_params *p) {
+    const float full = (float)(p->k_h * p->k_w);
+    for (; ow < ow_end; ++ow) {
+        const int32_t iw0 = ow * p->stride_w - p->pad_left;
+        int32_t kw0, kw1, cells;
+        float sum;
+        valid_cells(iw0, p->k_w, p->in_w, &kw0, &kw1);
+        cells = rows * (kw1 - kw0);
+        sum = cells > 0 ? window_sum(x + iw0 + kw0, rows, kw1 - kw0, p->in_w) : 0.0f;
+        if (p->count_include_pad) {
+            out[ow] = sum / full;
+        } else {
+            out[ow] = cells > 0 ? sum / (float)cells : 0.0f;
+        }
+    }
+}
+
+/* Interior outputs [ow, ow_end) of one row; k_w is a constant after inlining. */
+MC_ALWAYS_INLINE void max_interior(const float *x, float *out, int32_t ow, int32_t ow_end,
+                                   int32_t rows, int32_t k_w, const mc_pool2d_params *p) {
+    const float *xc = x + ow * p->stride_w - p->pad_left;
+    for (; ow < ow_end; ++ow, xc += p->stride_w) {
+        out[ow] = window_max(xc, rows, k_w, p->in_w);
+    }
+}
+
+MC_ALWAYS_INLINE void avg_interior(const float *x, float *out, int32_t ow, int32_t ow_end,
+                                   int32_t rows, int32_t k_w, float divisor,
+                                   const mc_pool2d_params *p) {
+    const float *xc = x + ow * p->stride_w - p->pad_left;
+    for (; ow < ow_end; ++ow, xc += p->stride_w) {
+        out[ow] = window_sum(xc, rows, k_w, p->in_w) / divisor;
+    }
+}
+
 void mc_maxpool2d_f32(const float *in, float *out, const mc_pool2d_params *p) {
     const int32_t planes = p->batch * p->channels;
-    int32_t pl, oh, ow, kh, kw;
+    int32_t pl, oh, ow, ow_lo, ow_hi;
+    interior_columns(p, &ow_lo, &ow_hi);
     for (pl = 0; pl < planes; ++pl) {
         const float *plane = in + pl * p->in_h * p->in_w;
-        for (oh = 0; oh < p->out_h; ++oh) {
+        for (oh = 0; oh < p->out_h; ++oh, out += p->out_w) {
             const int32_t ih0 = oh * p->stride_h - p->pad_top;
-            int32_t kh0, kh1;
+            int32_t kh0, kh1, rows;
+            const float *x;
             valid_cells(ih0, p->k_h, p->in_h, &kh0, &kh1);
-            for (ow = 0; ow < p->out_w; ++ow) {
-                const int32_t iw0 = ow * p->stride_w - p->pad_left;
-                int32_t kw0, kw1;
-                float m;
-                valid_cells(iw0, p->k_w, p->in_w, &kw0, &kw1);
-                if (kh0 == kh1 || kw0 == kw1) {
-                    *out++ = 0.0f;   /* window entirely in the padding: nothing can win */
-                    continue;
+            rows = kh1 - kh0;
+            if (rows == 0) {
+                for (ow = 0; ow < p->out_w; ++ow) {
+                    out[ow] = 0.0f;   /* window entirely in the padding */
                 }
-                /* Padding never wins: start from a real cell, look at real cells only. */
-                m = plane[(ih0 + kh0) * p->in_w + iw0 + kw0];
-                for (kh = kh0; kh < kh1; ++kh) {
-                    const float *row = plane + (ih0 + kh) * p->in_w + iw0 + kw0;
-                    for (kw = 0; kw < kw1 - kw0; ++kw) {
-                        m = row[kw] > m ? row[kw] : m;
-                    }
-                }
-                *out++ = m;
+                continue;
             }
+            x = plane + (ih0 + kh0) * p->in_w;
+            max_border(x, out, 0, ow_lo, rows, p);
+            /* constant window sizes for the common full 2x2 and 3x3 windows */
+            if (p->k_w == 2 && rows == 2) {
+                max_interior(x, out, ow_lo, ow_hi, 2, 2, p);
+            } else if (p->k_w == 3 && rows == 3) {
+                max_interior(x, out, ow_lo, ow_hi, 3, 3, p);
+            } else {
+                max_interior(x, out, ow_lo, ow_hi, rows, p->k_w, p);
+            }
+            max_border(x, out, ow_hi, p->out_w, rows, p);
         }
     }
 }
 
 void mc_avgpool2d_f32(const float *in, float *out, const mc_pool2d_params *p) {
     const int32_t planes = p->batch * p->channels;
-    const float full = (float)(p->k_h * p->k_w);
-    int32_t pl, oh, ow, kh, kw;
+    int32_t pl, oh, ow, ow_lo, ow_hi;
+    interior_columns(p, &ow_lo, &ow_hi);
     for (pl = 0; pl < planes; ++pl) {
         const float *plane = in + pl * p->in_h * p->in_w;
-        for (oh = 0; oh < p->out_h; ++oh) {
+        for (oh = 0; oh < p->out_h; ++oh, out += p->out_w) {
             const int32_t ih0 = oh * p->stride_h - p->pad_top;
-            int32_t kh0, kh1;
+            int32_t kh0, kh1, rows;
+            float divisor;
+            const float *x;
             valid_cells(ih0, p->k_h, p->in_h, &kh0, &kh1);
-            for (ow = 0; ow < p->out_w; ++ow) {
-                const int32_t iw0 = ow * p->stride_w - p->pad_left;
-                int32_t kw0, kw1, cells;
-                float sum = 0.0f;
-                valid_cells(iw0, p->k_w, p->in_w, &kw0, &kw1);
-                for (kh = kh0; kh < kh1; ++kh) {
-                    const float *row = plane + (ih0 + kh) * p->in_w + iw0 + kw0;
-                    for (kw = 0; kw < kw1 - kw0; ++kw) {
-                        sum += row[kw];
-                    }
+            rows = kh1 - kh0;
+            if (rows == 0) {
+                for (ow = 0; ow < p->out_w; ++ow) {
+                    out[ow] = 0.0f;   /* window entirely in the padding */
                 }
-                cells = (kh1 - kh0) * (kw1 - kw0);
-                if (p->count_include_pad) {
-                    *out++ = sum / full;
-                } else {
-                    *out++ = cells > 0 ? sum / (float)cells : 0.0f;
-                }
+                continue;
             }
+            x = plane + (ih0 + kh0) * p->in_w;
+            /* interior windows cover rows x k_w real cells */
+            divisor = (float)(p->count_include_pad ? p->k_h * p->k_w : rows * p->k_w);
+            avg_border(x, out, 0, ow_lo, rows, p);
+            /* constant window sizes for the common full 2x2 and 3x3 windows */
+            if (p->k_w == 2 && rows == 2) {
+                avg_interior(x, out, ow_lo, ow_hi, 2, 2, divisor, p);
+            } else if (p->k_w == 3 && rows == 3) {
+                avg_interior(x, out, ow_lo, ow_hi, 3, 3, divisor, p);
+            } else {
+                avg_interior(x, out, ow_lo, ow_hi, rows, p->k_w, divisor, p);
+            }
+            avg_border(x, out, ow_hi, p->out_w, rows, p);
         }
     }
 }
