@@ -7,8 +7,8 @@ void mc_pad_f32(const float *in, float *out, const mc_pad_params *p) {
     const int32_t rank = p->rank;
     const int32_t last = rank - 1;
     const float value = p->value;
-    int32_t in_stride[MC_MAX_RANK];
-    int32_t out_dims[MC_MAX_RANK];
+    int32_t in_stride[MC_MAX_RANK] = {0};
+    int32_t out_dims[MC_MAX_RANK] = {0};
     int32_t idx[MC_MAX_RANK] = {0};
     int32_t rows = 1;
     int32_t n, in_w, copy_begin, copy_end, r, d, i;

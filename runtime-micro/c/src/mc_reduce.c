@@ -7,7 +7,7 @@
 void mc_reduce_mean_f32(const float *in, float *out, const mc_reduce_params *p) {
     const int32_t rank = p->rank;
     const int32_t last = rank - 1;
-    int32_t out_stride[MC_MAX_RANK];
+    int32_t out_stride[MC_MAX_RANK] = {0};
     int32_t idx[MC_MAX_RANK] = {0};
     int32_t out_size = 1;
     int32_t count = 1;             /* elements reduced into each output */

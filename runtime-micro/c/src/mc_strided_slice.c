@@ -6,8 +6,8 @@
 void mc_strided_slice_f32(const float *in, float *out, const mc_strided_slice_params *p) {
     const int32_t rank = p->rank;
     const int32_t last = rank - 1;
-    int32_t in_stride[MC_MAX_RANK];
-    int32_t step[MC_MAX_RANK];     /* input elements per output step along each axis */
+    int32_t in_stride[MC_MAX_RANK] = {0};
+    int32_t step[MC_MAX_RANK] = {0};  /* input elements per output step along each axis */
     int32_t idx[MC_MAX_RANK] = {0};
     int32_t in_off = 0;            /* offset of the current output row's first element */
     int32_t rows = 1;

@@ -5,9 +5,9 @@
 void mc_transpose_f32(const float *in, float *out, const mc_transpose_params *p) {
     const int32_t rank = p->rank;
     const int32_t last = rank - 1;
-    int32_t in_stride[MC_MAX_RANK];
-    int32_t dims[MC_MAX_RANK];     /* output dims */
-    int32_t stride[MC_MAX_RANK];   /* input stride of each output axis */
+    int32_t in_stride[MC_MAX_RANK] = {0};
+    int32_t dims[MC_MAX_RANK] = {0};  /* output dims */
+    int32_t stride[MC_MAX_RANK] = {0};  /* input stride of each output axis */
     int32_t idx[MC_MAX_RANK] = {0};
     int32_t in_off = 0;
     int32_t rows = 1;
