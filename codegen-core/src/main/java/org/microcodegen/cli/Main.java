@@ -1,6 +1,203 @@
 package org.microcodegen.cli;
 
-public final class Main {
+import org.microcodegen.Compiler;
+import org.microcodegen.Version;
+import org.microcodegen.emit.CEmitter;
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.target.HostRunner;
+import org.microcodegen.target.Target;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * The command line. Exit status: 0 success, 2 bad usage or bad input (one line on stderr), 1 an
+ * internal error (also one line; set MICRO_CODEGEN_DEBUG=1 for the stack trace).
+ */
+@Command(name = "micro-codegen", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+                "Compiles a trained MindSpore network (.mindir) into plain C99 for microcontrollers:",
+                "a static memory plan, const weights in flash, one kernel call per layer, no malloc.",
+                "",
+                "Example: micro-codegen --model lenet.mindir --target cortex-m4 --output out/"},
+        subcommands = {Main.Run.class, Main.Ops.class},
+        footer = {"", "Exit status: 0 success; 2 bad usage or bad input; 1 internal error."})
+public final class Main implements Callable<Integer> {
+    private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
+
+    @Option(names = "--model", paramLabel = "FILE", description = "The model to compile (MindIR, .mindir).")
+    Path model;
+
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
+            description = "host or cortex-m4 (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
+    Path output;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Prefix of the generated files and symbols, a C identifier (default: from the model file name).")
+    String name;
+
     public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit status (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            ex.getCommandLine().getErr().println("micro-codegen: " + ex.getMessage() + " (see --help)");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    private static int handle(Exception ex, PrintWriter err) {
+        if (ex instanceof CompileException) {
+            err.println("micro-codegen: " + oneLine(ex.getMessage()));
+            err.flush();
+            return 2;
+        }
+        err.println("micro-codegen: internal error: " + oneLine(String.valueOf(ex)) + " (please report it; MICRO_CODEGEN_DEBUG=1 shows the stack trace)");
+        if (System.getenv("MICRO_CODEGEN_DEBUG") != null) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
+        if (model == null || output == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--model and --output are required to compile (or use a subcommand: run, ops)");
+        }
+        Target t = Target.byName(target);
+        String n = modelName(model, name);
+        CompiledModel compiled = Compiler.compile(model, n, t);
+        Map<String, byte[]> files = CEmitter.render(compiled);
+        OutputFolder.write(output, files);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(summary(compiled, output, files));
+        out.flush();
+        return 0;
+    }
+
+    static String modelName(Path model, String explicit) {
+        if (explicit != null) {
+            if (!C_IDENTIFIER.matcher(explicit).matches()) {
+                throw new CompileException("--name '" + explicit + "' is not a C identifier (letters, digits, _; at most 48)");
+            }
+            return explicit.toLowerCase(Locale.ROOT);
+        }
+        String file = model.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String stem = (dot > 0 ? file.substring(0, dot) : file).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
+        if (stem.isEmpty() || Character.isDigit(stem.charAt(0))) {
+            stem = "model_" + stem;
+        }
+        return stem.length() > 48 ? stem.substring(0, 48) : stem;
+    }
+
+    static String summary(CompiledModel m, Path output, Map<String, byte[]> files) {
+        Map<String, Integer> ops = new TreeMap<>();
+        for (Node node : m.graph().nodes()) {
+            String label = node.opType() + (node.attrs().has("fused_activation") ? "+" + node.attrs().getString("fused_activation", "") : "");
+            ops.merge(label, 1, Integer::sum);
+        }
+        List<String> opList = new ArrayList<>();
+        ops.forEach((k, v) -> opList.add(k + " x" + v));
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "micro-codegen %s: %s -> %s (target %s, name %s)%n",
+                Version.VERSION, m.sourceFile(), output, m.target().name(), m.name()));
+        sb.append(String.format(Locale.ROOT, "  ops      %d nodes, %d kernel calls: %s%n", m.graph().nodes().size(), m.kernelCalls(), String.join(", ", opList)));
+        sb.append(String.format(Locale.ROOT, "  MACs     %,d%n", m.macs()));
+        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (const, flash)%n", m.weightBytes()));
+        long arena = m.arenaBytes();
+        long bound = m.lowerBoundBytes();
+        sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
+                arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
+        sb.append(String.format(Locale.ROOT, "  files    %s%n", String.join(" ", files.keySet())));
+        return sb.toString();
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"micro-codegen " + Version.VERSION};
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Compiles the model for the host, builds it with the host C compiler ($CC or cc),",
+                    "runs one inference and writes the outputs.",
+                    "Inputs and outputs are raw little-endian tensors, given in graph order."})
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model (.mindir).")
+        Path model;
+
+        @Option(names = "--input", paramLabel = "IN.bin", required = true,
+                description = "A raw input tensor; repeat once per graph input, in order.")
+        List<Path> inputs;
+
+        @Option(names = "--out", paramLabel = "OUT.bin", required = true,
+                description = "Where to write an output tensor; repeat once per graph output, in order.")
+        List<Path> outputs;
+
+        @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
+                description = "Where to run: host (default). cortex-m4 under QEMU is not available yet.")
+        String target;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Target t = Target.byName(target);
+            if (t != Target.HOST) {
+                throw new CompileException("run --target " + target + " is not available yet: only host runs are supported");
+            }
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
+            HostRunner.run(compiled, inputs, outputs);
+            spec.commandLine().getOut().printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n",
+                    model.getFileName(), inputs.size(), outputs);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "ops", mixinStandardHelpOptions = true, description = "Lists the supported MindIR operators.")
+    static final class Ops implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println(String.join("\n", OpRegistry.supportedNames()));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
     }
 }

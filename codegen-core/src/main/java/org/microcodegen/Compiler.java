@@ -1,0 +1,103 @@
+package org.microcodegen;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.frontend.mindir.MindIrLoader;
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.Graph;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Tensor;
+import org.microcodegen.ops.Lowering;
+import org.microcodegen.ops.Op;
+import org.microcodegen.ops.OpContext;
+import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.passes.DeadCodeElimination;
+import org.microcodegen.passes.FuseEpilogues;
+import org.microcodegen.passes.ShapeInference;
+import org.microcodegen.plan.BestOfPlanner;
+import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.target.Target;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The pipeline: model file -> graph -> passes -> lowering -> memory plan. Emitting is separate. */
+public final class Compiler {
+    private Compiler() {
+    }
+
+    public static CompiledModel compile(Path modelFile, String name, Target target) {
+        String file = modelFile.toString();
+        if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".mindir")) {
+            throw new CompileException(file + ": unknown model format (expected a .mindir file)");
+        }
+        Graph g = MindIrLoader.load(modelFile);
+        g = DeadCodeElimination.run(g);
+        // Every op must be known before anything else is reported, so the user sees the first unsupported
+        // op even when an earlier pass would have failed for another reason.
+        for (Node n : g.nodes()) {
+            OpRegistry.forNode(n, file);
+        }
+        g = ShapeInference.run(g, file);
+        g = FuseEpilogues.run(g);
+        checkInterface(g, file);
+
+        Map<Node, Lowering> lowerings = new LinkedHashMap<>();
+        Map<String, Integer> inPlace = new HashMap<>();
+        long macs = 0;
+        int calls = 0;
+        for (Node n : g.nodes()) {
+            Op op = OpRegistry.forNode(n, file);
+            OpContext ctx = OpContext.of(g, n, file);
+            Lowering l = op.lower(n, ctx);
+            lowerings.put(n, l);
+            inPlace.put(n.name(), op.inPlaceInput(n, ctx));
+            macs += op.macs(n, ctx);
+            calls += l.isView() ? 0 : 1;
+        }
+        TensorPlacement placement = TensorPlacement.compute(g, lowerings, inPlace, BestOfPlanner.standard(), target.alignment());
+        long weightBytes = 0;
+        for (Tensor t : g.tensors().values()) {
+            if (t.isConstant() && isReadAsBuffer(g, t.name(), lowerings)) {
+                weightBytes += t.data().byteLength();
+            }
+        }
+        return new CompiledModel(name, file, target, g, lowerings, placement, macs, weightBytes, calls);
+    }
+
+    /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */
+    public static boolean isReadAsBuffer(Graph g, String tensor, Map<Node, Lowering> lowerings) {
+        for (Node n : g.consumers(tensor)) {
+            Lowering l = lowerings.get(n);
+            if (l != null && !l.isView() && l.call().args().stream().anyMatch(a -> refersTo(a, tensor))) {
+                return true;
+            }
+        }
+        return g.isGraphOutput(tensor);
+    }
+
+    private static boolean refersTo(org.microcodegen.ops.Arg a, String tensor) {
+        if (a instanceof org.microcodegen.ops.Arg.TensorRef r) {
+            return r.tensor().equals(tensor);
+        }
+        return a instanceof org.microcodegen.ops.Arg.TensorList l && l.tensors().contains(tensor);
+    }
+
+    private static void checkInterface(Graph g, String file) {
+        if (g.outputs().isEmpty()) {
+            throw new CompileException(file + ": the graph has no outputs");
+        }
+        for (String t : g.inputs()) {
+            if (g.type(t).dtype() != org.microcodegen.ir.DType.FLOAT32) {
+                throw new CompileException(file + ": graph input " + g.tensor(t).sourceName() + " is "
+                        + g.type(t).dtype().displayName() + "; only float32 inputs are supported");
+            }
+        }
+        for (String t : g.outputs()) {
+            if (g.type(t) == null || g.type(t).dtype() != org.microcodegen.ir.DType.FLOAT32) {
+                throw new CompileException(file + ": graph output " + t + " is not float32; only float32 outputs are supported");
+            }
+        }
+    }
+}

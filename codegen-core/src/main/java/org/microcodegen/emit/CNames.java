@@ -1,0 +1,93 @@
+package org.microcodegen.emit;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Readable, unique C identifiers. Layer names come from MindSpore's scope paths, so the code an
+ * engineer reads says "conv1" and "features_3_conv_1" rather than node numbers.
+ */
+final class CNames {
+    private static final Set<String> RESERVED = Set.of(
+            "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
+            "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+            "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+            "volatile", "while", "arena", "mem", "main", "_Bool", "_Complex", "_Imaginary");
+
+    private final Set<String> used = new HashSet<>();
+
+    /** Turns arbitrary text into a C identifier: lower case, [a-z0-9_], not starting with a digit. */
+    static String sanitize(String text) {
+        StringBuilder sb = new StringBuilder();
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (ok) {
+                sb.append(c);
+            } else if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '_') {
+                sb.append('_');
+            }
+        }
+        while (sb.length() > 0 && sb.charAt(sb.length() - 1) == '_') {
+            sb.setLength(sb.length() - 1);
+        }
+        if (sb.length() == 0 || Character.isDigit(sb.charAt(0))) {
+            sb.insert(0, 't');
+        }
+        if (sb.length() > 48) {
+            sb.setLength(48);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The module path of a scope such as "Default/features-SequentialCell/1-InvertedResidual/conv-SequentialCell/0-Conv2d/Conv2D-op12":
+     * each part up to its '-', without "Default" and the op itself: "features_1_conv_0". Empty for ops
+     * called at the top level.
+     */
+    static String modulePath(String scope) {
+        String[] parts = scope.split("/");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < parts.length - 1; i++) {
+            String p = parts[i];
+            if (i == 0 && p.equals("Default")) {
+                continue;
+            }
+            int dash = p.indexOf('-');
+            String module = dash > 0 ? p.substring(0, dash) : p;
+            if (sb.length() > 0) {
+                sb.append('_');
+            }
+            sb.append(module);
+        }
+        return sb.length() == 0 ? "" : sanitize(sb.toString());
+    }
+
+    /**
+     * A unique layer name: the module path when this is the first op of that module ("conv1"), else
+     * the module path plus the op ("conv1_biasadd"), so the code reads like the network's definition.
+     */
+    String layer(String scope, String opType) {
+        String module = modulePath(scope);
+        String op = opType.toLowerCase(java.util.Locale.ROOT);
+        if (!module.isEmpty() && !used.contains(module) && !RESERVED.contains(module)) {
+            return unique(module);
+        }
+        return unique(module.isEmpty() ? op : module + "_" + op);
+    }
+
+    /** Reserves a unique identifier based on {@code base}, appending _2, _3... on clashes. */
+    String unique(String base) {
+        String b = sanitize(base);
+        if (RESERVED.contains(b) || b.startsWith("mc_")) {
+            b = b + "_";
+        }
+        String name = b;
+        for (int i = 2; !used.add(name); i++) {
+            name = b + "_" + i;
+        }
+        return name;
+    }
+}

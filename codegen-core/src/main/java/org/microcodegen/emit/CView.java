@@ -1,0 +1,103 @@
+package org.microcodegen.emit;
+
+import java.util.List;
+
+/**
+ * The output model the C templates render (templates-c/.../model.stg): plain values with public
+ * fields, because StringTemplate reads fields and the templates should see no Java logic.
+ */
+public final class CView {
+    private CView() {
+    }
+
+    /** The whole model. */
+    public static final class Model {
+        public String name;
+        public String macro;
+        public String guard;
+        public String version;
+        public String source;
+        public String headerFile;
+        public String sourceFile;
+        public String weightsHeaderFile;
+        public String weightsFile;
+        public List<Io> inputs;
+        public List<Io> outputs;
+        public List<String> pointers;
+        public long arenaSize;
+        public long lowerBound;
+        public int alignment;
+        public long macs;
+        public long weightBytes;
+        public List<String> runtimeHeaders;
+        public List<Params> params;
+        public List<Buffer> buffers;
+        public List<Step> steps;
+        public List<Weight> weights;
+        public int argCount;
+    }
+
+    /** A graph input or output. */
+    public static final class Io {
+        public String role;
+        public int index;
+        public int argIndex;
+        public String ident;
+        public String macro;
+        public String sourceName;
+        public String cType;
+        public String dtype;
+        public String shape;
+        public long elements;
+        public long bytes;
+    }
+
+    public static final class Buffer {
+        public String ident;
+        public String cType;
+        public long offset;
+        public String comment;
+    }
+
+    public static final class Params {
+        public String cType;
+        public String ident;
+        public List<Field> fields;
+    }
+
+    public static final class Field {
+        public String name;
+        public String value;
+        public List<String> list;
+    }
+
+    public static final class Step {
+        public String title;
+        public String detail;
+        public Call call;
+    }
+
+    public static final class Call {
+        public String function;
+        public List<Arg> args;
+    }
+
+    /** One argument: a plain token (identifier, literal, symbol), an address, or an array literal. */
+    public static final class Arg {
+        public String text;
+        public boolean addressOf;
+        public boolean pointerList;
+        public boolean intList;
+        public String cType;
+        public List<String> items;
+    }
+
+    public static final class Weight {
+        public String ident;
+        public String cType;
+        public long count;
+        public String comment;
+        public String alignedMacro;
+        public List<List<String>> rows;
+    }
+}

@@ -1,0 +1,148 @@
+package org.microcodegen.ops;
+
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Shape;
+import org.microcodegen.ir.TensorType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Element-wise binary ops with NumPy broadcasting: Add, Sub, Mul, Div (RealDiv), Maximum, Minimum.
+ * Broadcasting is resolved here, at compile time, into per-operand strides with adjacent compatible
+ * axes merged, so the kernel's inner loop is as long and simple as the shapes allow.
+ */
+final class BinaryOp implements Op {
+    static final int MAX_RANK = 6;
+
+    private static final Map<String, String> KERNELS = Map.ofEntries(
+            Map.entry("Add", "mc_add_f32"),
+            Map.entry("Sub", "mc_sub_f32"),
+            Map.entry("Mul", "mc_mul_f32"),
+            Map.entry("Div", "mc_div_f32"),
+            Map.entry("RealDiv", "mc_div_f32"),
+            Map.entry("Maximum", "mc_maximum_f32"),
+            Map.entry("Minimum", "mc_minimum_f32"),
+            // MindSpore 2.x exports x * 2.0 and x / 4.0 as Muls/Divs with a scalar Constant operand.
+            Map.entry("Muls", "mc_mul_f32"),
+            Map.entry("Divs", "mc_div_f32"),
+            Map.entry("Adds", "mc_add_f32"),
+            Map.entry("Subs", "mc_sub_f32"));
+
+    @Override
+    public List<String> names() {
+        return List.of("Add", "Sub", "Mul", "Div", "RealDiv", "Maximum", "Minimum", "Muls", "Divs", "Adds", "Subs");
+    }
+
+    static Shape broadcast(OpContext ctx, Shape a, Shape b) {
+        int rank = Math.max(a.rank(), b.rank());
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = dimFromRight(a, rank - 1 - i);
+            int db = dimFromRight(b, rank - 1 - i);
+            if (da != db && da != 1 && db != 1) {
+                throw ctx.error("shapes " + a + " and " + b + " do not broadcast");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return Shape.of(out);
+    }
+
+    /** Dimension {@code fromRight} places from the last axis, 1 beyond the operand's rank. */
+    private static int dimFromRight(Shape s, int fromRight) {
+        int axis = s.rank() - 1 - fromRight;
+        return axis < 0 ? 1 : s.dim(axis);
+    }
+
+    @Override
+    public List<TensorType> inferOutputs(Node node, OpContext ctx) {
+        ctx.requireInputs(2, 2);
+        ctx.requireFloat32(0, 1);
+        return List.of(ctx.type(0).withShape(broadcast(ctx, ctx.shape(0), ctx.shape(1))));
+    }
+
+    @Override
+    public int inPlaceInput(Node node, OpContext ctx) {
+        Shape out = broadcast(ctx, ctx.shape(0), ctx.shape(1));
+        if (ctx.shape(0).equals(out)) {
+            return 0;
+        }
+        return ctx.shape(1).equals(out) ? 1 : -1;
+    }
+
+    /** Output dims and operand strides after merging axes; see mc_bcast in mc_binary.h. */
+    record Broadcast(List<Long> dims, List<Long> aStrides, List<Long> bStrides) {
+    }
+
+    static Broadcast plan(OpContext ctx, Shape a, Shape b) {
+        Shape out = broadcast(ctx, a, b);
+        int rank = out.rank();
+        long[] as = strides(a, out);
+        long[] bs = strides(b, out);
+        List<long[]> axes = new ArrayList<>(); // {dim, aStride, bStride}, outermost first
+        for (int i = 0; i < rank; i++) {
+            if (out.dim(i) != 1) {
+                axes.add(new long[] {out.dim(i), as[i], bs[i]});
+            }
+        }
+        if (axes.isEmpty()) {
+            axes.add(new long[] {1, 0, 0});
+        }
+        // Merge an axis into the next inner one when, for both operands, stepping the outer axis is the
+        // same as running on along the inner one.
+        List<long[]> merged = new ArrayList<>();
+        long[] cur = axes.get(axes.size() - 1).clone();
+        for (int i = axes.size() - 2; i >= 0; i--) {
+            long[] outer = axes.get(i);
+            boolean aOk = outer[1] == cur[1] * cur[0];
+            boolean bOk = outer[2] == cur[2] * cur[0];
+            if (aOk && bOk) {
+                cur[0] *= outer[0];
+            } else {
+                merged.add(0, cur);
+                cur = outer.clone();
+            }
+        }
+        merged.add(0, cur);
+        if (merged.size() > MAX_RANK) {
+            throw ctx.error("broadcast of " + a + " and " + b + " needs " + merged.size() + " axes; at most " + MAX_RANK + " are supported");
+        }
+        List<Long> dims = new ArrayList<>();
+        List<Long> sa = new ArrayList<>();
+        List<Long> sb = new ArrayList<>();
+        for (long[] ax : merged) {
+            dims.add(ax[0]);
+            sa.add(ax[1]);
+            sb.add(ax[2]);
+        }
+        return new Broadcast(dims, sa, sb);
+    }
+
+    /** Element strides of an operand over the output's axes, 0 along broadcast axes. */
+    private static long[] strides(Shape operand, Shape out) {
+        int rank = out.rank();
+        long[] s = new long[rank];
+        long step = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int axis = operand.rank() - (rank - i);
+            int d = axis < 0 ? 1 : operand.dim(axis);
+            s[i] = d == 1 ? 0 : step;
+            step *= d;
+        }
+        return s;
+    }
+
+    @Override
+    public Lowering lower(Node node, OpContext ctx) {
+        Broadcast bc = plan(ctx, ctx.shape(0), ctx.shape(1));
+        ParamsStruct params = ParamsStruct.builder("mc_bcast")
+                .set("rank", bc.dims().size())
+                .ints("out_dims", bc.dims())
+                .ints("a_strides", bc.aStrides())
+                .ints("b_strides", bc.bStrides())
+                .build();
+        return Lowering.of(new KernelCall("mc_binary", KERNELS.get(node.opType()), List.of(
+                Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), Arg.tensor(node.output()), new Arg.Params()), params));
+    }
+}

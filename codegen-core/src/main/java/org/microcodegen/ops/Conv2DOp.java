@@ -1,0 +1,84 @@
+package org.microcodegen.ops;
+
+import org.microcodegen.ir.Attributes;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Shape;
+import org.microcodegen.ir.TensorType;
+
+import java.util.List;
+
+/**
+ * Conv2D (NCHW, weights [out_c, in_c/group, kh, kw]), including grouped and depthwise convolution.
+ * After fusion a third input is the bias and the attribute "fused_activation" names a ReLU/ReLU6.
+ */
+final class Conv2DOp implements Op {
+    @Override
+    public List<String> names() {
+        return List.of("Conv2D");
+    }
+
+    private record Geometry(int batch, int inC, int inH, int inW, int outC, int groups, Window2D w) {
+    }
+
+    private Geometry geometry(Node node, OpContext ctx) {
+        ctx.requireInputs(2, 3);
+        ctx.requireFloat32(0, 1);
+        Attributes a = node.attrs();
+        Window2D.requireNchw(ctx, a);
+        Shape x = ctx.shape(0);
+        Shape w = ctx.shape(1);
+        if (x.rank() != 4 || w.rank() != 4) {
+            throw ctx.error("expects 4-D input and weight, got " + x + " and " + w);
+        }
+        int groups = (int) a.getLong(a.firstPresent("group", "groups") == null ? "group" : a.firstPresent("group", "groups"), 1);
+        int inC = x.dim(1);
+        int outC = w.dim(0);
+        if (groups <= 0 || inC % groups != 0 || outC % groups != 0 || w.dim(1) != inC / groups) {
+            throw ctx.error("weight " + w + " does not match input " + x + " with group " + groups);
+        }
+        if (a.has("out_channel") && a.getLong("out_channel", outC) != outC) {
+            throw ctx.error("out_channel " + a.getLong("out_channel", outC) + " disagrees with weight " + w);
+        }
+        if (ctx.inputCount() == 3) {
+            ctx.requireFloat32(2);
+            if (ctx.shape(2).elementCount() != outC) {
+                throw ctx.error("bias " + ctx.shape(2) + " does not have " + outC + " elements");
+            }
+        }
+        Window2D win = Window2D.of(ctx, a, x.dim(2), x.dim(3), w.dim(2), w.dim(3), "stride", "dilation");
+        return new Geometry(x.dim(0), inC, x.dim(2), x.dim(3), outC, groups, win);
+    }
+
+    @Override
+    public List<TensorType> inferOutputs(Node node, OpContext ctx) {
+        Geometry g = geometry(node, ctx);
+        return List.of(ctx.type(0).withShape(Shape.of(g.batch, g.outC, g.w.outH(), g.w.outW())));
+    }
+
+    @Override
+    public long macs(Node node, OpContext ctx) {
+        Geometry g = geometry(node, ctx);
+        return (long) g.batch * g.outC * g.w.outH() * g.w.outW() * (g.inC / g.groups) * g.w.kH() * g.w.kW();
+    }
+
+    @Override
+    public Lowering lower(Node node, OpContext ctx) {
+        Geometry g = geometry(node, ctx);
+        Window2D w = g.w;
+        ParamsStruct params = ParamsStruct.builder("mc_conv2d_params")
+                .set("batch", g.batch)
+                .set("in_c", g.inC).set("in_h", g.inH).set("in_w", g.inW)
+                .set("out_c", g.outC).set("out_h", w.outH()).set("out_w", w.outW())
+                .set("k_h", w.kH()).set("k_w", w.kW())
+                .set("stride_h", w.strideH()).set("stride_w", w.strideW())
+                .set("dilation_h", w.dilationH()).set("dilation_w", w.dilationW())
+                .set("pad_top", w.padTop()).set("pad_left", w.padLeft())
+                .set("groups", g.groups)
+                .symbol("act", Activations.fusedSymbol(node))
+                .build();
+        Arg bias = ctx.inputCount() == 3 ? Arg.tensor(node.input(2)) : new Arg.Null();
+        return Lowering.of(new KernelCall("mc_conv2d", "mc_conv2d_f32",
+                List.of(Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), bias, Arg.tensor(node.output()), new Arg.Params()),
+                params));
+    }
+}
