@@ -2,20 +2,24 @@
 
 /* Loop structure
  * --------------
- * Every output channel is computed one output plane at a time from the in_c/groups input planes of
- * its group (a depthwise conv is simply the case of one input plane per output plane). Within a
- * plane, for each output row we compute once which kernel rows fall inside the input
- * ([kh_begin, kh_end)), and the output columns split into three runs: left border, interior (every
- * kernel column inside the input) and right border. The interior, which holds nearly all the work,
- * runs with no bounds test at all and produces blocks of adjacent outputs at once so that each
- * weight loaded feeds several accumulators held in registers. The borders compute the valid kernel
- * column range per output.
+ * Three paths share the code below:
+ *   - 1x1, stride 1, no padding, groups 1 (pointwise): a matrix product
+ *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 2 output channels x 8 columns;
+ *   - depthwise (groups == in_c: one input plane per group, so per output plane): the per-plane
+ *     code below with the input-channel loops compiled out;
+ *   - everything else (general, grouped, dilated).
+ * Outside the pointwise path every output plane is computed from the in_c/groups input planes of
+ * its group. For each output row we compute once which kernel rows fall inside the input
+ * ([kh_begin, kh_end)), and the output columns split into three runs: left border, interior
+ * (every kernel column inside the input) and right border. The interior, which holds nearly all the
+ * work, runs with no bounds test at all and produces blocks of adjacent outputs at once so that
+ * each weight loaded feeds several accumulators held in registers. The borders compute the valid
+ * kernel column range per output.
  *
  * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the interior is called with
  * constant k_w, stride and block width so that the compiler fully unrolls the tap and block loops
- * (the unroll pragmas) and keeps the block's accumulators in registers. Sums run over input channel,
- * kernel row, kernel column; the bias is always in the sum before the fused activation is applied
- * (the interior starts its sums from the bias, the borders add it at the end). */
+ * (the unroll pragmas) and keeps the block's accumulators in registers. Sums run over input
+ * channel, kernel row, kernel column; the bias is in the sum before the fused activation. */
 
 /* The specialised interior relies on inlining to turn its parameters into constants. */
 #if defined(__GNUC__)
@@ -27,8 +31,8 @@
 /* What the inner loops need about the current output row. */
 typedef struct {
     const float *x;      /* input (first channel of the group, first valid kernel row, column 0) */
+    int32_t iw0;         /* input column of output column 0's first tap: -pad_left */
     const float *w;      /* weights of the output channel at the first valid kernel row */
-    int32_t icg;         /* input channels in the group */
     int32_t rows;        /* valid kernel rows */
     int32_t x_plane;     /* floats between input planes */
     int32_t x_row;       /* floats between two kernel rows in the input: dilation_h * in_w */
@@ -55,33 +59,35 @@ static void valid_taps(int32_t start, int32_t k_size, int32_t dilation, int32_t 
 }
 
 /* One output at input column iw (the kernel's first column), using kernel columns
- * [kw_begin, kw_end) only. The general case: any stride and dilation, used for border columns and
- * for shapes without a specialised interior. */
-static float conv_point(const conv_row *r, int32_t iw, int32_t kw_begin, int32_t kw_end,
-                        int32_t dw) {
+ * [kw_begin, kw_end) only: the general case, any stride and dilation, used for border columns and
+ * for shapes without a specialised interior. icg is a constant (1) in the depthwise path. */
+MC_ALWAYS_INLINE float conv_point(const conv_row *r, int32_t icg, int32_t iw, int32_t kw_begin,
+                                  int32_t kw_end, int32_t dw) {
     const int32_t taps = kw_end - kw_begin;
     const float *xc = r->x + iw + kw_begin * dw;
     const float *wc = r->w + kw_begin;
-    float acc = 0.0f;
+    float acc = r->bias;
     int32_t ic, kh, t;
-    for (ic = 0; ic < r->icg; ++ic) {
+    for (ic = 0; ic < icg; ++ic) {
         const float *x = xc + ic * r->x_plane;
         const float *w = wc + ic * r->w_plane;
         for (kh = 0; kh < r->rows; ++kh) {
-            for (t = 0; t < taps; ++t) {
-                acc += x[t * dw] * w[t];
+            const float *xt = x;
+            for (t = 0; t < taps; ++t, xt += dw) {
+                acc += *xt * w[t];
             }
             x += r->x_row;
             w += r->k_w;
         }
     }
-    return acc;
+    return mc_apply_act(acc, r->act);
 }
 
 /* nb (<= 8) adjacent interior outputs, the first at input column iw, with kernel width k_w, stride
- * sw and dilation 1. Meant to be called with constant nb, k_w and sw. */
-MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t iw, float *out, int32_t nb, int32_t k_w,
-                              int32_t sw) {
+ * sw and dilation 1. Meant to be called with constant nb, k_w, sw (and icg in the depthwise
+ * path). */
+MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t icg, int32_t iw, float *out,
+                                 int32_t nb, int32_t k_w, int32_t sw) {
     float acc[8];
     int32_t ic, kh, t, j;
     /* Starting from the bias saves an add per output (the order of a float sum is free anyway). */
@@ -89,7 +95,7 @@ MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t iw, float *out, int3
     for (j = 0; j < nb; ++j) {
         acc[j] = r->bias;
     }
-    for (ic = 0; ic < r->icg; ++ic) {
+    for (ic = 0; ic < icg; ++ic) {
         const float *x = r->x + ic * r->x_plane + iw;
         const float *w = r->w + ic * r->w_plane;
         for (kh = 0; kh < r->rows; ++kh) {
@@ -113,62 +119,65 @@ MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t iw, float *out, int3
 
 /* Interior outputs [ow, ow_end), for constant k_w and stride sw (dilation 1): blocks of 8, then
  * 4, 2 and 1 for the remainder. */
-MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, float *out, int32_t ow, int32_t ow_end,
-                                       int32_t iw_of_ow0, int32_t k_w, int32_t sw) {
+MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float *out, int32_t ow,
+                                          int32_t ow_end, int32_t k_w, int32_t sw) {
+    const int32_t iw0 = r->iw0;
     for (; ow + 8 <= ow_end; ow += 8) {
-        conv_block(r, iw_of_ow0 + ow * sw, out + ow, 8, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, 8, k_w, sw);
     }
     if (ow + 4 <= ow_end) {
-        conv_block(r, iw_of_ow0 + ow * sw, out + ow, 4, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, 4, k_w, sw);
         ow += 4;
     }
     if (ow + 2 <= ow_end) {
-        conv_block(r, iw_of_ow0 + ow * sw, out + ow, 2, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, 2, k_w, sw);
         ow += 2;
     }
     if (ow < ow_end) {
-        conv_block(r, iw_of_ow0 + ow * sw, out + ow, 1, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, 1, k_w, sw);
     }
 }
 
 /* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input. */
-static void conv_interior(const conv_row *r, float *out, int32_t ow_begin, int32_t ow_end,
-                          const mc_conv2d_params *p) {
-    const int32_t iw0 = -p->pad_left;   /* input column of output column 0 */
+MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, int32_t ow_begin,
+                                    int32_t ow_end, const mc_conv2d_params *p) {
     int32_t ow;
     if (p->dilation_w == 1) {
         if (p->k_w == 5 && p->stride_w == 1) {
-            conv_interior_fixed(r, out, ow_begin, ow_end, iw0, 5, 1);
+            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 5, 1);
             return;
         }
         if (p->k_w == 3 && p->stride_w == 1) {
-            conv_interior_fixed(r, out, ow_begin, ow_end, iw0, 3, 1);
+            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 1);
             return;
         }
         if (p->k_w == 3 && p->stride_w == 2) {
-            conv_interior_fixed(r, out, ow_begin, ow_end, iw0, 3, 2);
+            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 2);
             return;
         }
     }
     for (ow = ow_begin; ow < ow_end; ++ow) {
-        out[ow] = mc_apply_act(conv_point(r, iw0 + ow * p->stride_w, 0, p->k_w, p->dilation_w)
-                               + r->bias, r->act);
+        out[ow] = conv_point(r, icg, r->iw0 + ow * p->stride_w, 0, p->k_w, p->dilation_w);
     }
 }
 
-/* One output plane from the icg input planes starting at in_g and the kernels starting at w_oc. */
-static void conv_plane(const float *in_g, const float *w_oc, float bias, float *out,
-                       int32_t icg, const mc_conv2d_params *p) {
+/* All output planes of one batch item. Output channel oc of group g reads the icg
+ * input planes [g * icg, (g + 1) * icg) and the icg kernels at weight + oc * icg * k_h * k_w.
+ * Inlined twice: for the general case and, with depthwise = 1, for one input plane per output
+ * plane, where the channel loops disappear. */
+MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const float *bias,
+                                  float *out, const mc_conv2d_params *p, int32_t depthwise) {
+    const int32_t icg = depthwise ? 1 : p->in_c / p->groups;
+    const int32_t ocg = p->out_c / p->groups;
     const int32_t span_w = (p->k_w - 1) * p->dilation_w;   /* kernel width minus one, in input */
-    int32_t ow_lo, ow_hi, oh, ow;
+    int32_t ow_lo, ow_hi, oc, oh, ow;
     conv_row r;
 
-    r.icg = icg;
     r.x_plane = p->in_h * p->in_w;
     r.x_row = p->dilation_h * p->in_w;
     r.w_plane = p->k_h * p->k_w;
     r.k_w = p->k_w;
-    r.bias = bias;
+    r.iw0 = -p->pad_left;
     r.act = p->act;
 
     /* Interior columns [ow_lo, ow_hi): ow * stride_w - pad_left >= 0 and
@@ -186,89 +195,133 @@ static void conv_plane(const float *in_g, const float *w_oc, float bias, float *
         ow_hi = ow_lo;
     }
 
-    for (oh = 0; oh < p->out_h; ++oh) {
-        const int32_t ih0 = oh * p->stride_h - p->pad_top;
-        int32_t kh0, kh1;
-        valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);
-        r.rows = kh1 - kh0;
-        /* (when no kernel row is valid the pointer is never read; keep it inside the plane) */
-        r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
-        r.w = w_oc + kh0 * p->k_w;
+    for (oc = 0; oc < p->out_c; ++oc) {
+        const float *in_g = in + (oc / ocg) * icg * r.x_plane;
+        const float *w_oc = weight + oc * icg * r.w_plane;
+        r.bias = bias != NULL ? bias[oc] : 0.0f;
+        for (oh = 0; oh < p->out_h; ++oh) {
+            const int32_t ih0 = oh * p->stride_h - p->pad_top;
+            int32_t kh0, kh1;
+            valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);
+            r.rows = kh1 - kh0;
+            /* (when no kernel row is valid the pointer is never read; keep it inside the plane) */
+            r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
+            r.w = w_oc + kh0 * p->k_w;
 
-        for (ow = 0; ow < ow_lo; ++ow) {
-            const int32_t iw = ow * p->stride_w - p->pad_left;
-            int32_t kw0, kw1;
-            valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
-            out[ow] = mc_apply_act(conv_point(&r, iw, kw0, kw1, p->dilation_w) + bias, p->act);
+            for (ow = 0; ow < ow_lo; ++ow) {
+                const int32_t iw = ow * p->stride_w - p->pad_left;
+                int32_t kw0, kw1;
+                valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
+                out[ow] = conv_point(&r, icg, iw, kw0, kw1, p->dilation_w);
+            }
+            conv_interior(&r, icg, out, ow_lo, ow_hi, p);
+            for (ow = ow_hi; ow < p->out_w; ++ow) {
+                const int32_t iw = ow * p->stride_w - p->pad_left;
+                int32_t kw0, kw1;
+                valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
+                out[ow] = conv_point(&r, icg, iw, kw0, kw1, p->dilation_w);
+            }
+            out += p->out_w;
         }
-        conv_interior(&r, out, ow_lo, ow_hi, p);
-        for (ow = ow_hi; ow < p->out_w; ++ow) {
-            const int32_t iw = ow * p->stride_w - p->pad_left;
-            int32_t kw0, kw1;
-            valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
-            out[ow] = mc_apply_act(conv_point(&r, iw, kw0, kw1, p->dilation_w) + bias, p->act);
-        }
-        out += p->out_w;
     }
 }
 
-/* nb (<= 8) adjacent outputs of a 1x1 stride-1 convolution: a row of a matrix product,
- * out[hw + j] = sum over ic of w[ic] * in[ic][hw + j]. Meant to be called with constant nb. */
-MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, float bias, mc_act act,
-                                   float *out, int32_t in_c, int32_t plane, int32_t nb) {
-    float acc[8];
-    int32_t ic, j;
-#pragma GCC unroll 8
-    for (j = 0; j < nb; ++j) {
-        acc[j] = bias;
-    }
-    for (ic = 0; ic < in_c; ++ic) {
-        const float wv = w[ic];
+static void conv_general(const float *in, const float *weight, const float *bias, float *out,
+                         const mc_conv2d_params *p) {
+    conv_planes(in, weight, bias, out, p, 0);
+}
+
+static void conv_depthwise(const float *in, const float *weight, const float *bias, float *out,
+                           const mc_conv2d_params *p) {
+    conv_planes(in, weight, bias, out, p, 1);
+}
+
+/* nb (<= 8) adjacent outputs of noc (1 or 2) adjacent output channels of a 1x1 stride-1
+ * convolution, a tile of a matrix product:
+ *   out[c][hw + j] = sum over ic of w[c][ic] * in[ic][hw + j].
+ * The two channels share every input load. Meant to be called with constant nb and noc. */
+MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const float *bias,
+                                      mc_act act, float *out, int32_t in_c, int32_t plane,
+                                      int32_t nb, int32_t noc) {
+    float acc[2][8];
+    int32_t ic, j, c;
+#pragma GCC unroll 2
+    for (c = 0; c < noc; ++c) {
 #pragma GCC unroll 8
         for (j = 0; j < nb; ++j) {
-            acc[j] += in[j] * wv;
+            acc[c][j] = bias[c];
+        }
+    }
+    for (ic = 0; ic < in_c; ++ic) {
+        float wv[2];
+#pragma GCC unroll 2
+        for (c = 0; c < noc; ++c) {
+            wv[c] = w[c * in_c + ic];
+        }
+#pragma GCC unroll 8
+        for (j = 0; j < nb; ++j) {
+            const float xv = in[j];
+#pragma GCC unroll 2
+            for (c = 0; c < noc; ++c) {
+                acc[c][j] += xv * wv[c];
+            }
         }
         in += plane;
     }
+#pragma GCC unroll 2
+    for (c = 0; c < noc; ++c) {
 #pragma GCC unroll 8
-    for (j = 0; j < nb; ++j) {
-        out[j] = mc_apply_act(acc[j], act);
+        for (j = 0; j < nb; ++j) {
+            out[c * plane + j] = mc_apply_act(acc[c][j], act);
+        }
     }
 }
 
-/* 1x1, stride 1, no padding, groups 1: out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw]. */
+/* Output planes of noc channels (w, bias and out at the first one), in tiles of 8, 4 and 1
+ * columns. */
+MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const float *bias,
+                                       float *out, const mc_conv2d_params *p, int32_t noc) {
+    const int32_t plane = p->in_h * p->in_w;
+    int32_t hw;
+    for (hw = 0; hw + 8 <= plane; hw += 8) {
+        pointwise_block(in + hw, w, bias, p->act, out + hw, p->in_c, plane, 8, noc);
+    }
+    if (hw + 4 <= plane) {
+        pointwise_block(in + hw, w, bias, p->act, out + hw, p->in_c, plane, 4, noc);
+        hw += 4;
+    }
+    for (; hw < plane; ++hw) {
+        pointwise_block(in + hw, w, bias, p->act, out + hw, p->in_c, plane, 1, noc);
+    }
+}
+
+/* 1x1, stride 1, no padding, groups 1: out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw],
+ * two output channels at a time. */
 static void conv_pointwise(const float *in, const float *weight, const float *bias, float *out,
                            const mc_conv2d_params *p) {
     const int32_t plane = p->in_h * p->in_w;
-    int32_t b, oc, hw;
+    int32_t b, oc;
     for (b = 0; b < p->batch; ++b) {
-        for (oc = 0; oc < p->out_c; ++oc) {
-            const float *w = weight + oc * p->in_c;
-            const float bv = bias != NULL ? bias[oc] : 0.0f;
-            for (hw = 0; hw + 8 <= plane; hw += 8) {
-                pointwise_block(in + hw, w, bv, p->act, out + hw, p->in_c, plane, 8);
+        for (oc = 0; oc < p->out_c; oc += 2) {
+            float bv[2];
+            bv[0] = bias != NULL ? bias[oc] : 0.0f;
+            if (oc + 1 < p->out_c) {
+                bv[1] = bias != NULL ? bias[oc + 1] : 0.0f;
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 2);
+            } else {
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 1);
             }
-            if (hw + 4 <= plane) {
-                pointwise_block(in + hw, w, bv, p->act, out + hw, p->in_c, plane, 4);
-                hw += 4;
-            }
-            for (; hw < plane; ++hw) {
-                pointwise_block(in + hw, w, bv, p->act, out + hw, p->in_c, plane, 1);
-            }
-            out += plane;
         }
         in += p->in_c * plane;
+        out += p->out_c * plane;
     }
 }
 
 void mc_conv2d_f32(const float *in, const float *weight, const float *bias, float *out,
                    const mc_conv2d_params *p) {
-    const int32_t icg = p->in_c / p->groups;
-    const int32_t ocg = p->out_c / p->groups;
     const int32_t in_plane = p->in_h * p->in_w;
     const int32_t out_plane = p->out_h * p->out_w;
-    const int32_t w_size = icg * p->k_h * p->k_w;   /* weights per output channel */
-    int32_t b, oc;
+    int32_t b;
 
     if (p->groups == 1 && p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1
         && p->dilation_h == 1 && p->dilation_w == 1 && p->pad_top == 0 && p->pad_left == 0
@@ -276,15 +329,14 @@ void mc_conv2d_f32(const float *in, const float *weight, const float *bias, floa
         conv_pointwise(in, weight, bias, out, p);
         return;
     }
-    /* Output channel oc of group g reads input planes [g * icg, (g + 1) * icg). Depthwise
-     * (icg == ocg == 1) needs no special case: each output plane reads exactly one input plane
-     * and one contiguous k_h x k_w kernel, with no channel loop left in the inner code. */
     for (b = 0; b < p->batch; ++b) {
-        for (oc = 0; oc < p->out_c; ++oc) {
-            const int32_t g = oc / ocg;
-            conv_plane(in + (b * p->in_c + g * icg) * in_plane, weight + oc * w_size,
-                       bias != NULL ? bias[oc] : 0.0f, out + (b * p->out_c + oc) * out_plane,
-                       icg, p);
+        const float *in_b = in + b * p->in_c * in_plane;
+        float *out_b = out + b * p->out_c * out_plane;
+        if (p->groups == p->in_c) {
+            /* depthwise: one input plane per group (any channel multiplier out_c / in_c) */
+            conv_depthwise(in_b, weight, bias, out_b, p);
+        } else {
+            conv_general(in_b, weight, bias, out_b, p);
         }
     }
 }

@@ -1,10 +1,11 @@
 #include "mc_matmul.h"
 
-/* Three loop shapes, each computing a few outputs at once so that every value loaded from one
+/* Two loop shapes, each computing a few outputs at once so that every value loaded from one
  * operand feeds several accumulators held in registers:
  *   - b given as [N][K] (transpose_b, nn.Dense): out[i][j..j+8) are 8 dot products of the
  *     row a[i] with 8 contiguous rows of b, sharing each load of a;
- *   - b given as [K][N]: out[i][j..j+8) walk K down 8 adjacent columns of b, sharing each load of a;
+ *   - b given as [K][N]: out[i][j..j+8) walk K down 8 adjacent columns of b, sharing each load
+ *     of a;
  * op(a) is read through a pointer that advances a_step per k (1, or m when transpose_a), so both
  * shapes serve either layout of a. Sums run over k in order; the bias is added after the sum and
  * before the fused activation. */
@@ -66,7 +67,7 @@ static void store(float *out, const float *acc, const float *bias, int32_t nb, m
     }
 }
 
-/* One row of out, for a fixed a_step (the caller passes a constant so the a pointer walk is free). */
+/* One row of out, for a fixed a_step (the caller passes a constant so that walking a is free). */
 MC_ALWAYS_INLINE void matmul_row(const float *ai, int32_t a_step, const float *b, const float *bias,
                                  float *oi, int32_t k, int32_t n, int32_t transpose_b, mc_act act) {
     float acc[8];

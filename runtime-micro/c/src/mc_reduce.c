@@ -1,8 +1,8 @@
 #include "mc_reduce.h"
 
 /* Mean over the marked axes. The input is walked in order; every input element is added to the
- * output element it reduces into, whose offset moves with the kept axes only (stride 0 along reduced
- * axes). The innermost axis is a tight loop: a plain sum when it is reduced, a contiguous
+ * output element it reduces into, whose offset moves with the kept axes only (stride 0 along
+ * reduced axes). The innermost axis is a tight loop: a plain sum when it is reduced, a contiguous
  * accumulate when it is kept. The sums are divided by the number of reduced elements at the end. */
 void mc_reduce_mean_f32(const float *in, float *out, const mc_reduce_params *p) {
     const int32_t rank = p->rank;

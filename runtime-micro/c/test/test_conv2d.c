@@ -182,6 +182,9 @@ static const conv_spec specs[] = {
     {"conv 1x1 stride 2 (general path)",      1, 4, 9, 9, 5, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_NONE, 1},
     {"conv 1x1 pad 1 (general path)",         1, 3, 5, 6, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, MC_ACT_NONE, 1},
     {"conv 4x4 stride 1 (generic interior)",  1, 2, 9, 19, 3, 4, 4, 1, 1, 1, 1, 1, 2, 2, 1, 1, MC_ACT_NONE, 1},
+    {"conv 1x1 fast path 12 columns, 4 ch",   2, 5, 3, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 1},
+    {"conv 1x1 fast path 1 output channel",   1, 3, 1, 7, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_NONE, 0},
+    {"conv depthwise 3x3 batch 3 no bias",    3, 4, 6, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, MC_ACT_RELU, 0},
 };
 
 /* The 1x1 fast path against both the oracle and the general path on the same data: a 1x1 kernel
