@@ -75,6 +75,7 @@ class FixtureConformanceTest {
             report.add(c.describe(f.name() + " output " + i));
             ok &= c.ok();
         }
+        report.forEach(System.out::println);
         assertTrue(ok, () -> String.join("\n", report));
     }
 
