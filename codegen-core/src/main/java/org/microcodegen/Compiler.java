@@ -29,6 +29,9 @@ public final class Compiler {
 
     public static CompiledModel compile(Path modelFile, String name, Target target) {
         String file = modelFile.toString();
+        if (!java.nio.file.Files.isRegularFile(modelFile)) {
+            throw new CompileException(file + ": no such model file");
+        }
         if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".mindir")) {
             throw new CompileException(file + ": unknown model format (expected a .mindir file)");
         }

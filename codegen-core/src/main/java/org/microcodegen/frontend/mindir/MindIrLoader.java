@@ -79,7 +79,8 @@ public final class MindIrLoader {
         List<String> inputs = new ArrayList<>();
         for (ValueInfoProto in : g.getInputList()) {
             if (in.getTensorCount() == 0) {
-                throw new CompileException(file + ": graph input " + in.getName() + " has no type");
+                throw new CompileException(file + ": graph input " + in.getName()
+                        + " is not a tensor (a Python scalar or tuple input); only tensor inputs are supported");
             }
             TensorType type = MindIrValues.typeOf(in.getTensor(0), "graph input " + in.getName());
             tensors.put(in.getName(), new Tensor(in.getName(), type, null, shortName(in.getName())));
@@ -154,7 +155,11 @@ public final class MindIrLoader {
                 return model;
             }
         } catch (InvalidProtocolBufferException e) {
-            throw new CompileException(file + ": not a valid MindIR file (truncated or corrupt protobuf: " + e.getMessage() + ")");
+            // protobuf's own message is a paragraph; its first sentence says what went wrong.
+            String why = String.valueOf(e.getMessage());
+            int stop = why.indexOf(". ");
+            throw new CompileException(file + ": not a valid MindIR file (truncated or corrupt protobuf: "
+                    + (stop > 0 ? why.substring(0, stop) : why) + ")");
         } catch (IOException e) {
             throw new CompileException(file + ": cannot read: " + e.getMessage(), e);
         }
