@@ -58,11 +58,15 @@ public final class CEmitter {
         return new CEmitter(model).renderAll();
     }
 
-    /** The host runner's source (used by `micro-codegen run`). */
-    public static String renderHostMain(CompiledModel model) {
+    /**
+     * The model's files plus host_main.c, the host runner used by `micro-codegen run`, rendered from
+     * one view so the weights are formatted once.
+     */
+    public static Map<String, byte[]> renderWithHostMain(CompiledModel model) {
         CEmitter e = new CEmitter(model);
-        e.buildView();
-        return template("host_main.stg", "main", e.view);
+        Map<String, byte[]> files = e.renderAll();
+        files.put("host_main.c", bytes(template("host_main.stg", "main", e.view)));
+        return files;
     }
 
     private Map<String, byte[]> renderAll() {

@@ -54,8 +54,7 @@ public final class HostRunner {
         try {
             work = Files.createTempDirectory("micro-codegen-run");
             Path src = work.resolve("src");
-            OutputFolder.write(src, CEmitter.render(model));
-            Files.writeString(src.resolve("host_main.c"), CEmitter.renderHostMain(model), StandardCharsets.UTF_8);
+            OutputFolder.write(src, CEmitter.renderWithHostMain(model));
             Path exe = work.resolve("model");
             List<String> cc = new ArrayList<>();
             cc.add(System.getenv().getOrDefault("CC", "cc"));
