@@ -8,7 +8,13 @@ import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.emit.FirmwareEmitter;
+import org.microcodegen.target.Board;
+import org.microcodegen.target.FirmwareSummary;
+import org.microcodegen.target.FitCheck;
 import org.microcodegen.target.HostRunner;
+import org.microcodegen.target.QemuRunner;
+import org.microcodegen.target.RunFiles;
 import org.microcodegen.target.Target;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +50,17 @@ public final class Main implements Callable<Integer> {
     Path model;
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-            description = "host or cortex-m4 (default: ${DEFAULT-VALUE}).")
+            description = {"host: the model's C sources; cortex-m4: a firmware project (model, Makefile,",
+                    "startup code, test main) for --board (default: ${DEFAULT-VALUE})."})
     String target;
+
+    @Option(names = "--board", paramLabel = "BOARD",
+            description = "With cortex-m4: mps2-an386 (default) or netduinoplus2. The model must fit its RAM and flash.")
+    String board;
+
+    @Option(names = "--test-input", paramLabel = "IN.bin",
+            description = "With cortex-m4: a raw input tensor the test main runs on (repeat per input; default zeros).")
+    List<Path> testInputs;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
     Path output;
@@ -70,6 +85,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int handle(Exception ex, PrintWriter err) {
+        if (ex instanceof QemuRunner.FirmwareFailure) {
+            err.println("micro-codegen: " + oneLine(ex.getMessage()));
+            err.flush();
+            return 1;
+        }
         if (ex instanceof CompileException) {
             err.println("micro-codegen: " + oneLine(ex.getMessage()));
             err.flush();
@@ -95,14 +115,39 @@ public final class Main implements Callable<Integer> {
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
         Target t = Target.byName(target);
+        Board b = boardFor(t, board);
+        if (b == null && testInputs != null) {
+            throw new CompileException("--test-input needs --target cortex-m4 (it is linked into the firmware's test main)");
+        }
         String n = modelName(model, name);
         CompiledModel compiled = Compiler.compile(model, n, t);
-        Map<String, byte[]> files = CEmitter.render(compiled);
+        Map<String, byte[]> files;
+        if (b != null) {
+            List<byte[]> data = testInputs == null ? List.of() : RunFiles.readInputs(compiled, testInputs, "--test-input");
+            FitCheck.check(compiled, b, compiled.inputBytes());
+            files = FirmwareEmitter.render(compiled, b, data);
+        } else {
+            files = CEmitter.render(compiled);
+        }
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
         out.print(summary(compiled, output, files));
+        if (b != null) {
+            out.printf(Locale.ROOT, "  board    %s: build with `make -C %s`, run under QEMU with `make -C %s run`%n", b.name(), output, output);
+        }
         out.flush();
         return 0;
+    }
+
+    /** The board for a firmware target; null for targets that emit plain sources. */
+    static Board boardFor(Target t, String boardName) {
+        if (t == Target.CORTEX_M4) {
+            return Board.byName(boardName == null ? Board.DEFAULT : boardName);
+        }
+        if (boardName != null) {
+            throw new CompileException("--board needs --target cortex-m4");
+        }
+        return null;
     }
 
     static String modelName(Path model, String explicit) {
@@ -151,8 +196,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Compiles the model for the host, builds it with the host C compiler ($CC or cc),",
-                    "runs one inference and writes the outputs.",
+            description = {"Compiles the model, builds it and runs one inference, then writes the outputs.",
+                    "host: built with the host C compiler ($CC or cc).",
+                    "cortex-m4: a firmware image for --board, built with arm-none-eabi-gcc and run in",
+                    "qemu-system-arm with an instruction-exact clock; also reports instructions, RAM and flash.",
                     "Inputs and outputs are raw little-endian tensors, given in graph order."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model (.mindir).")
@@ -167,8 +214,12 @@ public final class Main implements Callable<Integer> {
         List<Path> outputs;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "Where to run: host (default). cortex-m4 under QEMU is not available yet.")
+                description = "host (default) or cortex-m4 (under QEMU).")
         String target;
+
+        @Option(names = "--board", paramLabel = "BOARD",
+                description = "With cortex-m4: mps2-an386 (default) or netduinoplus2.")
+        String board;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -176,14 +227,19 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Target t = Target.byName(target);
-            if (t != Target.HOST) {
-                throw new CompileException("run --target " + target + " is not available yet: only host runs are supported");
-            }
+            Board b = boardFor(t, board);
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
-            HostRunner.run(compiled, inputs, outputs);
-            spec.commandLine().getOut().printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n",
-                    model.getFileName(), inputs.size(), outputs);
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            if (b == null) {
+                HostRunner.run(compiled, inputs, outputs);
+                out.printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
+            } else {
+                FitCheck.check(compiled, b, compiled.inputBytes());
+                QemuRunner.Report r = QemuRunner.run(compiled, b, inputs, outputs);
+                out.print(FirmwareSummary.of(compiled, b, r));
+                out.printf(Locale.ROOT, "  wrote    %s%n", outputs);
+            }
+            out.flush();
             return 0;
         }
     }

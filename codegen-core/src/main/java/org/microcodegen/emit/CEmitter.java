@@ -63,9 +63,19 @@ public final class CEmitter {
      * one view so the weights are formatted once.
      */
     public static Map<String, byte[]> renderWithHostMain(CompiledModel model) {
+        return render(model, (view, files) -> files.put("host_main.c", bytes(template("host_main.stg", "main", view))));
+    }
+
+    /** Adds files rendered from the model's view (a host runner, a firmware project) to its sources. */
+    @FunctionalInterface
+    interface Extra {
+        void addTo(CView.Model view, Map<String, byte[]> files);
+    }
+
+    static Map<String, byte[]> render(CompiledModel model, Extra extra) {
         CEmitter e = new CEmitter(model);
         Map<String, byte[]> files = e.renderAll();
-        files.put("host_main.c", bytes(template("host_main.stg", "main", e.view)));
+        extra.addTo(e.view, files);
         return files;
     }
 
@@ -92,7 +102,7 @@ public final class CEmitter {
         return files;
     }
 
-    private static byte[] bytes(String s) {
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -108,13 +118,18 @@ public final class CEmitter {
     }
 
     static String template(String group, String name, CView.Model m) {
+        return template(group, name, Map.of("m", m));
+    }
+
+    /** Renders template {@code name} of {@code group} with the given attributes. */
+    static String template(String group, String name, Map<String, Object> attributes) {
         URL url = CEmitter.class.getResource(TEMPLATE_ROOT + group);
         if (url == null) {
             throw new IllegalStateException("template group " + group + " is missing from the build");
         }
         STGroup stg = new STGroupFile(url, "UTF-8", '<', '>');
         ST st = stg.getInstanceOf(name);
-        st.add("m", m);
+        attributes.forEach(st::add);
         return st.render(Locale.ROOT, 100);
     }
 
@@ -265,7 +280,11 @@ public final class CEmitter {
         if (t.type().dtype() != org.microcodegen.ir.DType.FLOAT32) {
             throw new IllegalStateException("only float32 weights are emitted, found " + t.type());
         }
-        float[] values = t.data().asFloats();
+        return floatRows(t.data().asFloats());
+    }
+
+    /** Float literals, {@value #VALUES_PER_ROW} to a row, for an array initialiser. */
+    static List<List<String>> floatRows(float[] values) {
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < values.length; i += VALUES_PER_ROW) {
             List<String> row = new ArrayList<>();

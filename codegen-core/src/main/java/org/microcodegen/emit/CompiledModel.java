@@ -18,6 +18,11 @@ public record CompiledModel(String name, String sourceFile, Target target, Graph
         return placement.plan().arenaSize();
     }
 
+    /** Bytes of all graph inputs together. */
+    public long inputBytes() {
+        return graph.inputs().stream().mapToLong(t -> graph.type(t).byteSize()).sum();
+    }
+
     public long lowerBoundBytes() {
         return placement.plan().lowerBound();
     }

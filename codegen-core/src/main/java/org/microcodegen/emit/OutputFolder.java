@@ -30,7 +30,9 @@ public final class OutputFolder {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp");
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                Files.write(tmp.resolve(f.getKey()), f.getValue());
+                Path file = tmp.resolve(f.getKey());
+                Files.createDirectories(file.getParent());
+                Files.write(file, f.getValue());
             }
             if (!Files.exists(abs)) {
                 try {
@@ -43,7 +45,9 @@ public final class OutputFolder {
             }
             removeStaleRuntime(abs, files);
             for (String name : files.keySet()) {
-                Files.move(tmp.resolve(name), abs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                Path dest = abs.resolve(name);
+                Files.createDirectories(dest.getParent());
+                Files.move(tmp.resolve(name), dest, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new CompileException("cannot write output to " + dir + ": " + e.getMessage(), e);

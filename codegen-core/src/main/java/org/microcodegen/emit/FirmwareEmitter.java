@@ -1,0 +1,93 @@
+package org.microcodegen.emit;
+
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.target.Board;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A buildable bare-metal firmware project for a Cortex-M4F board: the model's sources (as for any
+ * target, with only the runtime files they call), a test main that needs no file system, the test
+ * input as const data, the project's startup and board support code (targets/cortex-m), the board's
+ * memory map for the linker, and a Makefile.
+ */
+public final class FirmwareEmitter {
+    /** Board support files copied from targets/cortex-m into the project's board/ folder. */
+    private static final List<String> SUPPORT_FILES = List.of("board.h", "board.c", "startup.c", "sections.ld");
+
+    /**
+     * Floating-point contraction on the device. Off, like the host build, so both produce bit-identical
+     * results and a difference between them always means a bug rather than rounding.
+     */
+    public static final String FP_CONTRACT = "-ffp-contract=off";
+
+    private FirmwareEmitter() {
+    }
+
+    /**
+     * @param testInputs one raw little-endian tensor per graph input, or an empty list for zeros
+     */
+    public static Map<String, byte[]> render(CompiledModel model, Board board, List<byte[]> testInputs) {
+        return CEmitter.render(model, (view, files) -> addFirmware(view, board, testInputs, files));
+    }
+
+    private static void addFirmware(CView.Model m, Board board, List<byte[]> testInputs, Map<String, byte[]> files) {
+        FirmwareView f = new FirmwareView();
+        f.boardName = board.name();
+        f.boardDescription = board.description();
+        f.qemuMachine = board.qemuMachine();
+        f.flashOrigin = String.format(Locale.ROOT, "0x%08X", board.flashOrigin());
+        f.flashSize = board.flashSize();
+        f.ramOrigin = String.format(Locale.ROOT, "0x%08X", board.ramOrigin());
+        f.ramSize = board.ramSize();
+        f.stackSize = board.stackSize();
+        f.clockHz = board.clockHz();
+        f.fpContract = FP_CONTRACT;
+        f.inputs = new ArrayList<>();
+        for (CView.Io io : m.inputs) {
+            f.inputs.add(testInput(io, testInputs.isEmpty() ? null : testInputs.get(io.index)));
+        }
+        Map<String, Object> attrs = Map.of("m", m, "f", f);
+        files.put("main.c", CEmitter.bytes(CEmitter.template("firmware.stg", "main", attrs)));
+        files.put("test_data.h", CEmitter.bytes(CEmitter.template("firmware.stg", "testDataHeader", attrs)));
+        files.put("test_data.c", CEmitter.bytes(CEmitter.template("firmware.stg", "testData", attrs)));
+        for (String name : SUPPORT_FILES) {
+            files.put("board/" + name, Board.supportFile(name));
+        }
+        files.put("board/memory.ld", CEmitter.bytes(CEmitter.template("firmware.stg", "memory", attrs)));
+        f.sources = new ArrayList<>();
+        for (String name : files.keySet()) {
+            if (name.endsWith(".c")) {
+                f.sources.add(name);
+            }
+        }
+        files.put("Makefile", CEmitter.bytes(CEmitter.template("firmware.stg", "makefile", attrs)));
+    }
+
+    private static FirmwareView.TestInput testInput(CView.Io io, byte[] raw) {
+        if (!io.cType.equals("float")) {
+            throw new CompileException("input " + io.index + " is " + io.dtype + "; test inputs must be float32");
+        }
+        float[] values = new float[Math.toIntExact(io.elements)];
+        if (raw != null) {
+            if (raw.length != io.bytes) {
+                throw new CompileException("test input " + io.index + " has " + raw.length + " bytes; the model expects "
+                        + io.bytes + " (" + io.dtype + io.shape + ", little-endian)");
+            }
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        }
+        FirmwareView.TestInput t = new FirmwareView.TestInput();
+        t.ident = io.ident;
+        t.cType = io.cType;
+        t.count = io.elements;
+        t.comment = "input " + io.index + " \"" + io.sourceName + "\": " + io.dtype + io.shape
+                + (raw == null ? ", all zeros (compile with --test-input to embed a real input)" : "");
+        t.rows = CEmitter.floatRows(values);
+        return t;
+    }
+}

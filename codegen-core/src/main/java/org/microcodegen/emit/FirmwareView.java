@@ -1,0 +1,31 @@
+package org.microcodegen.emit;
+
+import java.util.List;
+
+/**
+ * What templates-c/.../firmware.stg needs beyond the model's {@link CView.Model}: the board and the
+ * test input. Public fields, like CView, because StringTemplate reads fields.
+ */
+public final class FirmwareView {
+    public String boardName;
+    public String boardDescription;
+    public String qemuMachine;
+    public String flashOrigin;
+    public long flashSize;
+    public String ramOrigin;
+    public long ramSize;
+    public long stackSize;
+    public long clockHz;
+    public String fpContract;
+    public List<String> sources;
+    public List<TestInput> inputs;
+
+    /** One graph input's test values, as const data in flash. */
+    public static final class TestInput {
+        public String ident;
+        public String cType;
+        public long count;
+        public String comment;
+        public List<List<String>> rows;
+    }
+}

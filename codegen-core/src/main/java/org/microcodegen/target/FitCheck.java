@@ -1,0 +1,47 @@
+package org.microcodegen.target;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.plan.Align;
+
+import java.util.Locale;
+
+/**
+ * Refuses, at compile time, a model that cannot fit the board, with the numbers that decide it. RAM is
+ * known exactly before linking (stack + arena + output buffers; weights and inputs are const, in
+ * flash). Flash is checked for what is known (weights and the embedded test input); code comes on
+ * top, and the linker script's own region check catches the last few kilobytes.
+ */
+public final class FitCheck {
+    private FitCheck() {
+    }
+
+    public static void check(CompiledModel model, Board board, long testInputBytes) {
+        long arena = Align.up(model.arenaBytes(), 8);
+        long outputs = 0;
+        for (String t : model.graph().outputs()) {
+            outputs += Align.up(model.graph().type(t).byteSize(), 8);
+        }
+        long ram = board.stackSize() + arena + outputs;
+        if (ram > board.ramSize()) {
+            throw new CompileException(String.format(Locale.ROOT,
+                    "%s needs %s RAM (arena %s + outputs %s + stack %s), %s has %s",
+                    model.name(), size(ram), size(arena), size(outputs), size(board.stackSize()), board.name(), size(board.ramSize())));
+        }
+        long flash = model.weightBytes() + testInputBytes;
+        if (flash > board.flashSize()) {
+            throw new CompileException(String.format(Locale.ROOT,
+                    "%s needs more than %s flash (weights %s + test input %s, before code), %s has %s",
+                    model.name(), size(flash), size(model.weightBytes()), size(testInputBytes), board.name(), size(board.flashSize())));
+        }
+    }
+
+    /** Bytes, in KiB with one decimal when at least 1 KiB. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double kib = bytes / 1024.0;
+        return kib == Math.rint(kib) ? String.format(Locale.ROOT, "%d KiB", (long) kib) : String.format(Locale.ROOT, "%.1f KiB", kib);
+    }
+}

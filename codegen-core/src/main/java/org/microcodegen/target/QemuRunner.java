@@ -1,0 +1,171 @@
+package org.microcodegen.target;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.FirmwareEmitter;
+import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.ir.CompileException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a generated firmware project with its own Makefile (arm-none-eabi-gcc) and runs it in
+ * qemu-system-arm as a child process, with an instruction-exact clock ({@code -icount shift=0}) and
+ * a time limit. The firmware reports over semihosting; this class reads the report back: exit status,
+ * SysTick ticks of one inference, stack use, and the output tensors, bit-exact from their hex dump.
+ */
+public final class QemuRunner {
+    public static final String INSTALL_HINT =
+            "install it with: apt-get install -y --no-install-recommends gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm";
+    public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final Pattern OUTPUT_LINE = Pattern.compile("mc: output (\\d+) ([0-9a-f]{8}) ([0-9a-f]+)");
+    private static final Pattern NUMBER_LINE = Pattern.compile("mc: (ticks|stack) (\\d+)");
+    private static final Pattern FAULT_LINE = Pattern.compile("mc: FAULT .*");
+
+    private QemuRunner() {
+    }
+
+    /** What one firmware run reported. {@code ticks} and {@code stackUsed} are -1 when it did not get that far. */
+    public record Execution(int exitStatus, boolean timedOut, boolean completed, String fault, long ticks,
+                            long instructions, long stackUsed, List<byte[]> outputs, String log) {
+        public boolean succeeded() {
+            return exitStatus == 0 && !timedOut && completed;
+        }
+
+        /** One line saying why the run failed, for errors and test messages. */
+        public String failure() {
+            if (timedOut) {
+                return "timed out (killed QEMU)";
+            }
+            if (fault != null) {
+                return fault.replace("mc: FAULT ", "crashed: ") + " (exit status " + exitStatus + ")";
+            }
+            if (exitStatus != 0) {
+                String tail = log.strip();
+                tail = tail.length() > 300 ? "..." + tail.substring(tail.length() - 300) : tail;
+                return "exit status " + exitStatus + ": " + tail.replace('\n', ' ');
+            }
+            return completed ? "succeeded" : "ended without reporting its outputs";
+        }
+    }
+
+    /** A firmware run together with the image's section sizes. */
+    public record Report(Execution execution, ElfSizes sizes) {
+    }
+
+    /** `micro-codegen run --target cortex-m4`: builds the model with the inputs linked in, runs it, writes the outputs. */
+    public static Report run(CompiledModel model, Board board, List<Path> inputs, List<Path> outputs) {
+        List<byte[]> data = RunFiles.readInputs(model, inputs, outputs);
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("micro-codegen-qemu");
+            Report r = buildAndRun(FirmwareEmitter.render(model, board, data), board, work, RUN_TIMEOUT);
+            Execution e = r.execution();
+            if (!e.succeeded()) {
+                throw new FirmwareFailure(model.name() + " on " + board.name() + ": " + e.failure());
+            }
+            List<Path> produced = new ArrayList<>();
+            for (int i = 0; i < e.outputs().size(); i++) {
+                Path p = work.resolve("output" + i + ".bin");
+                Files.write(p, e.outputs().get(i));
+                produced.add(p);
+            }
+            RunFiles.publish(produced, outputs);
+            return r;
+        } catch (IOException e) {
+            throw new CompileException("QEMU run failed: " + e.getMessage(), e);
+        } finally {
+            OutputFolder.deleteTree(work);
+        }
+    }
+
+    /** Writes the project into {@code dir}, builds it with make, and runs the image under QEMU. */
+    public static Report buildAndRun(Map<String, byte[]> project, Board board, Path dir, Duration timeout) {
+        OutputFolder.write(dir, project);
+        Path elf = build(dir);
+        ElfSizes sizes = ElfSizes.of(elf, cross() + "size");
+        return new Report(execute(elf, board, timeout), sizes);
+    }
+
+    /** Runs make in a firmware project folder; returns the ELF image it built. */
+    public static Path build(Path projectDir) {
+        List<String> make = List.of("make", "-C", projectDir.toString(), "--no-print-directory", "-j2", "CROSS=" + cross());
+        Processes.runOrFail(make, projectDir, BUILD_TIMEOUT, "building the firmware", "install make and " + INSTALL_HINT.substring(8));
+        try (var files = Files.list(projectDir)) {
+            return files.filter(p -> p.toString().endsWith(".elf")).findFirst()
+                    .orElseThrow(() -> new CompileException("building the firmware produced no .elf in " + projectDir));
+        } catch (IOException e) {
+            throw new CompileException("cannot list " + projectDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs an image under QEMU and parses its semihosting report. */
+    public static Execution execute(Path elf, Board board, Duration timeout) {
+        List<String> cmd = List.of(qemu(), "-M", board.qemuMachine(), "-nographic", "-monitor", "none",
+                "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off", "-kernel", elf.toString());
+        Processes.Outcome o = Processes.run(cmd, elf.getParent(), timeout, "running the firmware under QEMU", INSTALL_HINT);
+        return parse(o, board);
+    }
+
+    static Execution parse(Processes.Outcome o, Board board) {
+        Map<Integer, ByteArrayOutputStream> outputs = new TreeMap<>();
+        long ticks = -1;
+        long stack = -1;
+        boolean done = false;
+        String fault = null;
+        for (String line : o.output().split("\n")) {
+            line = line.strip();
+            Matcher m;
+            if ((m = OUTPUT_LINE.matcher(line)).matches()) {
+                ByteArrayOutputStream buf = outputs.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ByteArrayOutputStream());
+                if (Long.parseLong(m.group(2), 16) != buf.size()) {
+                    throw new CompileException("garbled firmware output at: " + line);
+                }
+                buf.writeBytes(HexFormat.of().parseHex(m.group(3)));
+            } else if ((m = NUMBER_LINE.matcher(line)).matches()) {
+                long v = Long.parseLong(m.group(2));
+                if (m.group(1).equals("ticks")) {
+                    ticks = v;
+                } else {
+                    stack = v;
+                }
+            } else if (FAULT_LINE.matcher(line).matches()) {
+                fault = line;
+            } else if (line.equals("mc: done")) {
+                done = true;
+            }
+        }
+        List<byte[]> tensors = new ArrayList<>();
+        outputs.values().forEach(b -> tensors.add(b.toByteArray()));
+        long instructions = ticks < 0 ? -1 : Math.round(ticks * board.instructionsPerTick());
+        return new Execution(o.exitStatus(), o.timedOut(), done, fault, ticks, instructions, stack, tensors, o.output());
+    }
+
+    /** The cross toolchain prefix: $CROSS or arm-none-eabi-. */
+    static String cross() {
+        return System.getenv().getOrDefault("CROSS", "arm-none-eabi-");
+    }
+
+    static String qemu() {
+        return System.getenv().getOrDefault("QEMU", "qemu-system-arm");
+    }
+
+    /** The firmware built but did not run to completion (a fault, a hang, an error status). */
+    public static final class FirmwareFailure extends RuntimeException {
+        public FirmwareFailure(String message) {
+            super(message);
+        }
+    }
+}

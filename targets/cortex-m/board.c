@@ -1,0 +1,134 @@
+/* Semihosting console and exit, SysTick instruction counter, stack high-water mark. See board.h. */
+#include "board.h"
+
+/* Arm semihosting operations (Arm DUI 0471 / semihosting v2). */
+#define SYS_WRITE0 0x04
+#define SYS_EXIT_EXTENDED 0x20
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+
+/* SysTick registers (Armv7-M ARM, B3.3). */
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define SYST_CSR_ENABLE 1u
+#define SYST_CSR_TICKINT 2u
+#define SYST_CSR_CLKSOURCE 4u
+#define SYST_RELOAD 0xFFFFFFu
+
+/* Written by the reset handler over the whole stack before main runs. */
+#define BOARD_STACK_PAINT 0xA5A5A5A5u
+
+extern uint32_t _sstack;
+extern uint32_t _estack;
+
+static volatile uint32_t systick_wraps;
+
+static int semihost(int operation, const void *argument)
+{
+    register int r0 __asm__("r0") = operation;
+    register const void *r1 __asm__("r1") = argument;
+    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+void board_print(const char *text)
+{
+    (void)semihost(SYS_WRITE0, text);
+}
+
+void board_print_uint(const char *prefix, uint64_t value)
+{
+    char digits[24];
+    char *p = &digits[sizeof digits - 1];
+    *p = '\0';
+    *--p = '\n';
+    do {
+        *--p = (char)('0' + (int)(value % 10u));
+        value /= 10u;
+    } while (value != 0u);
+    board_print(prefix);
+    board_print(p);
+}
+
+static char hex_digit(unsigned v)
+{
+    return (char)(v < 10u ? '0' + v : 'a' + (v - 10u));
+}
+
+void board_print_hex(const char *prefix, const void *data, size_t bytes)
+{
+    const unsigned char *b = (const unsigned char *)data;
+    char line[8 + 1 + 64 + 2];
+    size_t at = 0;
+    while (at < bytes) {
+        size_t n = bytes - at < 32u ? bytes - at : 32u;
+        size_t k = 0;
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            line[k++] = hex_digit((unsigned)(at >> shift) & 0xFu);
+        }
+        line[k++] = ' ';
+        for (size_t i = 0; i < n; i++) {
+            line[k++] = hex_digit(b[at + i] >> 4);
+            line[k++] = hex_digit(b[at + i] & 0xFu);
+        }
+        line[k++] = '\n';
+        line[k] = '\0';
+        board_print(prefix);
+        board_print(line);
+        at += n;
+    }
+}
+
+void board_exit(int status)
+{
+    uint32_t block[2];
+    block[0] = ADP_STOPPED_APPLICATION_EXIT;
+    block[1] = (uint32_t)status;
+    (void)semihost(SYS_EXIT_EXTENDED, block);
+    for (;;) {
+        /* Without a debugger attached there is nobody to stop us. */
+    }
+}
+
+void SysTick_Handler(void)
+{
+    systick_wraps++;
+}
+
+void board_timer_start(void)
+{
+    SYST_CSR = 0u;
+    SYST_RVR = SYST_RELOAD;
+    SYST_CVR = 0u;
+    systick_wraps = 0u;
+    SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
+    /* QEMU loads the reload value lazily: the first reads would otherwise see 0. */
+    while (SYST_CVR == 0u) {
+    }
+}
+
+uint64_t board_ticks(void)
+{
+    uint32_t wraps;
+    uint32_t current;
+    /* Re-read if the counter wrapped between the two reads. */
+    do {
+        wraps = systick_wraps;
+        current = SYST_CVR;
+    } while (wraps != systick_wraps);
+    return (uint64_t)wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - current);
+}
+
+uint32_t board_stack_used(void)
+{
+    const uint32_t *p = &_sstack;
+    while (p < &_estack && *p == BOARD_STACK_PAINT) {
+        p++;
+    }
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
+}
+
+uint32_t board_stack_size(void)
+{
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)&_sstack);
+}

@@ -1,0 +1,122 @@
+/* Reset and fault handling for a bare-metal Cortex-M4F: the vector table, the FPU enable, .data and
+ * .bss initialisation, stack painting (for the high-water mark), and fault handlers that report
+ * where the core stopped and exit non-zero, so a crash under QEMU is a failure rather than a hang. */
+#include <stdint.h>
+
+#include "board.h"
+
+/* From the linker script (sections.ld). */
+extern uint32_t _sidata;
+extern uint32_t _sdata;
+extern uint32_t _edata;
+extern uint32_t _sbss;
+extern uint32_t _ebss;
+extern uint32_t _sstack;
+extern uint32_t _estack;
+
+int main(void);
+void Reset_Handler(void);
+void Fault_Handler(void);
+void Unexpected_Handler(void);
+void SysTick_Handler(void);
+void board_report_fault(const uint32_t *frame, uint32_t exc_return);
+
+#define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
+#define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
+#define SCB_HFSR (*(volatile uint32_t *)0xE000ED2Cu)
+#define SCB_MMFAR (*(volatile uint32_t *)0xE000ED34u)
+#define SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
+#define BOARD_STACK_PAINT 0xA5A5A5A5u
+
+/* The 16 system exceptions of Armv7-M; no peripheral interrupt is enabled, so none is listed. */
+__attribute__((section(".isr_vector"), used)) const uintptr_t board_vector_table[16] = {
+    (uintptr_t)&_estack,           /* initial main stack pointer */
+    (uintptr_t)Reset_Handler,
+    (uintptr_t)Fault_Handler,      /* NMI */
+    (uintptr_t)Fault_Handler,      /* HardFault */
+    (uintptr_t)Fault_Handler,      /* MemManage */
+    (uintptr_t)Fault_Handler,      /* BusFault */
+    (uintptr_t)Fault_Handler,      /* UsageFault */
+    0, 0, 0, 0,                    /* reserved */
+    (uintptr_t)Unexpected_Handler, /* SVCall */
+    (uintptr_t)Unexpected_Handler, /* DebugMonitor */
+    0,                             /* reserved */
+    (uintptr_t)Unexpected_Handler, /* PendSV */
+    (uintptr_t)SysTick_Handler,
+};
+
+void Reset_Handler(void)
+{
+    /* Full access to CP10/CP11 before any floating-point instruction, or the core faults. */
+    SCB_CPACR |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+
+    /* volatile: keeps GCC from turning these loops into memcpy/memset calls before .data exists. */
+    volatile uint32_t *dst = &_sdata;
+    const volatile uint32_t *src = &_sidata;
+    while (dst < &_edata) {
+        *dst++ = *src++;
+    }
+    for (dst = &_sbss; dst < &_ebss; dst++) {
+        *dst = 0u;
+    }
+
+    /* Paint the unused stack (below this frame) so board_stack_used() can find the deepest write. */
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (dst = &_sstack; (uintptr_t)dst < sp - 64u; dst++) {
+        *dst = BOARD_STACK_PAINT;
+    }
+
+    board_exit(main());
+}
+
+/* Finds the stacked exception frame (main or process stack) and reports it. */
+__attribute__((naked)) void Fault_Handler(void)
+{
+    __asm__ volatile(
+        "tst lr, #4\n\t"
+        "ite eq\n\t"
+        "mrseq r0, msp\n\t"
+        "mrsne r0, psp\n\t"
+        "mov r1, lr\n\t"
+        "b board_report_fault\n\t");
+}
+
+static void print_hex32(const char *label, uint32_t value)
+{
+    char text[12];
+    text[0] = '0';
+    text[1] = 'x';
+    for (int i = 0; i < 8; i++) {
+        unsigned nibble = (value >> (28 - 4 * i)) & 0xFu;
+        text[2 + i] = (char)(nibble < 10u ? '0' + nibble : 'a' + nibble - 10u);
+    }
+    text[10] = '\0';
+    board_print(label);
+    board_print(text);
+}
+
+void board_report_fault(const uint32_t *frame, uint32_t exc_return)
+{
+    uint32_t ipsr;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    static const char *const names[7] = {"?", "?", "NMI", "HardFault", "MemManage", "BusFault", "UsageFault"};
+    board_print("mc: FAULT ");
+    board_print((ipsr & 0x1FFu) < 7u ? names[ipsr & 0x1FFu] : "exception");
+    print_hex32(" pc=", frame[6]);
+    print_hex32(" lr=", frame[5]);
+    print_hex32(" cfsr=", SCB_CFSR);
+    print_hex32(" hfsr=", SCB_HFSR);
+    print_hex32(" bfar=", SCB_BFAR);
+    print_hex32(" mmfar=", SCB_MMFAR);
+    print_hex32(" exc_return=", exc_return);
+    board_print("\n");
+    board_exit(BOARD_EXIT_FAULT);
+}
+
+void Unexpected_Handler(void)
+{
+    board_print("mc: FAULT unexpected exception\n");
+    board_exit(BOARD_EXIT_FAULT);
+}
