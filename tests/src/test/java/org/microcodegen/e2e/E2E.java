@@ -103,13 +103,24 @@ final class E2E {
         require(ccOnPath(), "no C compiler 'cc' on PATH");
     }
 
+    /** The Cortex-M tools: the cross compiler, make and QEMU (tools/test installs them). */
+    static void requireCortexMTools() {
+        for (String tool : List.of("arm-none-eabi-gcc", "arm-none-eabi-size", "make", "qemu-system-arm")) {
+            require(onPath(tool), "no " + tool + " on PATH (tools/test installs it with apt-get)");
+        }
+    }
+
     static boolean ccOnPath() {
+        return onPath("cc");
+    }
+
+    static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
         }
         for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "cc"))) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
         }
@@ -271,6 +282,48 @@ final class E2E {
         Assertions.assertFalse(r.out().contains("\tat ") || r.out().contains("Exception"),
                 () -> context + ": stack trace / exception name on stdout: " + r);
         return line;
+    }
+
+    /**
+     * Runs {@code micro-codegen run} on a fixture (with {@code extra} options, e.g. a target) and asserts
+     * every output matches the MindSpore reference within the tolerance of {@link #compare}.
+     *
+     * @return the run's stdout (its report)
+     */
+    static String runAndCompare(Fixture f, Path work, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "--model", f.model().toString()));
+        args.addAll(List.of(extra));
+        for (Path in : f.inputs()) {
+            Assertions.assertTrue(Files.isRegularFile(in), f.name() + ": missing " + in);
+            args.add("--input");
+            args.add(in.toString());
+        }
+        List<Path> outs = new ArrayList<>();
+        for (int i = 0; i < f.outputShapes().size(); i++) {
+            Path o = work.resolve("out_" + i + ".bin");
+            outs.add(o);
+            args.add("--out");
+            args.add(o.toString());
+        }
+        CliResult r = cli(args.toArray(String[]::new));
+        Assertions.assertEquals(0, r.exit(), () -> f.name() + ": run failed: " + r);
+
+        List<String> report = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < outs.size(); i++) {
+            Assertions.assertTrue(Files.isRegularFile(outs.get(i)), f.name() + ": output " + i + " not written");
+            float[] actual = readFloats(outs.get(i));
+            float[] ref = readFloats(f.references().get(i));
+            Assertions.assertEquals(elements(f.outputShapes().get(i)), ref.length,
+                    f.name() + ": reference output_" + i + ".bin does not match the shape in fixture.json");
+            Comparison c = compare(ref, actual);
+            report.add(c.describe(f.name() + " output " + i));
+            ok &= c.ok();
+        }
+        report.forEach(System.out::println);
+        boolean allOk = ok;
+        Assertions.assertTrue(allOk, () -> String.join("\n", report));
+        return r.out();
     }
 
     // ---------------------------------------------------------------- float files

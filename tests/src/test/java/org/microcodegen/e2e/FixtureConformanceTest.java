@@ -46,37 +46,7 @@ class FixtureConformanceTest {
     private void runAndCompare(E2E.Fixture f) throws IOException {
         f.requireModel();
         E2E.requireCc();
-        Path work = Files.createDirectories(tmp.resolve(f.name().replace('/', '_')));
-        List<String> args = new ArrayList<>(List.of("run", "--model", f.model().toString()));
-        for (Path in : f.inputs()) {
-            assertTrue(Files.isRegularFile(in), f.name() + ": missing " + in);
-            args.add("--input");
-            args.add(in.toString());
-        }
-        List<Path> outs = new ArrayList<>();
-        for (int i = 0; i < f.outputShapes().size(); i++) {
-            Path o = work.resolve("out_" + i + ".bin");
-            outs.add(o);
-            args.add("--out");
-            args.add(o.toString());
-        }
-        E2E.CliResult r = E2E.cli(args.toArray(String[]::new));
-        assertEquals(0, r.exit(), () -> f.name() + ": run failed: " + r);
-
-        List<String> report = new ArrayList<>();
-        boolean ok = true;
-        for (int i = 0; i < outs.size(); i++) {
-            assertTrue(Files.isRegularFile(outs.get(i)), f.name() + ": output " + i + " not written");
-            float[] actual = E2E.readFloats(outs.get(i));
-            float[] ref = E2E.readFloats(f.references().get(i));
-            assertEquals(E2E.elements(f.outputShapes().get(i)), ref.length,
-                    f.name() + ": reference output_" + i + ".bin does not match the shape in fixture.json");
-            E2E.Comparison c = E2E.compare(ref, actual);
-            report.add(c.describe(f.name() + " output " + i));
-            ok &= c.ok();
-        }
-        report.forEach(System.out::println);
-        assertTrue(ok, () -> String.join("\n", report));
+        E2E.runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))));
     }
 
     @Test
