@@ -61,8 +61,8 @@ public final class QemuRunner {
         }
     }
 
-    /** A firmware run together with the image's section sizes. */
-    public record Report(Execution execution, ElfSizes sizes) {
+    /** A firmware run together with the image's section sizes and who takes the flash. */
+    public record Report(Execution execution, ElfSizes sizes, LinkMap linkMap) {
     }
 
     /** `micro-codegen run --target cortex-m4`: builds the model with the inputs linked in, runs it, writes the outputs. */
@@ -96,7 +96,9 @@ public final class QemuRunner {
         OutputFolder.write(dir, project);
         Path elf = build(dir);
         ElfSizes sizes = ElfSizes.of(elf, cross() + "size");
-        return new Report(execute(elf, board, timeout), sizes);
+        String stem = elf.getFileName().toString().replaceFirst("\\.elf$", "");
+        LinkMap map = LinkMap.read(elf.resolveSibling(stem + ".map"), stem);
+        return new Report(execute(elf, board, timeout), sizes, map);
     }
 
     /** Runs make in a firmware project folder; returns the ELF image it built. */
