@@ -11,6 +11,7 @@ import org.microcodegen.ops.Op;
 import org.microcodegen.ops.OpContext;
 import org.microcodegen.ops.OpRegistry;
 import org.microcodegen.passes.DeadCodeElimination;
+import org.microcodegen.passes.FoldBatchNorm;
 import org.microcodegen.passes.FuseEpilogues;
 import org.microcodegen.passes.ShapeInference;
 import org.microcodegen.plan.BestOfPlanner;
@@ -43,6 +44,7 @@ public final class Compiler {
             OpRegistry.forNode(n, file);
         }
         g = ShapeInference.run(g, file);
+        g = FoldBatchNorm.run(g);
         g = FuseEpilogues.run(g);
         checkInterface(g, file);
 

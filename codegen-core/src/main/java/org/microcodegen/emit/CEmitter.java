@@ -9,6 +9,7 @@ import org.microcodegen.ops.Arg;
 import org.microcodegen.ops.KernelCall;
 import org.microcodegen.ops.Lowering;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.passes.FoldBatchNorm;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.plan.TensorPlacement.Kind;
 import org.microcodegen.plan.TensorPlacement.Storage;
@@ -302,7 +303,9 @@ public final class CEmitter {
         CView.Step s = new CView.Step();
         String fused = n.attrs().has("fused_activation") ? " + " + n.attrs().getString("fused_activation", "") : "";
         boolean biasFused = (n.opType().equals("Conv2D") && n.inputs().size() == 3) || (n.opType().equals("MatMul") && n.inputs().size() == 3);
-        s.title = layer + ": " + n.opType() + (biasFused ? " + BiasAdd" : "") + fused + " (" + n.scope() + ")";
+        String folded = n.attrs().has(FoldBatchNorm.attribute())
+                ? " + BatchNorm (folded into the weights: " + n.attrs().getString(FoldBatchNorm.attribute(), "") + ")" : "";
+        s.title = layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + " (" + n.scope() + ")";
         s.detail = shapes(n);
         if (l.isView()) {
             if (placement.viewNeedsCopy(n)) {

@@ -57,7 +57,7 @@ public final class FuseEpilogues {
     }
 
     /** The only node reading a tensor, if the tensor is not also a graph output. */
-    private static Node soleConsumer(Graph g, String tensor) {
+    static Node soleConsumer(Graph g, String tensor) {
         if (g.isGraphOutput(tensor)) {
             return null;
         }

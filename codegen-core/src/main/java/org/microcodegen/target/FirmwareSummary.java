@@ -11,14 +11,14 @@ import java.util.Locale;
  */
 public record FirmwareSummary(String model, String board, long macs, long instructions, long arena, long lowerBound,
                               long ramUsed, long staticRam, long stackUsed, long stackReserved,
-                              long flash, long weights, long testInput, long modelCode, long harnessCode, long libraryCode) {
+                              long flash, long weights, long testInput, long modelCode, long scheduleCode, long harnessCode, long libraryCode) {
     public static FirmwareSummary of(CompiledModel m, Board b, QemuRunner.Report r) {
         ElfSizes s = r.sizes();
         QemuRunner.Execution e = r.execution();
         return new FirmwareSummary(m.name(), b.name(), m.macs(), e.instructions(), m.arenaBytes(), m.lowerBoundBytes(),
                 s.ramStatic() + e.stackUsed(), s.ramStatic(), e.stackUsed(), s.section(".stack"),
                 s.flash(), m.weightBytes(), m.inputBytes(),
-                r.linkMap().bytes(LinkMap.Part.MODEL) - m.weightBytes(),
+                r.linkMap().bytes(LinkMap.Part.MODEL) - m.weightBytes(), r.linkMap().objectBytes("build/" + m.name() + ".o"),
                 r.linkMap().bytes(LinkMap.Part.HARNESS), r.linkMap().bytes(LinkMap.Part.LIBRARIES));
     }
 
@@ -38,7 +38,7 @@ public record FirmwareSummary(String model, String board, long macs, long instru
                 + String.format(Locale.ROOT, "  RAM      %,d bytes: .data+.bss %,d (arena %,d, lower bound %,d) + stack %,d used of %,d reserved%n",
                 ramUsed, staticRam, arena, lowerBound, stackUsed, stackReserved)
                 + String.format(Locale.ROOT, "  flash    %,d bytes: weights %,d + test input %,d + code %,d%n", flash, weights, testInput, code())
-                + String.format(Locale.ROOT, "  code     model %,d (kernels, schedule, parameters) + test main and startup %,d + libc/libm/libgcc %,d + padding %,d%n",
-                modelCode, harnessCode, libraryCode, code() - modelCode - harnessCode - libraryCode);
+                + String.format(Locale.ROOT, "  code     model %,d (kernels + schedule and parameters %,d) + test main and startup %,d + libc/libm/libgcc %,d + padding %,d%n",
+                modelCode, scheduleCode, harnessCode, libraryCode, code() - modelCode - harnessCode - libraryCode);
     }
 }

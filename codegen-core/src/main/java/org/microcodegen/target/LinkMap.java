@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * the firmware. This is how the code of the model (kernels and schedule) is told apart from the test
  * harness, the startup code and the C library, which a product replaces or already has.
  */
-public record LinkMap(Map<Part, Long> flashBytes) {
+public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes) {
     /** The parts of a firmware project, by the object file a section comes from. */
     public enum Part {
         /** The model's schedule, parameters and weights, and the runtime-micro kernels it calls. */
@@ -53,6 +54,7 @@ public record LinkMap(Map<Part, Long> flashBytes) {
         for (Part p : Part.values()) {
             bytes.put(p, 0L);
         }
+        Map<String, Long> perObject = new TreeMap<>();
         String output = "";
         for (String line : lines) {
             Matcher out = OUTPUT_SECTION.matcher(line);
@@ -65,9 +67,10 @@ public record LinkMap(Map<Part, Long> flashBytes) {
                 long size = Long.parseLong(in.group(2), 16);
                 Part part = in.group(1).equals("*fill*") ? Part.PADDING : partOf(in.group(3).strip(), modelName);
                 bytes.merge(part, size, Long::sum);
+                perObject.merge(in.group(3).strip(), size, Long::sum);
             }
         }
-        return new LinkMap(Map.copyOf(bytes));
+        return new LinkMap(Map.copyOf(bytes), Map.copyOf(perObject));
     }
 
     static Part partOf(String objectFile, String modelName) {
@@ -86,5 +89,10 @@ public record LinkMap(Map<Part, Long> flashBytes) {
 
     public long bytes(Part part) {
         return flashBytes.getOrDefault(part, 0L);
+    }
+
+    /** Flash bytes from one object file of the project, e.g. "build/lenet.o" (the schedule). */
+    public long objectBytes(String objectFile) {
+        return objectBytes.getOrDefault(objectFile, 0L);
     }
 }
