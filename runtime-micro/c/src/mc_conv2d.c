@@ -226,14 +226,26 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
     }
 }
 
-static void conv_general(const float *in, const float *weight, const float *bias, float *out,
-                         const mc_conv2d_params *p) {
-    conv_planes(in, weight, bias, out, p, 0);
+/* Every batch item through conv_planes; depthwise is a constant so that the channel loops of the
+ * depthwise entry point compile out. */
+MC_ALWAYS_INLINE void conv_batches(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p, int32_t depthwise) {
+    const int32_t in_size = p->in_c * p->in_h * p->in_w;
+    const int32_t out_size = p->out_c * p->out_h * p->out_w;
+    int32_t b;
+    for (b = 0; b < p->batch; ++b) {
+        conv_planes(in + b * in_size, weight, bias, out + b * out_size, p, depthwise);
+    }
 }
 
-static void conv_depthwise(const float *in, const float *weight, const float *bias, float *out,
+void mc_conv2d_general_f32(const float *in, const float *weight, const float *bias, float *out,
                            const mc_conv2d_params *p) {
-    conv_planes(in, weight, bias, out, p, 1);
+    conv_batches(in, weight, bias, out, p, 0);
+}
+
+void mc_conv2d_depthwise_f32(const float *in, const float *weight, const float *bias, float *out,
+                             const mc_conv2d_params *p) {
+    conv_batches(in, weight, bias, out, p, 1);
 }
 
 /* nb (<= 8) adjacent outputs of noc (1 or 2) adjacent output channels of a 1x1 stride-1
@@ -295,10 +307,9 @@ MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const fl
     }
 }
 
-/* 1x1, stride 1, no padding, groups 1: out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw],
- * two output channels at a time. */
-static void conv_pointwise(const float *in, const float *weight, const float *bias, float *out,
-                           const mc_conv2d_params *p) {
+/* Two output channels at a time. */
+void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
+                             const mc_conv2d_params *p) {
     const int32_t plane = p->in_h * p->in_w;
     int32_t b, oc;
     for (b = 0; b < p->batch; ++b) {
@@ -314,29 +325,5 @@ static void conv_pointwise(const float *in, const float *weight, const float *bi
         }
         in += p->in_c * plane;
         out += p->out_c * plane;
-    }
-}
-
-void mc_conv2d_f32(const float *in, const float *weight, const float *bias, float *out,
-                   const mc_conv2d_params *p) {
-    const int32_t in_plane = p->in_h * p->in_w;
-    const int32_t out_plane = p->out_h * p->out_w;
-    int32_t b;
-
-    if (p->groups == 1 && p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1
-        && p->dilation_h == 1 && p->dilation_w == 1 && p->pad_top == 0 && p->pad_left == 0
-        && p->out_h == p->in_h && p->out_w == p->in_w) {
-        conv_pointwise(in, weight, bias, out, p);
-        return;
-    }
-    for (b = 0; b < p->batch; ++b) {
-        const float *in_b = in + b * p->in_c * in_plane;
-        float *out_b = out + b * p->out_c * out_plane;
-        if (p->groups == p->in_c) {
-            /* depthwise: one input plane per group (any channel multiplier out_c / in_c) */
-            conv_depthwise(in_b, weight, bias, out_b, p);
-        } else {
-            conv_general(in_b, weight, bias, out_b, p);
-        }
     }
 }
