@@ -89,8 +89,9 @@ static float dot(const float *a, int32_t a_step, const float *b, int32_t k_step,
 }
 
 /* One row of out: blocks of 8 columns (the last one moved back to end at n), or single columns
- * when n < 8. */
-static void matmul_row(const float *ai, int32_t a_step, const float *b, int32_t transpose_b,
+ * when n < 8. Inlined with a constant a_step for plain a, which lets the inner loop step a with a
+ * post-incremented load (one instruction fewer per 8 multiply-adds). */
+MC_ALWAYS_INLINE void matmul_row(const float *ai, int32_t a_step, const float *b, int32_t transpose_b,
                        const float *bias, float *oi, int32_t k, int32_t n, mc_act act) {
     float sum[BLOCK];
     int32_t j;
