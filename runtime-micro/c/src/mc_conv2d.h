@@ -17,8 +17,21 @@ typedef struct {
     mc_act act;
 } mc_conv2d_params;
 
-/* bias may be NULL; it has out_c elements. */
-void mc_conv2d_f32(const float *in, const float *weight, const float *bias, float *out,
-                   const mc_conv2d_params *p);
+/* Three entry points: the compiler knows every shape and calls the fastest one that applies, so a
+ * model links only the kernels it uses. bias may be NULL; it has out_c elements. */
+
+/* Any convolution: grouped, strided, dilated, padded. */
+void mc_conv2d_general_f32(const float *in, const float *weight, const float *bias, float *out,
+                           const mc_conv2d_params *p);
+
+/* Depthwise: groups == in_c, so each output plane reads one input plane (any channel multiplier
+ * out_c / in_c); any stride, dilation and padding. */
+void mc_conv2d_depthwise_f32(const float *in, const float *weight, const float *bias, float *out,
+                             const mc_conv2d_params *p);
+
+/* Pointwise: 1x1 kernel, stride 1, no padding, groups 1, so out_h == in_h and out_w == in_w; a
+ * matrix product per batch item. */
+void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
+                             const mc_conv2d_params *p);
 
 #endif

@@ -1,9 +1,12 @@
 /* Conv2D against a deliberately naive oracle: seven plain loops with a bounds test per tap, on
- * LCG-random data, over shapes chosen to reach every path of the optimised kernel (border and
+ * LCG-random data, over shapes chosen to reach every path of the optimised kernels (border and
  * interior columns, the specialised k_w/stride interiors with every block width, the generic
- * interior, depthwise, groups, the 1x1 fast path). Plus hand-worked cases that check the oracle. */
+ * interior, depthwise, groups, 1x1). The general kernel runs every shape, the depthwise and
+ * pointwise kernels the shapes they accept. Plus hand-worked cases that check the oracle. */
 #include "mc_conv2d.h"
 #include "mc_test.h"
+
+#include <string.h>
 
 #define CONV_BUF 20000
 
@@ -91,8 +94,40 @@ static mc_conv2d_params params_of(const conv_spec *s) {
     return p;
 }
 
-/* Runs one spec on fresh random data; returns the number of outputs (left in out_buf). */
-static int32_t run_case(const conv_spec *s, uint32_t seed) {
+typedef void (*conv_kernel)(const float *in, const float *weight, const float *bias, float *out,
+                            const mc_conv2d_params *p);
+
+/* The shapes each specialised entry point accepts (mc_conv2d.h). */
+static int is_depthwise(const mc_conv2d_params *p) {
+    return p->groups == p->in_c;
+}
+
+static int is_pointwise(const mc_conv2d_params *p) {
+    return p->groups == 1 && p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1
+           && p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
+}
+
+/* "<spec name> [<kernel name>]", for the check's report. */
+static const char *check_name(const conv_spec *s, const char *kernel_name) {
+    static char name[128];
+    size_t n = strlen(s->name);
+    size_t k = strlen(kernel_name);
+    if (n + k + 4 > sizeof name) {
+        return s->name;
+    }
+    memcpy(name, s->name, n);
+    name[n] = ' ';
+    name[n + 1] = '[';
+    memcpy(name + n + 2, kernel_name, k);
+    name[n + k + 2] = ']';
+    name[n + k + 3] = '\0';
+    return name;
+}
+
+/* Runs one spec through one kernel on fresh random data; returns the number of outputs (left in
+ * out_buf). */
+static int32_t run_kernel(const conv_spec *s, uint32_t seed, conv_kernel kernel,
+                          const char *kernel_name) {
     const mc_conv2d_params p = params_of(s);
     const int32_t n_in = p.batch * p.in_c * p.in_h * p.in_w;
     const int32_t n_w = p.out_c * (p.in_c / p.groups) * p.k_h * p.k_w;
@@ -111,9 +146,21 @@ static int32_t run_case(const conv_spec *s, uint32_t seed) {
         out_buf[i] = 12345.0f;   /* any output left unwritten shows up */
     }
     ref_conv(in_buf, w_buf, bias, ref_buf, &p);
-    mc_conv2d_f32(in_buf, w_buf, bias, out_buf, &p);
-    mc_expect_close(s->name, out_buf, ref_buf, n_out, 1e-5f);
+    kernel(in_buf, w_buf, bias, out_buf, &p);
+    mc_expect_close(check_name(s, kernel_name), out_buf, ref_buf, n_out, 1e-5f);
     return n_out;
+}
+
+/* The general kernel on every spec, and each specialised kernel on the specs it accepts. */
+static void run_case(const conv_spec *s, uint32_t seed) {
+    const mc_conv2d_params p = params_of(s);
+    if (is_depthwise(&p)) {
+        run_kernel(s, seed, mc_conv2d_depthwise_f32, "depthwise");
+    }
+    if (is_pointwise(&p)) {
+        run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    run_kernel(s, seed, mc_conv2d_general_f32, "general");
 }
 
 static void hand_worked(void) {
@@ -128,7 +175,7 @@ static void hand_worked(void) {
     static const float want_pad[4] = {12, 16, 24, 28};
     float out[4];
     mc_conv2d_params p = {1, 1, 3, 3, 1, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 1, MC_ACT_NONE};
-    mc_conv2d_f32(in, w, bias, out, &p);
+    mc_conv2d_general_f32(in, w, bias, out, &p);
     mc_expect_equal("conv hand-worked 2x2 kernel", out, want, 4);
     ref_conv(in, w, bias, out, &p);
     mc_expect_equal("conv oracle hand-worked 2x2 kernel", out, want, 4);
@@ -139,7 +186,7 @@ static void hand_worked(void) {
     p.stride_w = 2;
     p.pad_top = 1;
     p.pad_left = 1;
-    mc_conv2d_f32(in, ones, NULL, out, &p);
+    mc_conv2d_general_f32(in, ones, NULL, out, &p);
     mc_expect_equal("conv hand-worked padding 1 stride 2", out, want_pad, 4);
     ref_conv(in, ones, NULL, out, &p);
     mc_expect_equal("conv oracle hand-worked padding 1 stride 2", out, want_pad, 4);
@@ -151,7 +198,7 @@ static void hand_worked(void) {
         static const float dwant[8] = {2, 4, 6, 8, 0, 0, 0, 0};
         float dout[8];
         mc_conv2d_params d = {1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2, MC_ACT_RELU};
-        mc_conv2d_f32(din, dw, NULL, dout, &d);
+        mc_conv2d_depthwise_f32(din, dw, NULL, dout, &d);
         mc_expect_equal("conv hand-worked depthwise 1x1 relu", dout, dwant, 8);
     }
 }
@@ -187,21 +234,17 @@ static const conv_spec specs[] = {
     {"conv depthwise 3x3 batch 3 no bias",    3, 4, 6, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, MC_ACT_RELU, 0},
 };
 
-/* The 1x1 fast path against both the oracle and the general path on the same data: a 1x1 kernel
- * with dilation 2 means the same thing but is not taken by the fast path. */
+/* The pointwise kernel against the general one on the same data (both also against the oracle). */
 static void pointwise_vs_general(void) {
-    static float fast[CONV_BUF];
-    conv_spec s = {"conv 1x1 fast path", 2, 7, 5, 7, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU, 1};
+    static float pointwise[CONV_BUF];
+    const conv_spec s = {"conv 1x1", 2, 7, 5, 7, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU, 1};
     int32_t i, n;
-    n = run_case(&s, 77u);
+    n = run_kernel(&s, 77u, mc_conv2d_pointwise_f32, "pointwise");
     for (i = 0; i < n; ++i) {
-        fast[i] = out_buf[i];
+        pointwise[i] = out_buf[i];
     }
-    s.name = "conv 1x1 general path (dilation 2)";
-    s.dilation_h = 2;
-    s.dilation_w = 2;
-    run_case(&s, 77u);
-    mc_expect_close("conv 1x1 fast path == general path", fast, out_buf, n, 1e-6f);
+    run_kernel(&s, 77u, mc_conv2d_general_f32, "general");
+    mc_expect_close("conv 1x1 pointwise == general", pointwise, out_buf, n, 1e-6f);
 }
 
 void test_conv2d(void) {

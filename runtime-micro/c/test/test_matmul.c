@@ -1,5 +1,5 @@
 /* MatMul against a naive triple loop that reads op(a) and op(b) through explicit index formulas,
- * for every transpose combination and for sizes that reach every block width, plus a hand-worked
+ * for every transpose combination and for sizes that reach every loop, plus a hand-worked
  * case. */
 #include "mc_matmul.h"
 #include "mc_test.h"
@@ -71,7 +71,7 @@ void test_matmul(void) {
     hand_worked();
     for (ta = 0; ta <= 1; ++ta) {
         for (tb = 0; tb <= 1; ++tb) {
-            /* n = 13 = 8 + 4 + 1 reaches every block width */
+            /* n = 13 and 6: a block of 8 moved back to end at n, and the one-column loop */
             run_case("matmul 3x17x13", 3, 17, 13, ta, tb, 1, MC_ACT_NONE, seed++);
             run_case("matmul 1x1x1", 1, 1, 1, ta, tb, 0, MC_ACT_NONE, seed++);
             run_case("matmul 5x9x6 relu6", 5, 9, 6, ta, tb, 1, MC_ACT_RELU6, seed++);

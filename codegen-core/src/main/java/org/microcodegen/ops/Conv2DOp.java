@@ -61,6 +61,24 @@ final class Conv2DOp implements Op {
         return (long) g.batch * g.outC * g.w.outH() * g.w.outW() * (g.inC / g.groups) * g.w.kH() * g.w.kW();
     }
 
+    /**
+     * The runtime entry point for this geometry. Choosing here rather than in C means a model links
+     * only the kernels it uses (with -ffunction-sections and --gc-sections). A single input channel
+     * goes to the general kernel: as depthwise it would link a second kernel for the same work.
+     */
+    private static String kernel(Geometry g) {
+        Window2D w = g.w;
+        boolean oneByOne = w.kH() == 1 && w.kW() == 1 && w.strideH() == 1 && w.strideW() == 1
+                && w.padTop() == 0 && w.padBottom() == 0 && w.padLeft() == 0 && w.padRight() == 0;
+        if (g.groups == 1 && oneByOne) {
+            return "mc_conv2d_pointwise_f32";
+        }
+        if (g.groups == g.inC && g.inC > 1) {
+            return "mc_conv2d_depthwise_f32";
+        }
+        return "mc_conv2d_general_f32";
+    }
+
     @Override
     public Lowering lower(Node node, OpContext ctx) {
         Geometry g = geometry(node, ctx);
@@ -77,7 +95,7 @@ final class Conv2DOp implements Op {
                 .symbol("act", Activations.fusedSymbol(node))
                 .build();
         Arg bias = ctx.inputCount() == 3 ? Arg.tensor(node.input(2)) : new Arg.Null();
-        return Lowering.of(new KernelCall("mc_conv2d", "mc_conv2d_f32",
+        return Lowering.of(new KernelCall("mc_conv2d", kernel(g),
                 List.of(Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), bias, Arg.tensor(node.output()), new Arg.Params()),
                 params));
     }

@@ -7,7 +7,7 @@ import java.util.List;
  * names and the templates render the syntax.
  *
  * @param module   the runtime file pair that defines the kernel, e.g. "mc_conv2d" (mc_conv2d.h/.c)
- * @param function the kernel, e.g. "mc_conv2d_f32"
+ * @param function the kernel, e.g. "mc_conv2d_general_f32"
  * @param args     arguments in order
  * @param params   a constant parameter struct the call points to, or null
  */
