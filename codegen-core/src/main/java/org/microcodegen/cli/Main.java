@@ -4,11 +4,13 @@ import org.microcodegen.Compiler;
 import org.microcodegen.Version;
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ops.OpRegistry;
 import org.microcodegen.target.HostRunner;
+import org.microcodegen.target.JavaRunner;
 import org.microcodegen.target.Target;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +46,12 @@ public final class Main implements Callable<Integer> {
     Path model;
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-            description = "host or cortex-m4 (default: ${DEFAULT-VALUE}).")
+            description = "host, cortex-m4 or java (default: ${DEFAULT-VALUE}).")
     String target;
+
+    @Option(names = "--package", paramLabel = "PACKAGE",
+            description = "--target java only: the generated class's package (default: " + JavaEmitter.DEFAULT_PACKAGE + ").")
+    String javaPackage;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
     Path output;
@@ -96,8 +102,13 @@ public final class Main implements Callable<Integer> {
         }
         Target t = Target.byName(target);
         String n = modelName(model, name);
+        if (javaPackage != null && t != Target.JAVA) {
+            throw new CompileException("--package applies to --target java only");
+        }
         CompiledModel compiled = Compiler.compile(model, n, t);
-        Map<String, byte[]> files = CEmitter.render(compiled);
+        Map<String, byte[]> files = t == Target.JAVA
+                ? JavaEmitter.render(compiled, javaPackage != null ? javaPackage : JavaEmitter.DEFAULT_PACKAGE)
+                : CEmitter.render(compiled);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
         out.print(summary(compiled, output, files));
@@ -134,7 +145,8 @@ public final class Main implements Callable<Integer> {
                 Version.VERSION, m.sourceFile(), output, m.target().name(), m.name()));
         sb.append(String.format(Locale.ROOT, "  ops      %d nodes, %d kernel calls: %s%n", m.graph().nodes().size(), m.kernelCalls(), String.join(", ", opList)));
         sb.append(String.format(Locale.ROOT, "  MACs     %,d%n", m.macs()));
-        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (const, flash)%n", m.weightBytes()));
+        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(),
+                m.target() == Target.JAVA ? "a resource, read once" : "const, flash"));
         long arena = m.arenaBytes();
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
@@ -167,7 +179,7 @@ public final class Main implements Callable<Integer> {
         List<Path> outputs;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "Where to run: host (default). cortex-m4 under QEMU is not available yet.")
+                description = "Where to run: host (default), or java (this JVM). cortex-m4 under QEMU is not available yet.")
         String target;
 
         @CommandLine.Spec
@@ -176,13 +188,17 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Target t = Target.byName(target);
-            if (t != Target.HOST) {
-                throw new CompileException("run --target " + target + " is not available yet: only host runs are supported");
+            if (t != Target.HOST && t != Target.JAVA) {
+                throw new CompileException("run --target " + target + " is not available yet: only host and java runs are supported");
             }
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
-            HostRunner.run(compiled, inputs, outputs);
-            spec.commandLine().getOut().printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n",
-                    model.getFileName(), inputs.size(), outputs);
+            if (t == Target.JAVA) {
+                JavaRunner.run(compiled, inputs, outputs);
+            } else {
+                HostRunner.run(compiled, inputs, outputs);
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "ran %s on %s: %d input(s), wrote %s%n",
+                    model.getFileName(), t == Target.JAVA ? "the JVM" : "the host", inputs.size(), outputs);
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -281,10 +281,8 @@ public final class CEmitter {
         Lowering l = model.lowerings().get(n);
         String layer = layerNames.get(n.name());
         CView.Step s = new CView.Step();
-        String fused = n.attrs().has("fused_activation") ? " + " + n.attrs().getString("fused_activation", "") : "";
-        boolean biasFused = (n.opType().equals("Conv2D") && n.inputs().size() == 3) || (n.opType().equals("MatMul") && n.inputs().size() == 3);
-        s.title = layer + ": " + n.opType() + (biasFused ? " + BiasAdd" : "") + fused + " (" + n.scope() + ")";
-        s.detail = shapes(n);
+        s.title = StepText.title(n, layer);
+        s.detail = StepText.shapes(g, n);
         if (l.isView()) {
             if (placement.viewNeedsCopy(n)) {
                 s.detail += ", copied (its input and output cannot share memory)";
@@ -310,23 +308,6 @@ public final class CEmitter {
         }
         s.call = call;
         return s;
-    }
-
-    private String shapes(Node n) {
-        StringBuilder sb = new StringBuilder();
-        List<String> ins = new ArrayList<>();
-        for (String in : n.inputs()) {
-            Tensor t = g.tensor(in);
-            if (!t.isConstant()) {
-                ins.add(t.type().toString());
-            }
-        }
-        sb.append(String.join(", ", ins)).append(" -> ");
-        List<String> outs = new ArrayList<>();
-        for (String out : n.outputs()) {
-            outs.add(g.type(out).toString());
-        }
-        return sb.append(String.join(", ", outs)).toString();
     }
 
     private CView.Arg arg(Arg a, Node n, String paramsIdent) {

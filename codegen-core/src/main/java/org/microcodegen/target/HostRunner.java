@@ -4,7 +4,6 @@ import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
-import org.microcodegen.ir.TensorType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,28 +27,8 @@ public final class HostRunner {
     }
 
     public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs) {
-        int nIn = model.graph().inputs().size();
+        RunInputs.check(model, inputs, outputs);
         int nOut = model.graph().outputs().size();
-        if (inputs.size() != nIn) {
-            throw new CompileException("the model has " + nIn + " input(s) but " + inputs.size() + " --input file(s) were given");
-        }
-        if (outputs.size() != nOut) {
-            throw new CompileException("the model has " + nOut + " output(s) but " + outputs.size() + " --out file(s) were given");
-        }
-        for (int i = 0; i < nIn; i++) {
-            TensorType t = model.graph().type(model.graph().inputs().get(i));
-            Path p = inputs.get(i);
-            long size;
-            try {
-                size = Files.size(p);
-            } catch (IOException e) {
-                throw new CompileException("input " + i + ": cannot read " + p);
-            }
-            if (size != t.byteSize()) {
-                throw new CompileException("input " + i + " (" + p + ") has " + size + " bytes; the model expects "
-                        + t.byteSize() + " (" + t + ", little-endian)");
-            }
-        }
         Path work = null;
         try {
             work = Files.createTempDirectory("micro-codegen-run");
