@@ -210,8 +210,7 @@ public final class CEmitter {
                     b.ident = names.unique(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : ""));
                     b.cType = g.type(out).dtype().cType();
                     b.offset = s.offset();
-                    long size = placement.requests().stream().filter(r -> r.name().equals(s.anchor())).findFirst()
-                            .map(r -> r.size()).orElse(g.type(out).byteSize());
+                    long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
                     b.comment = g.type(out) + ", " + size + " bytes";
                     byAnchor.put(s.anchor(), b);
                 }
@@ -246,8 +245,7 @@ public final class CEmitter {
             return id;
         }
         Tensor t = g.tensor(tensor);
-        boolean namedParameter = !t.sourceName().equals(t.name());
-        String base = namedParameter ? t.sourceName() : layerNames.get(consumer.name()) + "_" + WeightRoles.role(consumer.opType(), inputIndex);
+        String base = WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex);
         id = names.unique(model.name() + "_" + CNames.sanitize(base));
         tensorIdents.put(tensor, id);
         CView.Weight w = new CView.Weight();

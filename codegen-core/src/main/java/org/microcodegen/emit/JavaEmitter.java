@@ -209,8 +209,7 @@ public final class JavaEmitter {
                 String layer = layerNames.get(n.name());
                 String name = names.unique(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : "")).toUpperCase(Locale.ROOT);
                 bufferNames.put(s.anchor(), name);
-                long size = placement.requests().stream().filter(r -> r.name().equals(s.anchor())).findFirst()
-                        .map(r -> r.size()).orElse(g.type(out).byteSize());
+                long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
                 JavaView.Offset o = new JavaView.Offset();
                 o.name = name;
                 o.value = floats(s.offset(), "arena offset of " + out);
@@ -256,8 +255,7 @@ public final class JavaEmitter {
             throw new CompileException(model.sourceFile() + ": constant " + t.sourceName() + " is " + t.type()
                     + "; the java target supports float32 weights only");
         }
-        boolean namedParameter = !t.sourceName().equals(t.name());
-        String base = namedParameter ? t.sourceName() : layerNames.get(consumer.name()) + "_" + WeightRoles.role(consumer.opType(), inputIndex);
+        String base = WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex);
         name = names.unique(CNames.sanitize(base)).toUpperCase(Locale.ROOT);
         weightNames.put(tensor, name);
         JavaView.Offset o = new JavaView.Offset();

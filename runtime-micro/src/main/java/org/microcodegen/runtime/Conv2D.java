@@ -6,8 +6,8 @@ package org.microcodegen.runtime;
  * kernel column (in that order) of the taps that fall inside the input, which is the order all three
  * C paths (general, depthwise, pointwise) use, so the results are bit for bit those of C.
  *
- * <p>Per output row the valid kernel rows are computed once; per output column the valid kernel
- * columns, so the innermost loop has no bounds test.
+ * <p>Per output row the valid kernel rows are computed once; per kernel column the output columns
+ * it reaches, so the innermost loop has no bounds test.
  */
 public final class Conv2D {
     private Conv2D() {
@@ -57,7 +57,7 @@ public final class Conv2D {
         return start < 0 ? (-start + dilation - 1) / dilation : 0;
     }
 
-    /** One past the last tap with start + k * dilation <= size - 1, at least {@code first}. */
+    /** One past the last tap with start + k * dilation <= size - 1, at least {@code first} (valid_taps in C). */
     static int endTap(int start, int kSize, int dilation, int size, int first) {
         int e = kSize;
         if (start + (kSize - 1) * dilation >= size) {
@@ -75,33 +75,53 @@ public final class Conv2D {
         final int wPlane = p.kH * p.kW;
         final int dh = p.dilationH;
         final int dw = p.dilationW;
-        int o = outOff;
+        final int sw = p.strideW;
+        int row = outOff;
         for (int b = 0; b < p.batch; ++b) {
             for (int oc = 0; oc < p.outC; ++oc) {
                 final int inGroup = inOff + (b * p.inC + (oc / ocg) * icg) * inPlane;
                 final int wOc = weightOff + oc * icg * wPlane;
                 final float bv = bias != null ? bias[biasOff + oc] : 0.0f;
-                for (int oh = 0; oh < p.outH; ++oh) {
+                for (int oh = 0; oh < p.outH; ++oh, row += p.outW) {
                     final int ih0 = oh * p.strideH - p.padTop;
                     final int kh0 = firstTap(ih0, dh);
                     final int kh1 = endTap(ih0, p.kH, dh, p.inH, kh0);
+                    // The output row is the accumulator: it starts at the bias and every tap adds its
+                    // product to the columns it reaches, in the order input channel, kernel row, kernel
+                    // column. Each output therefore sums the same taps in the same order as C, while
+                    // the innermost loop runs along the row, which the JIT compiles to vector code.
                     for (int ow = 0; ow < p.outW; ++ow) {
-                        final int iw0 = ow * p.strideW - p.padLeft;
-                        final int kw0 = firstTap(iw0, dw);
-                        final int kw1 = endTap(iw0, p.kW, dw, p.inW, kw0);
-                        float acc = bv;
-                        for (int ic = 0; ic < icg; ++ic) {
-                            final int x = inGroup + ic * inPlane + iw0;
-                            final int w = wOc + ic * wPlane;
-                            for (int kh = kh0; kh < kh1; ++kh) {
-                                final int xr = x + (ih0 + kh * dh) * p.inW;
-                                final int wr = w + kh * p.kW;
-                                for (int kw = kw0; kw < kw1; ++kw) {
-                                    acc += in[xr + kw * dw] * weight[wr + kw];
+                        out[row + ow] = bv;
+                    }
+                    for (int ic = 0; ic < icg; ++ic) {
+                        final int x = inGroup + ic * inPlane;
+                        final int w = wOc + ic * wPlane;
+                        for (int kh = kh0; kh < kh1; ++kh) {
+                            final int xr = x + (ih0 + kh * dh) * p.inW;
+                            final int wr = w + kh * p.kW;
+                            for (int kw = 0; kw < p.kW; ++kw) {
+                                // columns ow whose input column ow * sw - padLeft + kw * dw is inside [0, inW)
+                                final int first = kw * dw - p.padLeft;
+                                final int owLo = first >= 0 ? 0 : (-first + sw - 1) / sw;
+                                final int owHi = Math.min(p.outW, p.inW - 1 - first < 0 ? 0 : (p.inW - 1 - first) / sw + 1);
+                                final float wv = weight[wr + kw];
+                                final int xs = xr + first;
+                                if (sw == 1) {
+                                    for (int ow = owLo; ow < owHi; ++ow) {
+                                        out[row + ow] += in[xs + ow] * wv;
+                                    }
+                                } else {
+                                    for (int ow = owLo; ow < owHi; ++ow) {
+                                        out[row + ow] += in[xs + ow * sw] * wv;
+                                    }
                                 }
                             }
                         }
-                        out[o++] = Act.apply(acc, p.act);
+                    }
+                    if (p.act != Act.NONE) {
+                        for (int ow = 0; ow < p.outW; ++ow) {
+                            out[row + ow] = Act.apply(out[row + ow], p.act);
+                        }
                     }
                 }
             }
