@@ -4,6 +4,7 @@ import org.microcodegen.Compiler;
 import org.microcodegen.Version;
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
@@ -15,6 +16,7 @@ import org.microcodegen.target.FitCheck;
 import org.microcodegen.target.HostRunner;
 import org.microcodegen.target.QemuRunner;
 import org.microcodegen.target.RunFiles;
+import org.microcodegen.target.JavaRunner;
 import org.microcodegen.target.Target;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,7 +53,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
             description = {"host: the model's C sources; cortex-m4: a firmware project (model, Makefile,",
-                    "startup code, test main) for --board (default: ${DEFAULT-VALUE})."})
+                    "startup code, test main) for --board; java: a Java class (default: ${DEFAULT-VALUE})."})
     String target;
 
     @Option(names = "--board", paramLabel = "BOARD",
@@ -61,6 +63,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--test-input", paramLabel = "IN.bin",
             description = "With cortex-m4: a raw input tensor the test main runs on (repeat per input; default zeros).")
     List<Path> testInputs;
+
+    @Option(names = "--package", paramLabel = "PACKAGE",
+            description = "With java: the generated class's package (default: " + JavaEmitter.DEFAULT_PACKAGE + ").")
+    String javaPackage;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
     Path output;
@@ -120,12 +126,17 @@ public final class Main implements Callable<Integer> {
             throw new CompileException("--test-input needs --target cortex-m4 (it is linked into the firmware's test main)");
         }
         String n = modelName(model, name);
+        if (javaPackage != null && t != Target.JAVA) {
+            throw new CompileException("--package applies to --target java only");
+        }
         CompiledModel compiled = Compiler.compile(model, n, t);
         Map<String, byte[]> files;
         if (b != null) {
             List<byte[]> data = testInputs == null ? List.of() : RunFiles.readInputs(compiled, testInputs, "--test-input");
             FitCheck.check(compiled, b, compiled.inputBytes());
             files = FirmwareEmitter.render(compiled, b, data);
+        } else if (t == Target.JAVA) {
+            files = JavaEmitter.render(compiled, javaPackage != null ? javaPackage : JavaEmitter.DEFAULT_PACKAGE);
         } else {
             files = CEmitter.render(compiled);
         }
@@ -179,7 +190,8 @@ public final class Main implements Callable<Integer> {
                 Version.VERSION, m.sourceFile(), output, m.target().name(), m.name()));
         sb.append(String.format(Locale.ROOT, "  ops      %d nodes, %d kernel calls: %s%n", m.graph().nodes().size(), m.kernelCalls(), String.join(", ", opList)));
         sb.append(String.format(Locale.ROOT, "  MACs     %,d%n", m.macs()));
-        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (const, flash)%n", m.weightBytes()));
+        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(),
+                m.target() == Target.JAVA ? "a resource, read once" : "const, flash"));
         long arena = m.arenaBytes();
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
@@ -214,7 +226,7 @@ public final class Main implements Callable<Integer> {
         List<Path> outputs;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "host (default) or cortex-m4 (under QEMU).")
+                description = "host (default), cortex-m4 (under QEMU) or java (this JVM).")
         String target;
 
         @Option(names = "--board", paramLabel = "BOARD",
@@ -230,14 +242,17 @@ public final class Main implements Callable<Integer> {
             Board b = boardFor(t, board);
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
             PrintWriter out = spec.commandLine().getOut();
-            if (b == null) {
-                HostRunner.run(compiled, inputs, outputs);
-                out.printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
-            } else {
+            if (b != null) {
                 FitCheck.check(compiled, b, compiled.inputBytes());
                 QemuRunner.Report r = QemuRunner.run(compiled, b, inputs, outputs);
                 out.print(FirmwareSummary.of(compiled, b, r));
                 out.printf(Locale.ROOT, "  wrote    %s%n", outputs);
+            } else if (t == Target.JAVA) {
+                JavaRunner.run(compiled, inputs, outputs);
+                out.printf(Locale.ROOT, "ran %s on the JVM: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
+            } else {
+                HostRunner.run(compiled, inputs, outputs);
+                out.printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
             }
             out.flush();
             return 0;

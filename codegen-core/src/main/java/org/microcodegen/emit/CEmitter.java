@@ -9,7 +9,6 @@ import org.microcodegen.ops.Arg;
 import org.microcodegen.ops.KernelCall;
 import org.microcodegen.ops.Lowering;
 import org.microcodegen.ops.ParamsStruct;
-import org.microcodegen.passes.FoldBatchNorm;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.plan.TensorPlacement.Kind;
 import org.microcodegen.plan.TensorPlacement.Storage;
@@ -226,8 +225,7 @@ public final class CEmitter {
                     b.ident = names.unique(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : ""));
                     b.cType = g.type(out).dtype().cType();
                     b.offset = s.offset();
-                    long size = placement.requests().stream().filter(r -> r.name().equals(s.anchor())).findFirst()
-                            .map(r -> r.size()).orElse(g.type(out).byteSize());
+                    long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
                     b.comment = g.type(out) + ", " + size + " bytes";
                     byAnchor.put(s.anchor(), b);
                 }
@@ -262,8 +260,7 @@ public final class CEmitter {
             return id;
         }
         Tensor t = g.tensor(tensor);
-        boolean namedParameter = !t.sourceName().equals(t.name());
-        String base = namedParameter ? t.sourceName() : layerNames.get(consumer.name()) + "_" + WeightRoles.role(consumer.opType(), inputIndex);
+        String base = WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex);
         id = names.unique(model.name() + "_" + CNames.sanitize(base));
         tensorIdents.put(tensor, id);
         CView.Weight w = new CView.Weight();
@@ -301,12 +298,8 @@ public final class CEmitter {
         Lowering l = model.lowerings().get(n);
         String layer = layerNames.get(n.name());
         CView.Step s = new CView.Step();
-        String fused = n.attrs().has("fused_activation") ? " + " + n.attrs().getString("fused_activation", "") : "";
-        boolean biasFused = (n.opType().equals("Conv2D") && n.inputs().size() == 3) || (n.opType().equals("MatMul") && n.inputs().size() == 3);
-        String folded = n.attrs().has(FoldBatchNorm.attribute())
-                ? " + BatchNorm (folded into the weights: " + n.attrs().getString(FoldBatchNorm.attribute(), "") + ")" : "";
-        s.title = layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + " (" + n.scope() + ")";
-        s.detail = shapes(n);
+        s.title = StepText.title(n, layer);
+        s.detail = StepText.shapes(g, n);
         if (l.isView()) {
             if (placement.viewNeedsCopy(n)) {
                 s.detail += ", copied (its input and output cannot share memory)";
@@ -332,23 +325,6 @@ public final class CEmitter {
         }
         s.call = call;
         return s;
-    }
-
-    private String shapes(Node n) {
-        StringBuilder sb = new StringBuilder();
-        List<String> ins = new ArrayList<>();
-        for (String in : n.inputs()) {
-            Tensor t = g.tensor(in);
-            if (!t.isConstant()) {
-                ins.add(t.type().toString());
-            }
-        }
-        sb.append(String.join(", ", ins)).append(" -> ");
-        List<String> outs = new ArrayList<>();
-        for (String out : n.outputs()) {
-            outs.add(g.type(out).toString());
-        }
-        return sb.append(String.join(", ", outs)).toString();
     }
 
     private CView.Arg arg(Arg a, Node n, String paramsIdent) {

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  * a temporary sibling folder first, which then replaces the generated files in the target folder.
  */
 public final class OutputFolder {
+    private static final String JAVA_RUNTIME_DIR = "org/microcodegen/runtime";
+
     private OutputFolder() {
     }
 
@@ -30,6 +32,7 @@ public final class OutputFolder {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp");
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                // Names may have folders (the Java target writes a package tree).
                 Path file = tmp.resolve(f.getKey());
                 Files.createDirectories(file.getParent());
                 Files.write(file, f.getValue());
@@ -58,13 +61,27 @@ public final class OutputFolder {
         }
     }
 
-    /** Runtime files from an earlier compile that this model no longer needs (we own the mc_ prefix). */
+    /**
+     * Runtime files from an earlier compile that this model no longer needs: we own the mc_ prefix (C)
+     * and the runtime's Java package folder.
+     */
     private static void removeStaleRuntime(Path dir, Map<String, byte[]> files) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("mc_") && (n.endsWith(".c") || n.endsWith(".h")) && !files.containsKey(n)) {
                     Files.delete(p);
+                }
+            }
+        }
+        Path javaRuntime = dir.resolve(JAVA_RUNTIME_DIR);
+        if (Files.isDirectory(javaRuntime)) {
+            try (Stream<Path> s = Files.list(javaRuntime)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    String n = JAVA_RUNTIME_DIR + "/" + p.getFileName();
+                    if (n.endsWith(".java") && !files.containsKey(n)) {
+                        Files.delete(p);
+                    }
                 }
             }
         }

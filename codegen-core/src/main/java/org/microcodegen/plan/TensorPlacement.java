@@ -51,6 +51,11 @@ public final class TensorPlacement {
         return viewsNeedingCopy.contains(n.name());
     }
 
+    /** Bytes requested for the arena buffer {@code anchor} (the largest tensor sharing it), or {@code fallback}. */
+    public long bufferBytes(String anchor, long fallback) {
+        return requests.stream().filter(r -> r.name().equals(anchor)).findFirst().map(BufferRequest::size).orElse(fallback);
+    }
+
     public MemoryPlan plan() {
         return plan;
     }

@@ -14,9 +14,11 @@ import java.util.List;
 public record Target(String name, int alignment, String description) {
     public static final Target HOST = new Target("host", 8, "the build machine's C compiler");
     public static final Target CORTEX_M4 = new Target("cortex-m4", 8, "Arm Cortex-M4F (arm-none-eabi-gcc)");
+    /** Java source for any JVM (Java 8 or later): every tensor is a float[] slice, so float alignment is enough. */
+    public static final Target JAVA = new Target("java", 4, "Java 8 source for a JVM (runtime-micro's Java kernels)");
 
     public static List<Target> all() {
-        return List.of(HOST, CORTEX_M4);
+        return List.of(HOST, CORTEX_M4, JAVA);
     }
 
     public static Target byName(String name) {
@@ -25,6 +27,6 @@ public record Target(String name, int alignment, String description) {
                 return t;
             }
         }
-        throw new CompileException("unknown target '" + name + "' (choose from host, cortex-m4)");
+        throw new CompileException("unknown target '" + name + "' (choose from host, cortex-m4, java)");
     }
 }

@@ -1,0 +1,40 @@
+package org.microcodegen.emit;
+
+import org.microcodegen.ir.Graph;
+import org.microcodegen.ir.Node;
+import org.microcodegen.passes.FoldBatchNorm;
+import org.microcodegen.ir.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The comment above each call in generated code, the same in every target: what the layer is and its shapes. */
+final class StepText {
+    private StepText() {
+    }
+
+    /** "conv1: Conv2D + BiasAdd + ReLU (Default/conv1-Conv2d/Conv2D-op0)". */
+    static String title(Node n, String layer) {
+        String fused = n.attrs().has("fused_activation") ? " + " + n.attrs().getString("fused_activation", "") : "";
+        boolean biasFused = (n.opType().equals("Conv2D") && n.inputs().size() == 3) || (n.opType().equals("MatMul") && n.inputs().size() == 3);
+        String folded = n.attrs().has(FoldBatchNorm.attribute())
+                ? " + BatchNorm (folded into the weights: " + n.attrs().getString(FoldBatchNorm.attribute(), "") + ")" : "";
+        return layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + " (" + n.scope() + ")";
+    }
+
+    /** "f32[1,1,32,32] -> f32[1,6,28,28]": the non-constant inputs and the outputs. */
+    static String shapes(Graph g, Node n) {
+        List<String> ins = new ArrayList<>();
+        for (String in : n.inputs()) {
+            Tensor t = g.tensor(in);
+            if (!t.isConstant()) {
+                ins.add(t.type().toString());
+            }
+        }
+        List<String> outs = new ArrayList<>();
+        for (String out : n.outputs()) {
+            outs.add(g.type(out).toString());
+        }
+        return String.join(", ", ins) + " -> " + String.join(", ", outs);
+    }
+}

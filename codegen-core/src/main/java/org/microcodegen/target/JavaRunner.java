@@ -1,0 +1,164 @@
+package org.microcodegen.target;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.JavaEmitter;
+import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.ir.CompileException;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs a model compiled for the Java target on this JVM: what `micro-codegen run --target java`
+ * does. The generated sources (model class and the runtime-micro kernels they call) are compiled
+ * in-process with javax.tools at the Java 8 level with every lint warning an error, the very check
+ * the generated code promises to pass, then loaded by a class loader that sees only them and the
+ * JDK, so the run uses the copied kernels and not the ones inside the compiler's own jar.
+ */
+public final class JavaRunner {
+    /** How the generated sources are compiled: Java 8 language and API, warnings are errors. */
+    public static final List<String> JAVAC_OPTIONS = List.of("--release", "8", "-Xlint:all", "-Werror", "-encoding", "UTF-8");
+
+    private JavaRunner() {
+    }
+
+    public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs) {
+        RunFiles.readInputs(model, inputs, outputs);
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("micro-codegen-java");
+            Path src = work.resolve("src");
+            Path classes = work.resolve("classes");
+            OutputFolder.write(src, JavaEmitter.render(model, JavaEmitter.DEFAULT_PACKAGE));
+            build(src, classes);
+            List<float[]> in = new ArrayList<>();
+            for (Path p : inputs) {
+                in.add(readFloats(p));
+            }
+            List<float[]> out = new ArrayList<>();
+            for (String t : model.graph().outputs()) {
+                out.add(new float[Math.toIntExact(model.graph().type(t).shape().elementCount())]);
+            }
+            try (URLClassLoader loader = loader(classes)) {
+                Object instance = newModel(loader, JavaEmitter.DEFAULT_PACKAGE + "." + JavaEmitter.className(model.name()));
+                invokeRun(instance, in, out);
+            }
+            for (int i = 0; i < outputs.size(); i++) {
+                writeFloats(outputs.get(i), out.get(i));
+            }
+        } catch (IOException e) {
+            throw new CompileException("java run failed: " + e.getMessage(), e);
+        } finally {
+            OutputFolder.deleteTree(work);
+        }
+    }
+
+    /**
+     * Compiles every .java file under {@code sourceRoot} into {@code classesDir} and copies the other
+     * files (the weights resources) next to the classes. A compile error in generated code is a bug of
+     * the compiler, so it is reported as an internal error with javac's first message.
+     */
+    public static void build(Path sourceRoot, Path classesDir) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new CompileException("this Java runtime has no compiler (javax.tools): run micro-codegen with a JDK, not a JRE");
+        }
+        Files.createDirectories(classesDir);
+        List<Path> sources;
+        List<Path> resources;
+        try (Stream<Path> s = Files.walk(sourceRoot)) {
+            List<Path> all = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+            sources = all.stream().filter(p -> p.toString().endsWith(".java")).collect(Collectors.toList());
+            resources = all.stream().filter(p -> !p.toString().endsWith(".java")).collect(Collectors.toList());
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            List<String> options = new ArrayList<>(JAVAC_OPTIONS);
+            options.addAll(List.of("-d", classesDir.toString(), "-implicit:none"));
+            boolean ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+            if (!ok || !diagnostics.getDiagnostics().isEmpty()) {
+                Diagnostic<? extends JavaFileObject> first = diagnostics.getDiagnostics().isEmpty() ? null : diagnostics.getDiagnostics().get(0);
+                throw new IllegalStateException("javac rejected the generated sources: "
+                        + (first == null ? "no diagnostic" : first.getSource() + ":" + first.getLineNumber() + ": " + first.getMessage(Locale.ROOT)));
+            }
+        }
+        for (Path r : resources) {
+            Path dest = classesDir.resolve(sourceRoot.relativize(r).toString());
+            Files.createDirectories(dest.getParent());
+            Files.copy(r, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A loader for built classes that sees nothing of the compiler, only the JDK's platform classes. */
+    public static URLClassLoader loader(Path classesDir) {
+        try {
+            return new URLClassLoader(new URL[] {classesDir.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loads (and so initialises: the weights are read here) a generated model class and creates an instance. */
+    public static Object newModel(ClassLoader loader, String className) {
+        try {
+            return Class.forName(className, true, loader).getConstructor().newInstance();
+        } catch (ExceptionInInitializerError e) {
+            throw new CompileException("loading " + className + " failed: " + e.getCause().getMessage(), e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate " + className + ": " + e, e);
+        }
+    }
+
+    /** Calls the instance's run(inputs..., outputs...). */
+    public static void invokeRun(Object model, List<float[]> inputs, List<float[]> outputs) {
+        Class<?>[] types = new Class<?>[inputs.size() + outputs.size()];
+        java.util.Arrays.fill(types, float[].class);
+        List<Object> args = new ArrayList<>(inputs);
+        args.addAll(outputs);
+        try {
+            Method run = model.getClass().getMethod("run", types);
+            run.invoke(model, args.toArray());
+        } catch (InvocationTargetException e) {
+            throw new CompileException("the model failed on the JVM: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no run method with " + types.length + " float[] parameters: " + e, e);
+        }
+    }
+
+    private static float[] readFloats(Path p) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        float[] f = new float[b.length / 4];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
+    }
+
+    private static void writeFloats(Path p, float[] values) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asFloatBuffer().put(values);
+        Path dest = p.toAbsolutePath();
+        if (dest.getParent() != null) {
+            Files.createDirectories(dest.getParent());
+        }
+        Files.write(dest, bb.array());
+    }
+}

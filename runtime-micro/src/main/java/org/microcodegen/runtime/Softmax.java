@@ -1,0 +1,35 @@
+package org.microcodegen.runtime;
+
+/**
+ * Softmax along one axis of [outer][axisLen][inner], numerically stable (the row's maximum is
+ * subtracted first), as mc_softmax.c. Every pass reads an element before writing it: in place works.
+ */
+public final class Softmax {
+    private Softmax() {
+    }
+
+    public static void softmax(float[] in, int inOff, float[] out, int outOff, int outer, int axisLen, int inner) {
+        for (int o = 0; o < outer; ++o) {
+            for (int i = 0; i < inner; ++i) {
+                final int base = o * axisLen * inner + i;
+                final int x = inOff + base;
+                final int y = outOff + base;
+                float max = in[x];
+                float sum = 0.0f;
+                for (int a = 1; a < axisLen; ++a) {
+                    if (in[x + a * inner] > max) {
+                        max = in[x + a * inner];
+                    }
+                }
+                for (int a = 0; a < axisLen; ++a) {
+                    final float e = (float) Math.exp(in[x + a * inner] - max);
+                    out[y + a * inner] = e;
+                    sum += e;
+                }
+                for (int a = 0; a < axisLen; ++a) {
+                    out[y + a * inner] = out[y + a * inner] / sum;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.microcodegen.templates.java;
+
+import java.util.List;
+
+/**
+ * The output model that {@link JavaModelWriter} renders: plain values with public fields, filled in
+ * by the compiler (codegen-core's JavaEmitter), the Java counterpart of the C target's CView. The
+ * compiler decides names, offsets and the schedule; this module decides only Java syntax and how a
+ * runtime-micro kernel (named as in C, e.g. "mc_conv2d_f32") is spelled in Java.
+ */
+public final class JavaView {
+    private JavaView() {
+    }
+
+    /** The whole model: one generated class. */
+    public static final class Model {
+        public String packageName;
+        public String className;
+        public String version;
+        /** The model file's name, for the header comment. */
+        public String source;
+        public List<Io> inputs;
+        public List<Io> outputs;
+        /** Arena size in floats (the memory plan's bytes / 4). */
+        public long arenaFloats;
+        public long lowerBoundBytes;
+        public long macs;
+        /** File name of the weights resource next to the class, or null when the model has no weights. */
+        public String weightsResource;
+        public long weightsFloats;
+        public long weightsCrc32;
+        /** Where each weight tensor starts in the weights array, in floats. */
+        public List<Offset> weights;
+        /** Where each activation buffer starts in the arena, in floats. */
+        public List<Offset> buffers;
+        public List<Params> params;
+        public List<Step> steps;
+    }
+
+    /** A graph input or output: a run() parameter and its size constant. */
+    public static final class Io {
+        public String ident;
+        public String sizeConstant;
+        public long elements;
+        public String comment;
+    }
+
+    /** A named offset constant. */
+    public static final class Offset {
+        public String name;
+        public long value;
+        public String comment;
+    }
+
+    /** A kernel's parameter object, built once (a C params struct). */
+    public static final class Params {
+        /** The runtime module, e.g. "mc_conv2d". */
+        public String module;
+        public String name;
+        public List<Field> fields;
+    }
+
+    /** One field, named as in C (e.g. "stride_h"); value is a Long, a Float, a {@link Symbol} or a List of Long. */
+    public static final class Field {
+        public String name;
+        public Object value;
+    }
+
+    /** A runtime constant, named as in C (e.g. "MC_ACT_RELU"). */
+    public static final class Symbol {
+        public String name;
+    }
+
+    /** One node of the schedule: a comment and at most one kernel call. */
+    public static final class Step {
+        public String title;
+        public String detail;
+        public Call call;
+    }
+
+    public static final class Call {
+        public String module;
+        public String function;
+        public List<Arg> args;
+    }
+
+    /** Where a tensor lives: an array expression and an offset expression (a constant's name or a number). */
+    public static final class Buffer {
+        public String array;
+        public String offset;
+    }
+
+    public enum ArgKind { BUFFER, NULL_BUFFER, INT, FLOAT, SYMBOL, PARAMS, BUFFER_LIST, INT_LIST }
+
+    /** One argument of a kernel call, in the C kernel's order. */
+    public static final class Arg {
+        public ArgKind kind;
+        public Buffer buffer;
+        public List<Buffer> buffers;
+        public long intValue;
+        public float floatValue;
+        public String symbol;
+        public String params;
+        public List<Long> ints;
+    }
+}
