@@ -20,8 +20,8 @@ import java.util.Locale;
 /**
  * The Cortex-M4 benchmark (tools/benchmark runs it): compiles each fixture network into firmware for
  * mps2-an386, runs it under QEMU with -icount shift=0, and prints the results table: instructions of
- * one inference (the second of two), RAM and flash from the linked image. With --write FILE it also
- * replaces the table between the cortex-m markers in FILE (BENCHMARKS.md).
+ * one inference (the second of two), RAM and flash from the linked image. Each --write FILE also gets
+ * the tables between its cortex-m and peers markers (BENCHMARKS.md, README.md).
  *
  * Not a test: nothing here asserts a speed. The conformance tests check the same firmware's outputs.
  */
@@ -40,7 +40,15 @@ public final class CortexMBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("microcodegen.root", ".")).toAbsolutePath().normalize();
-        Path write = args.length == 2 && args[0].equals("--write") ? Path.of(args[1]) : null;
+        List<Path> writes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--write") && i + 1 < args.length) {
+                writes.add(Path.of(args[++i]));
+            } else {
+                System.err.println("usage: tools/benchmark [--write FILE]...  (FILE gets the tables between its cortex-m / peers markers)");
+                System.exit(2);
+            }
+        }
         List<Entry> entries = new ArrayList<>();
         for (String f : List.of("lenet", "mlp", "dscnn", "resnet8", "mobilenetv2")) {
             Path dir = root.resolve("tests/fixtures").resolve(f);
@@ -81,7 +89,7 @@ public final class CortexMBenchmark {
                 System.out.println(peers);
             }
         }
-        if (write != null) {
+        for (Path write : writes) {
             String doc = Files.isRegularFile(write) ? Files.readString(write) : "";
             doc = replaceSection(doc, "cortex-m", table);
             if (peers != null) {

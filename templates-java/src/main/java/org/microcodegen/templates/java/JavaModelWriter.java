@@ -45,6 +45,13 @@ public final class JavaModelWriter {
             Map.entry("mc_strided_slice", "StridedSlice"),
             Map.entry("mc_transpose", "Transpose")));
 
+    /**
+     * Modules whose C kernel has several entry points the compiler chooses between by shape (e.g.
+     * mc_conv2d_general_f32 / _depthwise_ / _pointwise_, so the linker keeps only the ones a model uses)
+     * but whose Java class has one: the JIT specialises at run time, and a class is loaded whole anyway.
+     */
+    private static final Map<String, String> SINGLE_ENTRY_POINT = Map.of("mc_conv2d", "conv2d");
+
     private static final String ACT_PREFIX = "MC_ACT_";
     private static final ClassName ACT = runtime("Act");
     private static final ClassName CHECK = runtime("Check");
@@ -273,7 +280,8 @@ public final class JavaModelWriter {
         for (JavaView.Arg a : c.args) {
             args.add(arg(a));
         }
-        return List.of(CodeBlock.of("$T.$L($L)", cls, methodName(c.function), CodeBlock.join(args, ", ")));
+        String method = SINGLE_ENTRY_POINT.getOrDefault(c.module, methodName(c.function));
+        return List.of(CodeBlock.of("$T.$L($L)", cls, method, CodeBlock.join(args, ", ")));
     }
 
     /**
