@@ -52,30 +52,7 @@ class JavaTargetTest {
     private void runAndCompare(E2E.Fixture f) throws IOException {
         f.requireModel();
         requireJavac();
-        Path work = Files.createDirectories(tmp.resolve(f.name().replace('/', '_')));
-        List<String> args = new ArrayList<>(List.of("run", "--target", "java", "--model", f.model().toString()));
-        for (Path in : f.inputs()) {
-            args.add("--input");
-            args.add(in.toString());
-        }
-        List<Path> outs = new ArrayList<>();
-        for (int i = 0; i < f.outputShapes().size(); i++) {
-            Path o = work.resolve("out_" + i + ".bin");
-            outs.add(o);
-            args.add("--out");
-            args.add(o.toString());
-        }
-        E2E.CliResult r = E2E.cli(args.toArray(String[]::new));
-        assertEquals(0, r.exit(), () -> f.name() + ": java run failed: " + r);
-        List<String> report = new ArrayList<>();
-        boolean ok = true;
-        for (int i = 0; i < outs.size(); i++) {
-            E2E.Comparison c = E2E.compare(E2E.readFloats(f.references().get(i)), E2E.readFloats(outs.get(i)));
-            report.add(c.describe(f.name() + " (java) output " + i));
-            ok &= c.ok();
-        }
-        report.forEach(System.out::println);
-        assertTrue(ok, () -> String.join("\n", report));
+        E2E.runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))), "--target", "java");
     }
 
     private Path compileJava(String fixture, Path out, String... extra) {
