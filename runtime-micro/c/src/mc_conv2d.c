@@ -232,6 +232,12 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
             r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
             r.w = w_oc + kh0 * k_w;
 
+            if (kind == ANY_W) {
+                /* the generic interior is conv_point too: one loop over the whole row, a third of
+                 * the code for a few instructions per output */
+                ow_lo = 0;
+                ow_hi = 0;
+            }
             for (ow = 0; ow < ow_lo; ++ow) {
                 const int32_t iw = ow * sw - p->pad_left;
                 int32_t kw0, kw1;
