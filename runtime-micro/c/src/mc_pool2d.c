@@ -155,26 +155,15 @@ MC_ALWAYS_INLINE void pool_planes(const float *in, float *out, const mc_pool2d_p
     }
 }
 
-void mc_maxpool2d_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 1, 0);
-}
+/* One function per (max or average, window); each links alone. */
+#define MC_POOL2D_ENTRY(name, is_max, k)                                                          \
+    void name(const float *in, float *out, const mc_pool2d_params *p) {                          \
+        pool_planes(in, out, p, is_max, k);                                                       \
+    }
 
-void mc_maxpool2d_k2_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 1, 2);
-}
-
-void mc_maxpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 1, 3);
-}
-
-void mc_avgpool2d_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 0, 0);
-}
-
-void mc_avgpool2d_k2_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 0, 2);
-}
-
-void mc_avgpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p) {
-    pool_planes(in, out, p, 0, 3);
-}
+MC_POOL2D_ENTRY(mc_maxpool2d_f32, 1, 0)
+MC_POOL2D_ENTRY(mc_maxpool2d_k2_f32, 1, 2)
+MC_POOL2D_ENTRY(mc_maxpool2d_k3_f32, 1, 3)
+MC_POOL2D_ENTRY(mc_avgpool2d_f32, 0, 0)
+MC_POOL2D_ENTRY(mc_avgpool2d_k2_f32, 0, 2)
+MC_POOL2D_ENTRY(mc_avgpool2d_k3_f32, 0, 3)

@@ -151,33 +151,38 @@ static int32_t run_kernel(const conv_spec *s, uint32_t seed, conv_kernel kernel,
     return n_out;
 }
 
+/* The entry points with a fixed kernel width and stride along w (dilation_w 1). */
+typedef struct {
+    const char *name;
+    int32_t depthwise, k_w, stride_w;
+    conv_kernel kernel;
+} fixed_width_kernel;
+
+static const fixed_width_kernel fixed_width[] = {
+    {"k5s1", 0, 5, 1, mc_conv2d_k5s1_f32},
+    {"k3s1", 0, 3, 1, mc_conv2d_k3s1_f32},
+    {"k3s2", 0, 3, 2, mc_conv2d_k3s2_f32},
+    {"depthwise k5s1", 1, 5, 1, mc_conv2d_depthwise_k5s1_f32},
+    {"depthwise k3s1", 1, 3, 1, mc_conv2d_depthwise_k3s1_f32},
+    {"depthwise k3s2", 1, 3, 2, mc_conv2d_depthwise_k3s2_f32},
+};
+
 /* The general kernel on every spec, and each specialised kernel on the specs it accepts. */
 static void run_case(const conv_spec *s, uint32_t seed) {
     const mc_conv2d_params p = params_of(s);
-    const int32_t fixed_w = p.dilation_w == 1;
+    int32_t i;
     if (is_depthwise(&p)) {
         run_kernel(s, seed, mc_conv2d_depthwise_f32, "depthwise");
-        if (fixed_w && p.k_w == 5 && p.stride_w == 1) {
-            run_kernel(s, seed, mc_conv2d_depthwise_k5s1_f32, "depthwise k5s1");
-        }
-        if (fixed_w && p.k_w == 3 && p.stride_w == 1) {
-            run_kernel(s, seed, mc_conv2d_depthwise_k3s1_f32, "depthwise k3s1");
-        }
-        if (fixed_w && p.k_w == 3 && p.stride_w == 2) {
-            run_kernel(s, seed, mc_conv2d_depthwise_k3s2_f32, "depthwise k3s2");
-        }
-    }
-    if (fixed_w && p.k_w == 5 && p.stride_w == 1) {
-        run_kernel(s, seed, mc_conv2d_k5s1_f32, "k5s1");
-    }
-    if (fixed_w && p.k_w == 3 && p.stride_w == 1) {
-        run_kernel(s, seed, mc_conv2d_k3s1_f32, "k3s1");
-    }
-    if (fixed_w && p.k_w == 3 && p.stride_w == 2) {
-        run_kernel(s, seed, mc_conv2d_k3s2_f32, "k3s2");
     }
     if (is_pointwise(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    for (i = 0; i < (int32_t)(sizeof fixed_width / sizeof fixed_width[0]); ++i) {
+        const fixed_width_kernel *f = &fixed_width[i];
+        if (p.dilation_w == 1 && p.k_w == f->k_w && p.stride_w == f->stride_w
+            && (!f->depthwise || is_depthwise(&p))) {
+            run_kernel(s, seed, f->kernel, f->name);
+        }
     }
     run_kernel(s, seed, mc_conv2d_general_f32, "general");
 }
