@@ -195,7 +195,7 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
     const int32_t sw = kind == K3S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
     const int32_t dw = kind == ANY_W ? p->dilation_w : 1;
     const int32_t span_w = (k_w - 1) * dw;   /* kernel width minus one, in input */
-    int32_t ow_lo, ow_hi, oc, oh, ow;
+    int32_t ow_lo, ow_hi, oc, oh, ow, ow_end;
     conv_row r;
 
     r.x_plane = p->in_h * p->in_w;
@@ -238,18 +238,22 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                 ow_lo = 0;
                 ow_hi = 0;
             }
-            for (ow = 0; ow < ow_lo; ++ow) {
-                const int32_t iw = ow * sw - p->pad_left;
-                int32_t kw0, kw1;
-                valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
-                out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
-            }
             conv_interior(&r, icg, out, ow_lo, ow_hi, sw, dw, kind);
-            for (ow = ow_hi; ow < p->out_w; ++ow) {
-                const int32_t iw = ow * sw - p->pad_left;
-                int32_t kw0, kw1;
-                valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
-                out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
+            /* the left border [0, ow_lo), then the right one [ow_hi, out_w): one loop, one copy */
+            ow = 0;
+            ow_end = ow_lo;
+            for (;;) {
+                for (; ow < ow_end; ++ow) {
+                    const int32_t iw = ow * sw - p->pad_left;
+                    int32_t kw0, kw1;
+                    valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
+                    out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
+                }
+                if (ow_end == p->out_w) {
+                    break;
+                }
+                ow = ow_hi;
+                ow_end = p->out_w;
             }
             activate(out, p->out_w, p->act);
             out += p->out_w;

@@ -36,18 +36,12 @@ static void interior_columns(const mc_pool2d_params *p, int32_t *ow_lo, int32_t 
 }
 
 /* Max and sum over rows x cols cells starting at x (rows and cols >= 1; pitch floats per row).
- * Meant to be inlined with constant rows and cols for the common windows. */
+ * Plain loops for the borders and any window; the fixed windows use the unrolled copies below
+ * (an unroll pragma on a loop of unknown count would unroll by 4 with remainder code). */
 MC_ALWAYS_INLINE float window_max(const float *x, int32_t rows, int32_t cols, int32_t pitch) {
     float m = x[0];
     int32_t r, c;
-#pragma GCC unroll 4
-    for (c = 1; c < cols; ++c) {
-        m = x[c] > m ? x[c] : m;
-    }
-#pragma GCC unroll 4
-    for (r = 1; r < rows; ++r) {
-        x += pitch;
-#pragma GCC unroll 4
+    for (r = 0; r < rows; ++r, x += pitch) {
         for (c = 0; c < cols; ++c) {
             m = x[c] > m ? x[c] : m;
         }
@@ -58,10 +52,35 @@ MC_ALWAYS_INLINE float window_max(const float *x, int32_t rows, int32_t cols, in
 MC_ALWAYS_INLINE float window_sum(const float *x, int32_t rows, int32_t cols, int32_t pitch) {
     float s = 0.0f;
     int32_t r, c;
-#pragma GCC unroll 4
     for (r = 0; r < rows; ++r, x += pitch) {
-#pragma GCC unroll 4
         for (c = 0; c < cols; ++c) {
+            s += x[c];
+        }
+    }
+    return s;
+}
+
+/* k x k windows, k a constant (2 or 3), fully unrolled. */
+MC_ALWAYS_INLINE float window_max_k(const float *x, int32_t k, int32_t pitch) {
+    float m = x[0];
+    int32_t r, c;
+#pragma GCC unroll 3
+    for (r = 0; r < k; ++r, x += pitch) {
+#pragma GCC unroll 3
+        for (c = 0; c < k; ++c) {
+            m = x[c] > m ? x[c] : m;
+        }
+    }
+    return m;
+}
+
+MC_ALWAYS_INLINE float window_sum_k(const float *x, int32_t k, int32_t pitch) {
+    float s = 0.0f;
+    int32_t r, c;
+#pragma GCC unroll 3
+    for (r = 0; r < k; ++r, x += pitch) {
+#pragma GCC unroll 3
+        for (c = 0; c < k; ++c) {
             s += x[c];
         }
     }
@@ -143,8 +162,13 @@ MC_ALWAYS_INLINE void pool_planes(const float *in, float *out, const mc_pool2d_p
             }
             xc = x + ow_lo * p->stride_w - p->pad_left;
             for (ow = ow_lo; ow < hi; ++ow, xc += p->stride_w) {
-                out[ow] = is_max ? window_max(xc, k_h, k_w, p->in_w)
-                                 : window_sum(xc, k_h, k_w, p->in_w) / full;
+                if (k) {
+                    out[ow] = is_max ? window_max_k(xc, k, p->in_w)
+                                     : window_sum_k(xc, k, p->in_w) / full;
+                } else {
+                    out[ow] = is_max ? window_max(xc, k_h, k_w, p->in_w)
+                                     : window_sum(xc, k_h, k_w, p->in_w) / full;
+                }
             }
             if (is_max) {
                 max_border(x, out, hi, p->out_w, rows, p);
