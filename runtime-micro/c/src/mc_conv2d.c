@@ -16,9 +16,10 @@
  * each weight loaded feeds several accumulators held in registers. The borders compute the valid
  * kernel column range per output.
  *
- * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the interior is called with
- * constant k_w, stride and block width so that the compiler fully unrolls the tap and block loops
- * (the unroll pragmas) and keeps the block's accumulators in registers. Sums run over input
+ * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the compiler calls an entry
+ * point whose interior has constant k_w, stride and block width, so that the C compiler fully
+ * unrolls the tap and block loops (the unroll pragmas) and keeps the block's accumulators in
+ * registers; each entry point holds one interior, so a model links only the ones it uses. Sums run over input
  * channel, kernel row, kernel column; the bias is in the sum before the fused activation.
  *
  * The unrolled blocks store plain sums and the fused activation runs afterwards over each finished
@@ -158,52 +159,56 @@ MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float 
     }
 }
 
-/* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input. */
+/* Which interior an entry point is compiled with: kernel width, stride and dilation along w
+ * fixed (dilation 1), or any. */
+enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3 };
+
+/* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input.
+ * kind is a constant after inlining, so each entry point holds one interior only. */
 MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, int32_t ow_begin,
-                                    int32_t ow_end, const mc_conv2d_params *p) {
+                                    int32_t ow_end, int32_t sw, int32_t dw, int32_t kind) {
     int32_t ow;
-    if (p->dilation_w == 1) {
-        if (p->k_w == 5 && p->stride_w == 1) {
-            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 5, 1);
-            return;
+    if (kind == K5S1) {
+        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 5, 1);
+    } else if (kind == K3S1) {
+        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 1);
+    } else if (kind == K3S2) {
+        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 2);
+    } else {
+        for (ow = ow_begin; ow < ow_end; ++ow) {
+            out[ow] = conv_point(r, icg, r->iw0 + ow * sw, 0, r->k_w, dw);
         }
-        if (p->k_w == 3 && p->stride_w == 1) {
-            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 1);
-            return;
-        }
-        if (p->k_w == 3 && p->stride_w == 2) {
-            conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 2);
-            return;
-        }
-    }
-    for (ow = ow_begin; ow < ow_end; ++ow) {
-        out[ow] = conv_point(r, icg, r->iw0 + ow * p->stride_w, 0, p->k_w, p->dilation_w);
     }
 }
 
 /* All output planes of one batch item. Output channel oc of group g reads the icg
  * input planes [g * icg, (g + 1) * icg) and the icg kernels at weight + oc * icg * k_h * k_w.
- * Inlined twice: for the general case and, with depthwise = 1, for one input plane per output
- * plane, where the channel loops disappear. */
+ * Inlined once per entry point: depthwise = 1 means one input plane per output plane, where the
+ * channel loops disappear; kind fixes k_w, stride_w and dilation_w (which the entry point's
+ * caller guarantees) so that the column arithmetic folds too. */
 MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const float *bias,
-                                  float *out, const mc_conv2d_params *p, int32_t depthwise) {
+                                  float *out, const mc_conv2d_params *p, int32_t depthwise,
+                                  int32_t kind) {
     const int32_t icg = depthwise ? 1 : p->in_c / p->groups;
     const int32_t ocg = p->out_c / p->groups;
-    const int32_t span_w = (p->k_w - 1) * p->dilation_w;   /* kernel width minus one, in input */
-    int32_t ow_lo, ow_hi, oc, oh, ow;
+    const int32_t k_w = kind == K5S1 ? 5 : kind == ANY_W ? p->k_w : 3;
+    const int32_t sw = kind == K3S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
+    const int32_t dw = kind == ANY_W ? p->dilation_w : 1;
+    const int32_t span_w = (k_w - 1) * dw;   /* kernel width minus one, in input */
+    int32_t ow_lo, ow_hi, oc, oh, ow, ow_end;
     conv_row r;
 
     r.x_plane = p->in_h * p->in_w;
     r.x_row = p->dilation_h * p->in_w;
-    r.w_plane = p->k_h * p->k_w;
-    r.k_w = p->k_w;
+    r.w_plane = p->k_h * k_w;
+    r.k_w = k_w;
     r.iw0 = -p->pad_left;
 
-    /* Interior columns [ow_lo, ow_hi): ow * stride_w - pad_left >= 0 and
-     * ow * stride_w - pad_left + span_w <= in_w - 1. */
-    ow_lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
+    /* Interior columns [ow_lo, ow_hi): ow * sw - pad_left >= 0 and
+     * ow * sw - pad_left + span_w <= in_w - 1. */
+    ow_lo = (p->pad_left + sw - 1) / sw;
     ow_hi = p->in_w - 1 + p->pad_left - span_w < 0
-                ? 0 : (p->in_w - 1 + p->pad_left - span_w) / p->stride_w + 1;
+                ? 0 : (p->in_w - 1 + p->pad_left - span_w) / sw + 1;
     if (ow_lo > p->out_w) {
         ow_lo = p->out_w;
     }
@@ -225,20 +230,30 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
             r.rows = kh1 - kh0;
             /* (when no kernel row is valid the pointer is never read; keep it inside the plane) */
             r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
-            r.w = w_oc + kh0 * p->k_w;
+            r.w = w_oc + kh0 * k_w;
 
-            for (ow = 0; ow < ow_lo; ++ow) {
-                const int32_t iw = ow * p->stride_w - p->pad_left;
-                int32_t kw0, kw1;
-                valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
-                out[ow] = conv_point(&r, icg, iw, kw0, kw1, p->dilation_w);
+            if (kind == ANY_W) {
+                /* the generic interior is conv_point too: one loop over the whole row, a third of
+                 * the code for a few instructions per output */
+                ow_lo = 0;
+                ow_hi = 0;
             }
-            conv_interior(&r, icg, out, ow_lo, ow_hi, p);
-            for (ow = ow_hi; ow < p->out_w; ++ow) {
-                const int32_t iw = ow * p->stride_w - p->pad_left;
-                int32_t kw0, kw1;
-                valid_taps(iw, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
-                out[ow] = conv_point(&r, icg, iw, kw0, kw1, p->dilation_w);
+            conv_interior(&r, icg, out, ow_lo, ow_hi, sw, dw, kind);
+            /* the left border [0, ow_lo), then the right one [ow_hi, out_w): one loop, one copy */
+            ow = 0;
+            ow_end = ow_lo;
+            for (;;) {
+                for (; ow < ow_end; ++ow) {
+                    const int32_t iw = ow * sw - p->pad_left;
+                    int32_t kw0, kw1;
+                    valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
+                    out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
+                }
+                if (ow_end == p->out_w) {
+                    break;
+                }
+                ow = ow_hi;
+                ow_end = p->out_w;
             }
             activate(out, p->out_w, p->act);
             out += p->out_w;
@@ -246,27 +261,33 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
     }
 }
 
-/* Every batch item through conv_planes; depthwise is a constant so that the channel loops of the
- * depthwise entry point compile out. */
+/* Every batch item through conv_planes, with constant depthwise and kind. */
 MC_ALWAYS_INLINE void conv_batches(const float *in, const float *weight, const float *bias,
-                                   float *out, const mc_conv2d_params *p, int32_t depthwise) {
+                                   float *out, const mc_conv2d_params *p, int32_t depthwise,
+                                   int32_t kind) {
     const int32_t in_size = p->in_c * p->in_h * p->in_w;
     const int32_t out_size = p->out_c * p->out_h * p->out_w;
     int32_t b;
     for (b = 0; b < p->batch; ++b) {
-        conv_planes(in + b * in_size, weight, bias, out + b * out_size, p, depthwise);
+        conv_planes(in + b * in_size, weight, bias, out + b * out_size, p, depthwise, kind);
     }
 }
 
-void mc_conv2d_general_f32(const float *in, const float *weight, const float *bias, float *out,
-                           const mc_conv2d_params *p) {
-    conv_batches(in, weight, bias, out, p, 0);
-}
+/* One function per (depthwise, kind); each links alone. */
+#define MC_CONV2D_ENTRY(name, depthwise, kind)                                                    \
+    void name(const float *in, const float *weight, const float *bias, float *out,               \
+              const mc_conv2d_params *p) {                                                        \
+        conv_batches(in, weight, bias, out, p, depthwise, kind);                                  \
+    }
 
-void mc_conv2d_depthwise_f32(const float *in, const float *weight, const float *bias, float *out,
-                             const mc_conv2d_params *p) {
-    conv_batches(in, weight, bias, out, p, 1);
-}
+MC_CONV2D_ENTRY(mc_conv2d_general_f32, 0, ANY_W)
+MC_CONV2D_ENTRY(mc_conv2d_k5s1_f32, 0, K5S1)
+MC_CONV2D_ENTRY(mc_conv2d_k3s1_f32, 0, K3S1)
+MC_CONV2D_ENTRY(mc_conv2d_k3s2_f32, 0, K3S2)
+MC_CONV2D_ENTRY(mc_conv2d_depthwise_f32, 1, ANY_W)
+MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
+MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
+MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s2_f32, 1, K3S2)
 
 /* nb (<= 8) adjacent outputs of noc (1 or 2) adjacent output channels of a 1x1 stride-1
  * convolution, a tile of a matrix product:

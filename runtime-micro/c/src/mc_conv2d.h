@@ -17,17 +17,35 @@ typedef struct {
     mc_act act;
 } mc_conv2d_params;
 
-/* Three entry points: the compiler knows every shape and calls the fastest one that applies, so a
- * model links only the kernels it uses. bias may be NULL; it has out_c elements. */
+/* The compiler knows every shape and calls the fastest entry point that applies, so a model links
+ * only the kernels it uses. bias may be NULL; it has out_c elements. */
 
 /* Any convolution: grouped, strided, dilated, padded. */
 void mc_conv2d_general_f32(const float *in, const float *weight, const float *bias, float *out,
                            const mc_conv2d_params *p);
 
+/* The same with a fixed kernel width and stride along w and dilation_w == 1 (anything along h,
+ * any padding and groups): k_w 5 stride_w 1, k_w 3 stride_w 1, k_w 3 stride_w 2. Their interior
+ * columns are unrolled. */
+void mc_conv2d_k5s1_f32(const float *in, const float *weight, const float *bias, float *out,
+                        const mc_conv2d_params *p);
+void mc_conv2d_k3s1_f32(const float *in, const float *weight, const float *bias, float *out,
+                        const mc_conv2d_params *p);
+void mc_conv2d_k3s2_f32(const float *in, const float *weight, const float *bias, float *out,
+                        const mc_conv2d_params *p);
+
 /* Depthwise: groups == in_c, so each output plane reads one input plane (any channel multiplier
  * out_c / in_c); any stride, dilation and padding. */
 void mc_conv2d_depthwise_f32(const float *in, const float *weight, const float *bias, float *out,
                              const mc_conv2d_params *p);
+
+/* Depthwise with k_w / stride_w fixed as above (dilation_w == 1). */
+void mc_conv2d_depthwise_k5s1_f32(const float *in, const float *weight, const float *bias,
+                                  float *out, const mc_conv2d_params *p);
+void mc_conv2d_depthwise_k3s1_f32(const float *in, const float *weight, const float *bias,
+                                  float *out, const mc_conv2d_params *p);
+void mc_conv2d_depthwise_k3s2_f32(const float *in, const float *weight, const float *bias,
+                                  float *out, const mc_conv2d_params *p);
 
 /* Pointwise: 1x1 kernel, stride 1, no padding, groups 1, so out_h == in_h and out_w == in_w; a
  * matrix product per batch item. */

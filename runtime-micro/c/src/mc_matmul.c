@@ -128,3 +128,11 @@ void mc_matmul_f32(const float *a, const float *b, const float *bias, float *out
         }
     }
 }
+
+void mc_matmul_dense_f32(const float *a, const float *b, const float *bias, float *out,
+                         int32_t m, int32_t k, int32_t n, mc_act act) {
+    int32_t i;
+    for (i = 0; i < m; ++i) {
+        matmul_row(a + i * k, 1, b, 1, bias, out + i * n, k, n, act);
+    }
+}

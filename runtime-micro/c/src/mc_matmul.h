@@ -10,4 +10,9 @@ void mc_matmul_f32(const float *a, const float *b, const float *bias, float *out
                    int32_t m, int32_t k, int32_t n, int32_t transpose_a, int32_t transpose_b,
                    mc_act act);
 
+/* The same with a [M][K] and b [N][K] (transpose_a 0, transpose_b 1: nn.Dense), a model that has
+ * only these links only the one loop shape. */
+void mc_matmul_dense_f32(const float *a, const float *b, const float *bias, float *out,
+                         int32_t m, int32_t k, int32_t n, mc_act act);
+
 #endif

@@ -16,7 +16,14 @@ typedef struct {
     int32_t count_include_pad;
 } mc_pool2d_params;
 
+/* Any window. */
 void mc_maxpool2d_f32(const float *in, float *out, const mc_pool2d_params *p);
 void mc_avgpool2d_f32(const float *in, float *out, const mc_pool2d_params *p);
+
+/* k_h == k_w == 2, or 3 (any stride and padding): the window loops are unrolled. */
+void mc_maxpool2d_k2_f32(const float *in, float *out, const mc_pool2d_params *p);
+void mc_maxpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p);
+void mc_avgpool2d_k2_f32(const float *in, float *out, const mc_pool2d_params *p);
+void mc_avgpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p);
 
 #endif

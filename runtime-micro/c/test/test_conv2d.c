@@ -151,14 +151,38 @@ static int32_t run_kernel(const conv_spec *s, uint32_t seed, conv_kernel kernel,
     return n_out;
 }
 
+/* The entry points with a fixed kernel width and stride along w (dilation_w 1). */
+typedef struct {
+    const char *name;
+    int32_t depthwise, k_w, stride_w;
+    conv_kernel kernel;
+} fixed_width_kernel;
+
+static const fixed_width_kernel fixed_width[] = {
+    {"k5s1", 0, 5, 1, mc_conv2d_k5s1_f32},
+    {"k3s1", 0, 3, 1, mc_conv2d_k3s1_f32},
+    {"k3s2", 0, 3, 2, mc_conv2d_k3s2_f32},
+    {"depthwise k5s1", 1, 5, 1, mc_conv2d_depthwise_k5s1_f32},
+    {"depthwise k3s1", 1, 3, 1, mc_conv2d_depthwise_k3s1_f32},
+    {"depthwise k3s2", 1, 3, 2, mc_conv2d_depthwise_k3s2_f32},
+};
+
 /* The general kernel on every spec, and each specialised kernel on the specs it accepts. */
 static void run_case(const conv_spec *s, uint32_t seed) {
     const mc_conv2d_params p = params_of(s);
+    int32_t i;
     if (is_depthwise(&p)) {
         run_kernel(s, seed, mc_conv2d_depthwise_f32, "depthwise");
     }
     if (is_pointwise(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    for (i = 0; i < (int32_t)(sizeof fixed_width / sizeof fixed_width[0]); ++i) {
+        const fixed_width_kernel *f = &fixed_width[i];
+        if (p.dilation_w == 1 && p.k_w == f->k_w && p.stride_w == f->stride_w
+            && (!f->depthwise || is_depthwise(&p))) {
+            run_kernel(s, seed, f->kernel, f->name);
+        }
     }
     run_kernel(s, seed, mc_conv2d_general_f32, "general");
 }
@@ -232,6 +256,12 @@ static const conv_spec specs[] = {
     {"conv 1x1 fast path 12 columns, 4 ch",   2, 5, 3, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 1},
     {"conv 1x1 fast path 1 output channel",   1, 3, 1, 7, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_NONE, 0},
     {"conv depthwise 3x3 batch 3 no bias",    3, 4, 6, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, MC_ACT_RELU, 0},
+    {"conv 5x5 stride 2x1 dilation 2x1 pad",  1, 3, 13, 19, 2, 5, 5, 2, 1, 2, 1, 3, 2, 3, 1, 1, MC_ACT_RELU6, 1},
+    {"conv 5x3 s1 dilation h 3 odd pad",      2, 2, 11, 23, 3, 5, 3, 1, 1, 3, 1, 4, 0, 2, 1, 1, MC_ACT_RELU, 1},
+    {"conv 3x3 s2 groups 3 odd width",        1, 6, 9, 27, 3, 3, 3, 2, 2, 1, 1, 1, 1, 0, 1, 3, MC_ACT_RELU6, 0},
+    {"conv depthwise 5x5 s1 pad 2 relu",      1, 3, 9, 21, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 3, MC_ACT_RELU, 1},
+    {"conv depthwise 3x3 s2 mult 2 relu6",    1, 2, 8, 19, 4, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 stride 2x1",         1, 3, 10, 12, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 3, MC_ACT_NONE, 1},
 };
 
 /* The pointwise kernel against the general one on the same data (both also against the oracle). */

@@ -43,6 +43,10 @@ static void run_case(const char *name, int32_t m, int32_t k, int32_t n, int32_t 
     ref_matmul(a_buf, b_buf, bias, ref_buf, m, k, n, ta, tb, act);
     mc_matmul_f32(a_buf, b_buf, bias, out_buf, m, k, n, ta, tb, act);
     mc_expect_close(name, out_buf, ref_buf, m * n, 1e-5f);
+    if (!ta && tb) {
+        mc_matmul_dense_f32(a_buf, b_buf, bias, out_buf, m, k, n, act);
+        mc_expect_close(name, out_buf, ref_buf, m * n, 1e-5f);
+    }
 }
 
 static void hand_worked(void) {

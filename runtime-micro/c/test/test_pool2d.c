@@ -76,12 +76,29 @@ static void run_case(const pool_spec *s, uint32_t seed) {
     ref_pool(in_buf, ref_buf, &p, 1);
     mc_maxpool2d_f32(in_buf, out_buf, &p);
     mc_expect_equal(s->name, out_buf, ref_buf, n_out);
+    /* the fixed-window entry points on the windows they accept */
+    if (p.k_h == 2 && p.k_w == 2) {
+        mc_maxpool2d_k2_f32(in_buf, out_buf, &p);
+        mc_expect_equal(s->name, out_buf, ref_buf, n_out);
+    }
+    if (p.k_h == 3 && p.k_w == 3) {
+        mc_maxpool2d_k3_f32(in_buf, out_buf, &p);
+        mc_expect_equal(s->name, out_buf, ref_buf, n_out);
+    }
     for (include_pad = 0; include_pad <= 1; ++include_pad) {
         p.count_include_pad = include_pad;
         is_max = 0;
         ref_pool(in_buf, ref_buf, &p, is_max);
         mc_avgpool2d_f32(in_buf, out_buf, &p);
         mc_expect_close(s->name, out_buf, ref_buf, n_out, 1e-6f);
+        if (p.k_h == 2 && p.k_w == 2) {
+            mc_avgpool2d_k2_f32(in_buf, out_buf, &p);
+            mc_expect_close(s->name, out_buf, ref_buf, n_out, 1e-6f);
+        }
+        if (p.k_h == 3 && p.k_w == 3) {
+            mc_avgpool2d_k3_f32(in_buf, out_buf, &p);
+            mc_expect_close(s->name, out_buf, ref_buf, n_out, 1e-6f);
+        }
     }
 }
 
@@ -93,6 +110,11 @@ static const pool_spec specs[] = {
     {"pool asymmetric padding",          1, 2, 6, 7, 3, 2, 2, 1, 0, 1, 2, 0},
     {"pool 2x3 stride 2x1",              1, 1, 6, 5, 2, 3, 2, 1, 1, 0, 1, 2},
     {"pool global 5x5",                  1, 4, 5, 5, 5, 5, 1, 1, 0, 0, 0, 0},
+    {"pool 2x2 stride 2 odd size pad 1",  2, 3, 7, 9, 2, 2, 2, 2, 1, 1, 1, 1},
+    {"pool 2x2 stride 1 pad right/bottom",1, 2, 5, 6, 2, 2, 1, 1, 0, 0, 1, 1},
+    {"pool 3x3 stride 3 odd size",       1, 3, 11, 10, 3, 3, 3, 3, 0, 0, 1, 2},
+    {"pool 3x3 padding wider than input",1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 2, 2},
+    {"pool 3x3 stride 2 pad 2 top only", 1, 2, 8, 13, 3, 3, 2, 2, 2, 0, 0, 1},
 };
 
 static void hand_worked(void) {

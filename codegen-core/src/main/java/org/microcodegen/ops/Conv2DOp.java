@@ -73,10 +73,33 @@ final class Conv2DOp implements Op {
         if (g.groups == 1 && oneByOne) {
             return "mc_conv2d_pointwise_f32";
         }
-        if (g.groups == g.inC && g.inC > 1) {
-            return "mc_conv2d_depthwise_f32";
+        String base = g.groups == g.inC && g.inC > 1 ? "mc_conv2d_depthwise" : "mc_conv2d_general";
+        String fixedWidth = fixedWidth(w);
+        if (fixedWidth != null) {
+            // the general kernel's specialisations drop "general": mc_conv2d_k5s1_f32
+            return (base.equals("mc_conv2d_general") ? "mc_conv2d" : base) + "_" + fixedWidth + "_f32";
         }
-        return "mc_conv2d_general_f32";
+        return base + "_f32";
+    }
+
+    /**
+     * The suffix of the entry point whose interior is unrolled for this kernel width and stride
+     * along w (dilation 1 along w; anything along h), or null for the generic interior.
+     */
+    private static String fixedWidth(Window2D w) {
+        if (w.dilationW() != 1) {
+            return null;
+        }
+        if (w.kW() == 5 && w.strideW() == 1) {
+            return "k5s1";
+        }
+        if (w.kW() == 3 && w.strideW() == 1) {
+            return "k3s1";
+        }
+        if (w.kW() == 3 && w.strideW() == 2) {
+            return "k3s2";
+        }
+        return null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,10 +65,19 @@ final class MatMulOp implements Op {
     public Lowering lower(Node node, OpContext ctx) {
         Dims d = dims(node, ctx);
         Arg bias = ctx.inputCount() == 3 ? Arg.tensor(node.input(2)) : new Arg.Null();
-        return Lowering.of(new KernelCall("mc_matmul", "mc_matmul_f32", List.of(
+        List<Arg> args = new ArrayList<>(List.of(
                 Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), bias, Arg.tensor(node.output()),
-                Arg.integer(d.m), Arg.integer(d.k), Arg.integer(d.n),
-                Arg.integer(d.ta ? 1 : 0), Arg.integer(d.tb ? 1 : 0),
-                new Arg.Symbol(Activations.fusedSymbol(node))), null));
+                Arg.integer(d.m), Arg.integer(d.k), Arg.integer(d.n)));
+        String function;
+        if (!d.ta && d.tb) {
+            // nn.Dense's layout has an entry point of its own: a model of Dense layers links one loop shape
+            function = "mc_matmul_dense_f32";
+        } else {
+            function = "mc_matmul_f32";
+            args.add(Arg.integer(d.ta ? 1 : 0));
+            args.add(Arg.integer(d.tb ? 1 : 0));
+        }
+        args.add(new Arg.Symbol(Activations.fusedSymbol(node)));
+        return Lowering.of(new KernelCall("mc_matmul", function, args, null));
     }
 }

@@ -81,7 +81,10 @@ final class PoolOp implements Op {
                 .set("pad_top", w.padTop()).set("pad_left", w.padLeft())
                 .set("count_include_pad", includePad)
                 .build();
-        return Lowering.of(new KernelCall("mc_pool2d", max ? "mc_maxpool2d_f32" : "mc_avgpool2d_f32",
+        // square 2x2 and 3x3 windows have entry points with the window loops unrolled
+        String window = w.kH() == w.kW() && (w.kH() == 2 || w.kH() == 3) ? "_k" + w.kH() : "";
+        String function = (max ? "mc_maxpool2d" : "mc_avgpool2d") + window + "_f32";
+        return Lowering.of(new KernelCall("mc_pool2d", function,
                 List.of(Arg.tensor(node.input(0)), Arg.tensor(node.output()), new Arg.Params()), params));
     }
 }
