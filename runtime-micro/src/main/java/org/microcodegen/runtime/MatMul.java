@@ -9,6 +9,12 @@ public final class MatMul {
     private MatMul() {
     }
 
+    /** mc_matmul_dense_f32: nn.Dense's layout, a[M][K] times b[N][K] read transposed. */
+    public static void matmulDense(float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+                                   float[] out, int outOff, int m, int k, int n, int act) {
+        matmul(a, aOff, b, bOff, bias, biasOff, out, outOff, m, k, n, 0, 1, act);
+    }
+
     public static void matmul(float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
                               float[] out, int outOff, int m, int k, int n, int transposeA, int transposeB, int act) {
         // op(a)[i][kk] = a[i * k + kk], or a[kk * m + i]; op(b)[kk][j] = b[kk * n + j], or b[j * k + kk].

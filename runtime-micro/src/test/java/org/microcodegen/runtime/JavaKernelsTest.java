@@ -175,6 +175,15 @@ class JavaKernelsTest {
     }
 
     @Test
+    void denseIsMatmulWithBReadTransposed() {
+        // a[1][2] = {1, 2}; b[3][2] (nn.Dense: out x in) = {1, 0, 0, 1, 2, -1}; bias {0.5, 0, -10}.
+        float[] out = new float[3];
+        MatMul.matmulDense(new float[] {1, 2}, 0, new float[] {1, 0, 0, 1, 2, -1}, 0, new float[] {0.5f, 0, -10}, 0,
+                out, 0, 1, 2, 3, Act.RELU);
+        assertArrayEquals(new float[] {1.5f, 2.0f, 0.0f}, out);
+    }
+
+    @Test
     void binaryBroadcastMatchesOracle() {
         // out [2,3,4]; a is [2,1,4] (broadcast along axis 1), b is [3,1] (broadcast along 0 and 2).
         int[] dims = {2, 3, 4};

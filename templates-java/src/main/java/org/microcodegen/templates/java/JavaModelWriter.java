@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Renders a {@link JavaView.Model} as one Java class with JavaPoet: size constants, the weights
@@ -51,6 +52,9 @@ public final class JavaModelWriter {
      * but whose Java class has one: the JIT specialises at run time, and a class is loaded whole anyway.
      */
     private static final Map<String, String> SINGLE_ENTRY_POINT = Map.of("mc_conv2d", "conv2d");
+
+    /** The same for a window-size specialisation of another kernel: mc_maxpool2d_k2_f32 is maxpool2d. */
+    private static final Pattern WINDOW_SPECIALISATION = Pattern.compile("_k\\d+(?=_f32$)");
 
     private static final String ACT_PREFIX = "MC_ACT_";
     private static final ClassName ACT = runtime("Act");
@@ -280,7 +284,7 @@ public final class JavaModelWriter {
         for (JavaView.Arg a : c.args) {
             args.add(arg(a));
         }
-        String method = SINGLE_ENTRY_POINT.getOrDefault(c.module, methodName(c.function));
+        String method = SINGLE_ENTRY_POINT.getOrDefault(c.module, methodName(WINDOW_SPECIALISATION.matcher(c.function).replaceAll("")));
         return List.of(CodeBlock.of("$T.$L($L)", cls, method, CodeBlock.join(args, ", ")));
     }
 
