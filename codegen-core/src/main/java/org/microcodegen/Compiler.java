@@ -12,6 +12,7 @@ import org.microcodegen.ops.OpContext;
 import org.microcodegen.ops.OpRegistry;
 import org.microcodegen.passes.DeadCodeElimination;
 import org.microcodegen.passes.FoldBatchNorm;
+import org.microcodegen.passes.PretransposeMatMulWeights;
 import org.microcodegen.passes.FuseEpilogues;
 import org.microcodegen.passes.ShapeInference;
 import org.microcodegen.plan.BestOfPlanner;
@@ -45,6 +46,7 @@ public final class Compiler {
         }
         g = ShapeInference.run(g, file);
         g = FoldBatchNorm.run(g);
+        g = PretransposeMatMulWeights.run(g);
         g = FuseEpilogues.run(g);
         checkInterface(g, file);
 

@@ -101,8 +101,8 @@ public final class FoldBatchNorm {
         }
 
         Map<String, Tensor> tensors = new LinkedHashMap<>(g.tensors());
-        String wName = unique(tensors, conv.name() + "/bn_folded_weight");
-        String bName = unique(tensors, conv.name() + "/bn_folded_bias");
+        String wName = TensorNames.fresh(tensors, conv.name() + "/bn_folded_weight");
+        String bName = TensorNames.fresh(tensors, conv.name() + "/bn_folded_bias");
         tensors.put(wName, new Tensor(wName, w.type(), ConstData.ofFloats(newWeights), wName));
         tensors.put(bName, new Tensor(bName, TensorType.of(DType.FLOAT32, Shape.of(outC)), ConstData.ofFloats(newBias), bName));
         Attributes attrs = conv.attrs().with(ATTRIBUTE, bn.scope());
@@ -117,13 +117,5 @@ public final class FoldBatchNorm {
             }
         }
         return g.withNodes(nodes, tensors);
-    }
-
-    private static String unique(Map<String, Tensor> tensors, String base) {
-        String name = base;
-        for (int i = 2; tensors.containsKey(name); i++) {
-            name = base + "_" + i;
-        }
-        return name;
     }
 }
