@@ -93,8 +93,13 @@ public final class QemuRunner {
 
     /** Writes the project into {@code dir}, builds it with make, and runs the image under QEMU. */
     public static Report buildAndRun(Map<String, byte[]> project, Board board, Path dir, Duration timeout) {
+        return buildAndRun(project, board, dir, timeout, List.of());
+    }
+
+    /** The same, with make variables such as {@code EXTRA_CFLAGS=...} (the benchmark's variants). */
+    public static Report buildAndRun(Map<String, byte[]> project, Board board, Path dir, Duration timeout, List<String> makeVariables) {
         OutputFolder.write(dir, project);
-        Path elf = build(dir);
+        Path elf = build(dir, makeVariables);
         ElfSizes sizes = ElfSizes.of(elf, cross() + "size");
         String stem = elf.getFileName().toString().replaceFirst("\\.elf$", "");
         LinkMap map = LinkMap.read(elf.resolveSibling(stem + ".map"), stem);
@@ -102,8 +107,9 @@ public final class QemuRunner {
     }
 
     /** Runs make in a firmware project folder; returns the ELF image it built. */
-    public static Path build(Path projectDir) {
-        List<String> make = List.of("make", "-C", projectDir.toString(), "--no-print-directory", "-j2", "CROSS=" + cross());
+    public static Path build(Path projectDir, List<String> makeVariables) {
+        List<String> make = new ArrayList<>(List.of("make", "-C", projectDir.toString(), "--no-print-directory", "-j2", "CROSS=" + cross()));
+        make.addAll(makeVariables);
         Processes.runOrFail(make, projectDir, BUILD_TIMEOUT, "building the firmware", "install make and " + INSTALL_HINT.substring(8));
         try (var files = Files.list(projectDir)) {
             return files.filter(p -> p.toString().endsWith(".elf")).findFirst()
