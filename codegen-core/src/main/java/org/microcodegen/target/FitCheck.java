@@ -4,6 +4,8 @@ import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.plan.Align;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,16 +25,18 @@ public final class FitCheck {
             outputs += Align.up(model.graph().type(t).byteSize(), 8);
         }
         long ram = board.stackSize() + arena + outputs;
-        if (ram > board.ramSize()) {
-            throw new CompileException(String.format(Locale.ROOT,
-                    "%s needs %s RAM (arena %s + outputs %s + stack %s), %s has %s",
-                    model.name(), size(ram), size(arena), size(outputs), size(board.stackSize()), board.name(), size(board.ramSize())));
-        }
         long flash = model.weightBytes() + testInputBytes;
+        List<String> problems = new ArrayList<>();
+        if (ram > board.ramSize()) {
+            problems.add(String.format(Locale.ROOT, "needs %s RAM (arena %s + outputs %s + stack %s), %s has %s",
+                    size(ram), size(arena), size(outputs), size(board.stackSize()), board.name(), size(board.ramSize())));
+        }
         if (flash > board.flashSize()) {
-            throw new CompileException(String.format(Locale.ROOT,
-                    "%s needs more than %s flash (weights %s + test input %s, before code), %s has %s",
-                    model.name(), size(flash), size(model.weightBytes()), size(testInputBytes), board.name(), size(board.flashSize())));
+            problems.add(String.format(Locale.ROOT, "needs more than %s flash (weights %s + test input %s, before code), %s has %s",
+                    size(flash), size(model.weightBytes()), size(testInputBytes), board.name(), size(board.flashSize())));
+        }
+        if (!problems.isEmpty()) {
+            throw new CompileException(model.name() + " " + String.join("; and it ", problems));
         }
     }
 
