@@ -1,28 +1,18 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.Version;
-import org.microcodegen.ir.Graph;
-import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
-import org.microcodegen.ops.Arg;
-import org.microcodegen.ops.KernelCall;
-import org.microcodegen.ops.Lowering;
 import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.plan.TensorPlacement;
-import org.microcodegen.plan.TensorPlacement.Kind;
-import org.microcodegen.plan.TensorPlacement.Storage;
 import org.stringtemplate.v4.ST;
 import org.stringtemplate.v4.STGroup;
 import org.stringtemplate.v4.STGroupFile;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +20,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Turns a {@link CompiledModel} into C sources: it names things, builds the {@link CView} output
- * model, and renders it with the StringTemplate groups in templates-c. It writes nothing to disk:
- * {@link OutputFolder} does that atomically.
+ * Turns a {@link CompiledModel} into C sources: it translates the model's {@link Schedule} into the
+ * {@link CView} output model and renders it with the StringTemplate groups in templates-c. It writes
+ * nothing to disk: {@link OutputFolder} does that atomically.
  */
 public final class CEmitter {
     static final String TEMPLATE_ROOT = "/microcodegen/templates/c/";
@@ -40,16 +30,11 @@ public final class CEmitter {
     private static final int VALUES_PER_ROW = 8;
 
     private final CompiledModel model;
-    private final Graph g;
     private final TensorPlacement placement;
-    private final CNames names = new CNames();
-    private final Map<String, String> tensorIdents = new HashMap<>();
-    private final Map<String, String> layerNames = new HashMap<>();
     private final CView.Model view = new CView.Model();
 
     private CEmitter(CompiledModel model) {
         this.model = model;
-        this.g = model.graph();
         this.placement = model.placement();
     }
 
@@ -94,9 +79,9 @@ public final class CEmitter {
             modules.add(h.substring(0, h.length() - 2));
         }
         for (String m : modules) {
-            files.put(m + ".h", runtimeFile(m + ".h"));
+            files.put(m + ".h", RuntimeSources.read(RUNTIME_ROOT + m + ".h"));
             if (!m.equals("mc_common")) {
-                files.put(m + ".c", runtimeFile(m + ".c"));
+                files.put(m + ".c", RuntimeSources.read(RUNTIME_ROOT + m + ".c"));
             }
         }
         return files;
@@ -104,17 +89,6 @@ public final class CEmitter {
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] runtimeFile(String name) {
-        try (InputStream in = CEmitter.class.getResourceAsStream(RUNTIME_ROOT + name)) {
-            if (in == null) {
-                throw new IllegalStateException("runtime-micro file " + name + " is missing from the build");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read runtime file " + name, e);
-        }
     }
 
     static String template(String group, String name, CView.Model m) {
@@ -149,39 +123,33 @@ public final class CEmitter {
         view.alignment = model.target().alignment();
         view.macs = model.macs();
         view.weightBytes = model.weightBytes();
+        CNames names = new CNames();
         names.unique(base + "_run");
+        Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
+                text -> names.unique(CNames.sanitize(text)),
+                names::unique,
+                weight -> names.unique(base + "_" + CNames.sanitize(weight))));
 
-        view.inputs = new ArrayList<>();
-        for (int i = 0; i < g.inputs().size(); i++) {
-            String t = g.inputs().get(i);
-            view.inputs.add(io("input", i, i + 1, t, names.unique(CNames.sanitize(g.tensor(t).sourceName())), "INPUT" + i));
-        }
-        view.outputs = new ArrayList<>();
-        for (int i = 0; i < g.outputs().size(); i++) {
-            String t = g.outputs().get(i);
-            String ident = names.unique(g.outputs().size() == 1 ? "output" : "output" + i);
-            view.outputs.add(io("output", i, g.inputs().size() + 1 + i, t, ident, "OUTPUT" + i));
-        }
-        view.argCount = 1 + g.inputs().size() + g.outputs().size();
-        for (CView.Io io : view.inputs) {
-            tensorIdents.putIfAbsent(g.inputs().get(io.index), io.ident);
-        }
-        for (CView.Io io : view.outputs) {
-            tensorIdents.putIfAbsent(g.outputs().get(io.index), io.ident);
-        }
-        for (Node n : g.nodes()) {
-            layerNames.put(n.name(), names.layer(n.scope(), n.opType()));
-        }
-
-        view.buffers = buildBuffers();
-        view.weights = new ArrayList<>();
-        view.params = new ArrayList<>();
+        int inputCount = schedule.inputs().size();
+        view.inputs = schedule.inputs().stream().map(io -> io("input", io, io.index() + 1, "INPUT" + io.index())).toList();
+        view.outputs = schedule.outputs().stream()
+                .map(io -> io("output", io, inputCount + 1 + io.index(), "OUTPUT" + io.index())).toList();
+        view.argCount = 1 + inputCount + schedule.outputs().size();
+        view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
+        view.weights = schedule.weights().stream().map(this::weight).toList();
+        view.params = schedule.params().stream().map(CEmitter::params).toList();
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
-        for (Node n : g.nodes()) {
-            view.steps.add(step(n, headers));
+        for (Schedule.Step scheduled : schedule.steps()) {
+            CView.Step step = new CView.Step();
+            step.title = scheduled.title();
+            step.detail = scheduled.detail();
+            if (scheduled.call() != null) {
+                step.call = call(scheduled.call());
+                headers.add(scheduled.call().module() + ".h");
+            }
+            view.steps.add(step);
         }
-        addFinalCopies(headers);
         view.runtimeHeaders = new ArrayList<>(headers);
 
         view.pointers = new ArrayList<>();
@@ -192,15 +160,15 @@ public final class CEmitter {
         }
     }
 
-    private CView.Io io(String role, int index, int argIndex, String tensor, String ident, String macro) {
-        TensorType type = g.type(tensor);
+    private static CView.Io io(String role, Schedule.Io scheduled, int argIndex, String macro) {
+        TensorType type = scheduled.type();
         CView.Io io = new CView.Io();
         io.role = role;
-        io.index = index;
+        io.index = scheduled.index();
         io.argIndex = argIndex;
-        io.ident = ident;
+        io.ident = scheduled.ident();
         io.macro = macro;
-        io.sourceName = g.tensor(tensor).sourceName();
+        io.sourceName = scheduled.sourceName();
         io.cType = type.dtype().cType();
         io.dtype = type.dtype().displayName();
         io.shape = type.shape().toString();
@@ -209,69 +177,26 @@ public final class CEmitter {
         return io;
     }
 
-    /** One pointer per arena buffer, named after the first layer that writes it. */
-    private List<CView.Buffer> buildBuffers() {
-        Map<String, CView.Buffer> byAnchor = new LinkedHashMap<>();
-        for (Node n : g.nodes()) {
-            for (String out : n.outputs()) {
-                Storage s = placement.of(out);
-                if (s.kind() != Kind.ARENA) {
-                    continue;
-                }
-                CView.Buffer b = byAnchor.get(s.anchor());
-                if (b == null) {
-                    b = new CView.Buffer();
-                    String layer = layerNames.get(n.name());
-                    b.ident = names.unique(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : ""));
-                    b.cType = g.type(out).dtype().cType();
-                    b.offset = s.offset();
-                    long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
-                    b.comment = g.type(out) + ", " + size + " bytes";
-                    byAnchor.put(s.anchor(), b);
-                }
-                tensorIdents.put(out, b.ident);
-            }
-        }
-        List<CView.Buffer> list = new ArrayList<>(byAnchor.values());
-        list.sort((a, b) -> Long.compare(a.offset, b.offset) != 0 ? Long.compare(a.offset, b.offset) : a.ident.compareTo(b.ident));
-        return list;
+    /** One pointer into the arena per buffer. */
+    private static CView.Buffer buffer(Schedule.Buffer scheduled) {
+        CView.Buffer b = new CView.Buffer();
+        b.ident = scheduled.ident();
+        b.cType = scheduled.type().dtype().cType();
+        b.offset = scheduled.offset();
+        b.comment = scheduled.description();
+        return b;
     }
 
-    private String ident(String tensor, Node consumer, int inputIndex) {
-        String id = tensorIdents.get(tensor);
-        if (id != null) {
-            return id;
-        }
-        Storage s = placement.of(tensor);
-        if (s.kind() == Kind.CONSTANT) {
-            return weight(s.anchor(), consumer, inputIndex);
-        }
-        String anchorId = tensorIdents.get(s.anchor());
-        if (anchorId == null) {
-            throw new IllegalStateException("no buffer for tensor " + tensor);
-        }
-        tensorIdents.put(tensor, anchorId);
-        return anchorId;
-    }
-
-    private String weight(String tensor, Node consumer, int inputIndex) {
-        String id = tensorIdents.get(tensor);
-        if (id != null) {
-            return id;
-        }
-        Tensor t = g.tensor(tensor);
-        String base = WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex);
-        id = names.unique(model.name() + "_" + CNames.sanitize(base));
-        tensorIdents.put(tensor, id);
+    private CView.Weight weight(Schedule.Weight scheduled) {
+        Tensor t = scheduled.tensor();
         CView.Weight w = new CView.Weight();
-        w.ident = id;
+        w.ident = scheduled.ident();
         w.cType = t.type().dtype().cType();
         w.count = Math.max(1, t.type().shape().elementCount());
-        w.comment = "\"" + t.sourceName() + "\" " + t.type() + ", " + t.data().byteLength() + " bytes";
+        w.comment = scheduled.description();
         w.alignedMacro = view.macro + "_ALIGNED";
         w.rows = rows(t);
-        view.weights.add(w);
-        return id;
+        return w;
     }
 
     private static List<List<String>> rows(Tensor t) {
@@ -294,74 +219,78 @@ public final class CEmitter {
         return rows;
     }
 
-    private CView.Step step(Node n, TreeSet<String> headers) {
-        Lowering l = model.lowerings().get(n);
-        String layer = layerNames.get(n.name());
-        CView.Step s = new CView.Step();
-        s.title = StepText.title(n, layer);
-        s.detail = StepText.shapes(g, n);
-        if (l.isView()) {
-            if (placement.viewNeedsCopy(n)) {
-                s.detail += ", copied (its input and output cannot share memory)";
-                s.call = copyCall(ident(n.input(0), n, 0), ident(n.output(), n, -1), g.type(n.output()).shape().elementCount());
-                headers.add("mc_copy.h");
-            } else {
-                s.detail += ", a view of the same memory: no code";
-            }
-            return s;
-        }
-        KernelCall kc = l.call();
-        headers.add(kc.module() + ".h");
-        String paramsIdent = null;
-        if (kc.params() != null) {
-            paramsIdent = names.unique(layer + "_params");
-            view.params.add(params(kc.params(), paramsIdent));
-        }
+    private static CView.Call call(Schedule.Call scheduled) {
         CView.Call call = new CView.Call();
-        call.function = kc.function();
-        call.args = new ArrayList<>();
-        for (Arg a : kc.args()) {
-            call.args.add(arg(a, n, paramsIdent));
-        }
-        s.call = call;
-        return s;
+        call.function = scheduled.function();
+        call.args = scheduled.args().stream().map(a -> a.spell(C_ARGS)).toList();
+        return call;
     }
 
-    private CView.Arg arg(Arg a, Node n, String paramsIdent) {
-        CView.Arg v = new CView.Arg();
-        if (a instanceof Arg.TensorRef r) {
-            v.text = ident(r.tensor(), n, n.inputs().indexOf(r.tensor()));
-        } else if (a instanceof Arg.Null) {
-            v.text = "NULL";
-        } else if (a instanceof Arg.Int i) {
-            v.text = CLiterals.intLiteral(i.value());
-        } else if (a instanceof Arg.Float f) {
-            v.text = CLiterals.floatLiteral(f.value());
-        } else if (a instanceof Arg.Symbol sym) {
-            v.text = sym.name();
-        } else if (a instanceof Arg.Params) {
-            v.addressOf = true;
-            v.text = paramsIdent;
-        } else if (a instanceof Arg.TensorList list) {
-            v.pointerList = true;
-            v.cType = g.type(list.tensors().get(0)).dtype().cType();
-            v.items = new ArrayList<>();
-            for (String t : list.tensors()) {
-                v.items.add(ident(t, n, n.inputs().indexOf(t)));
-            }
-        } else if (a instanceof Arg.IntList list) {
-            v.intList = true;
-            v.items = list.values().stream().map(CLiterals::intLiteral).toList();
+    /** Tensors are their pointers' names, parameter objects are passed by address. */
+    private static final Schedule.ArgSyntax<CView.Arg> C_ARGS = new Schedule.ArgSyntax<>() {
+        @Override
+        public CView.Arg tensor(Schedule.Place place) {
+            return token(place.ident());
         }
+
+        @Override
+        public CView.Arg tensors(List<Schedule.Place> places) {
+            CView.Arg v = new CView.Arg();
+            v.pointerList = true;
+            v.cType = places.get(0).dtype().cType();
+            v.items = places.stream().map(Schedule.Place::ident).toList();
+            return v;
+        }
+
+        @Override
+        public CView.Arg nullTensor() {
+            return token("NULL");
+        }
+
+        @Override
+        public CView.Arg integer(long value) {
+            return token(CLiterals.intLiteral(value));
+        }
+
+        @Override
+        public CView.Arg real(float value) {
+            return token(CLiterals.floatLiteral(value));
+        }
+
+        @Override
+        public CView.Arg symbol(String name) {
+            return token(name);
+        }
+
+        @Override
+        public CView.Arg params(String ident) {
+            CView.Arg v = token(ident);
+            v.addressOf = true;
+            return v;
+        }
+
+        @Override
+        public CView.Arg integers(List<Long> values) {
+            CView.Arg v = new CView.Arg();
+            v.intList = true;
+            v.items = values.stream().map(CLiterals::intLiteral).toList();
+            return v;
+        }
+    };
+
+    /** A plain token: an identifier, a literal or a symbol. */
+    private static CView.Arg token(String text) {
+        CView.Arg v = new CView.Arg();
+        v.text = text;
         return v;
     }
 
-    private static CView.Params params(ParamsStruct p, String ident) {
+    private static CView.Params params(Schedule.Params scheduled) {
         CView.Params v = new CView.Params();
-        v.cType = p.cType();
-        v.ident = ident;
+        v.cType = scheduled.struct().cType();
+        v.ident = scheduled.ident();
         v.fields = new ArrayList<>();
-        for (ParamsStruct.Field f : p.fields()) {
+        for (ParamsStruct.Field f : scheduled.struct().fields()) {
             CView.Field fv = new CView.Field();
             fv.name = f.name();
             Object value = f.value();
@@ -377,42 +306,5 @@ public final class CEmitter {
             v.fields.add(fv);
         }
         return v;
-    }
-
-    private CView.Call copyCall(String from, String to, long elements) {
-        CView.Call call = new CView.Call();
-        call.function = "mc_copy_f32";
-        call.args = new ArrayList<>();
-        for (String text : List.of(from, to, CLiterals.intLiteral(elements))) {
-            CView.Arg a = new CView.Arg();
-            a.text = text;
-            call.args.add(a);
-        }
-        return call;
-    }
-
-    /** Outputs whose value lives elsewhere (an input, a constant, another output) are copied at the end. */
-    private void addFinalCopies(TreeSet<String> headers) {
-        for (CView.Io io : view.outputs) {
-            String t = g.outputs().get(io.index);
-            Storage s = placement.of(t);
-            boolean inPlace = s.kind() == Kind.OUTPUT && s.anchor().equals(t) && g.outputs().indexOf(t) == io.index;
-            if (inPlace) {
-                continue;
-            }
-            CView.Step step = new CView.Step();
-            step.title = io.ident + ": copy of " + g.tensor(t).sourceName();
-            step.detail = "the output's value lives in another buffer, so it is copied out";
-            Node producer = g.producer(t);
-            String from = s.kind() == Kind.CONSTANT ? weight(t, producer != null ? producer : g.nodes().isEmpty() ? null : g.nodes().get(0), 0)
-                    : s.kind() == Kind.OUTPUT || s.kind() == Kind.INPUT ? identOfAnchor(s) : tensorIdents.get(t);
-            step.call = copyCall(from, io.ident, g.type(t).shape().elementCount());
-            headers.add("mc_copy.h");
-            view.steps.add(step);
-        }
-    }
-
-    private String identOfAnchor(Storage s) {
-        return tensorIdents.get(s.anchor());
     }
 }

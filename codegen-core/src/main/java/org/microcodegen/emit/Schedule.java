@@ -1,0 +1,277 @@
+package org.microcodegen.emit;
+
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.Graph;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Tensor;
+import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.Arg;
+import org.microcodegen.ops.KernelCall;
+import org.microcodegen.ops.Lowering;
+import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.plan.TensorPlacement.Kind;
+import org.microcodegen.plan.TensorPlacement.Storage;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a model's generated code does, the same for every target: the graph's inputs and outputs, the
+ * arena buffers and the weights with their identifiers, the kernels' parameter objects, and per node a
+ * step with its comment and at most one call whose arguments say where each tensor lives. Built once
+ * from a {@link CompiledModel}; CEmitter and JavaEmitter only translate it into their views.
+ *
+ * <p>Identifiers are spelled by the target ({@link Spelling}) but handed out here, in one order for
+ * every target, so which clash gets the "_2" depends on the model only.
+ */
+record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<Weight> weights, List<Params> params,
+                List<Step> steps) {
+
+    /**
+     * How a target turns a base name into a unique identifier; each function reserves what it returns.
+     *
+     * @param io     an input's source name, or "output" / "output1"...
+     * @param local  a buffer's or parameter object's name after its layer: "conv1_out", "conv1_params"
+     * @param weight a weight's name from {@link WeightRoles#baseName}
+     */
+    record Spelling(UnaryOperator<String> io, UnaryOperator<String> local, UnaryOperator<String> weight) {
+    }
+
+    /** A graph input or output. */
+    record Io(int index, String ident, String sourceName, TensorType type) {
+    }
+
+    /** An arena buffer, named after the first layer that writes {@code tensor}; offset in bytes. */
+    record Buffer(String ident, String tensor, TensorType type, long offset, String description) {
+    }
+
+    /** A constant operand, named after its parameter or else the layer that reads it first. */
+    record Weight(String ident, Tensor tensor, String description) {
+    }
+
+    /** A kernel's parameter object. */
+    record Params(String ident, String module, ParamsStruct struct) {
+    }
+
+    /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
+    record Step(String title, String detail, Call call) {
+    }
+
+    /** A call of runtime function {@code function} of module {@code module} (e.g. "mc_conv2d"). */
+    record Call(String module, String function, List<Operand> args) {
+    }
+
+    /** Where a tensor lives: the caller's input or output, a weight or an arena buffer, by its identifier. */
+    record Place(Kind kind, String ident, DType dtype) {
+    }
+
+    /**
+     * One argument of a call: the kernel's {@link Arg}, the places of the tensors it names (in order;
+     * none for other kinds) and, for {@link Arg.Params}, the identifier of the call's parameter object.
+     */
+    record Operand(Arg arg, List<Place> places, String params) {
+        /** The argument in a target's syntax: the one place that tells the kinds of argument apart. */
+        <A> A spell(ArgSyntax<A> syntax) {
+            if (arg instanceof Arg.TensorRef) {
+                return syntax.tensor(places.get(0));
+            } else if (arg instanceof Arg.TensorList) {
+                return syntax.tensors(places);
+            } else if (arg instanceof Arg.Null) {
+                return syntax.nullTensor();
+            } else if (arg instanceof Arg.Int i) {
+                return syntax.integer(i.value());
+            } else if (arg instanceof Arg.Float f) {
+                return syntax.real(f.value());
+            } else if (arg instanceof Arg.Symbol sym) {
+                return syntax.symbol(sym.name());
+            } else if (arg instanceof Arg.IntList list) {
+                return syntax.integers(list.values());
+            } else if (arg instanceof Arg.Params) {
+                return syntax.params(params);
+            }
+            throw new IllegalStateException("unknown argument " + arg);
+        }
+    }
+
+    /** A target's spelling of each kind of argument. */
+    interface ArgSyntax<A> {
+        A tensor(Place place);
+
+        /** An array of tensors (Concat's inputs). */
+        A tensors(List<Place> places);
+
+        /** An absent optional tensor, such as a missing bias. */
+        A nullTensor();
+
+        A integer(long value);
+
+        A real(float value);
+
+        /** A named constant of the runtime, e.g. MC_ACT_RELU. */
+        A symbol(String name);
+
+        A params(String ident);
+
+        A integers(List<Long> values);
+    }
+
+    /** The schedule of {@code model}, its identifiers reserved in {@code names} as {@code spelling} spells them. */
+    static Schedule of(CompiledModel model, CNames names, Spelling spelling) {
+        return new Builder(model, names, spelling).build();
+    }
+
+    private static final class Builder {
+        private final CompiledModel model;
+        private final Graph g;
+        private final TensorPlacement placement;
+        private final CNames names;
+        private final Spelling spelling;
+        private final Map<String, String> layerNames = new HashMap<>();
+        private final Map<String, String> bufferIdents = new HashMap<>();
+        private final Map<String, String> weightIdents = new HashMap<>();
+        private final List<Io> inputs = new ArrayList<>();
+        private final List<Io> outputs = new ArrayList<>();
+        private final List<Weight> weights = new ArrayList<>();
+        private final List<Params> params = new ArrayList<>();
+        private final List<Step> steps = new ArrayList<>();
+
+        Builder(CompiledModel model, CNames names, Spelling spelling) {
+            this.model = model;
+            this.g = model.graph();
+            this.placement = model.placement();
+            this.names = names;
+            this.spelling = spelling;
+        }
+
+        Schedule build() {
+            for (int i = 0; i < g.inputs().size(); i++) {
+                inputs.add(io(i, g.inputs().get(i), g.tensor(g.inputs().get(i)).sourceName()));
+            }
+            for (int i = 0; i < g.outputs().size(); i++) {
+                outputs.add(io(i, g.outputs().get(i), g.outputs().size() == 1 ? "output" : "output" + i));
+            }
+            for (Node n : g.nodes()) {
+                layerNames.put(n.name(), names.layer(n.scope(), n.opType()));
+            }
+            List<Buffer> buffers = buffers();
+            for (Node n : g.nodes()) {
+                steps.add(step(n));
+            }
+            addFinalCopies();
+            return new Schedule(List.copyOf(inputs), List.copyOf(outputs), buffers, List.copyOf(weights), List.copyOf(params),
+                    List.copyOf(steps));
+        }
+
+        private Io io(int index, String tensor, String baseName) {
+            return new Io(index, spelling.io().apply(baseName), g.tensor(tensor).sourceName(), g.type(tensor));
+        }
+
+        /** One per arena buffer, by offset. */
+        private List<Buffer> buffers() {
+            List<Buffer> list = new ArrayList<>();
+            for (Node n : g.nodes()) {
+                for (String out : n.outputs()) {
+                    Storage s = placement.of(out);
+                    if (s.kind() != Kind.ARENA || bufferIdents.containsKey(s.anchor())) {
+                        continue;
+                    }
+                    String layer = layerNames.get(n.name());
+                    String ident = spelling.local().apply(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : ""));
+                    bufferIdents.put(s.anchor(), ident);
+                    long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
+                    list.add(new Buffer(ident, out, g.type(out), s.offset(), g.type(out) + ", " + size + " bytes"));
+                }
+            }
+            list.sort(Comparator.comparingLong(Buffer::offset).thenComparing(Buffer::ident));
+            return List.copyOf(list);
+        }
+
+        /** Where a tensor lives; naming a weight the first time a consumer reads it. */
+        private Place place(String tensor, Node consumer, int inputIndex) {
+            Storage s = placement.of(tensor);
+            String ident = switch (s.kind()) {
+                case INPUT -> inputs.get(g.inputs().indexOf(s.anchor())).ident();
+                case OUTPUT -> outputs.get(g.outputs().indexOf(s.anchor())).ident();
+                case CONSTANT -> weight(s.anchor(), consumer, inputIndex);
+                case ARENA -> bufferIdents.get(s.anchor());
+            };
+            if (ident == null) {
+                throw new IllegalStateException("no arena buffer for tensor " + tensor);
+            }
+            return new Place(s.kind(), ident, g.type(tensor).dtype());
+        }
+
+        private String weight(String tensor, Node consumer, int inputIndex) {
+            String ident = weightIdents.get(tensor);
+            if (ident != null) {
+                return ident;
+            }
+            Tensor t = g.tensor(tensor);
+            ident = spelling.weight().apply(WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex));
+            weightIdents.put(tensor, ident);
+            weights.add(new Weight(ident, t, "\"" + t.sourceName() + "\" " + t.type() + ", " + t.data().byteLength() + " bytes"));
+            return ident;
+        }
+
+        private Step step(Node n) {
+            Lowering l = model.lowerings().get(n);
+            String layer = layerNames.get(n.name());
+            String title = StepText.title(n, layer);
+            String shapes = StepText.shapes(g, n);
+            if (l.isView()) {
+                if (!placement.viewNeedsCopy(n)) {
+                    return new Step(title, shapes + ", a view of the same memory: no code", null);
+                }
+                Call copy = copy(n.input(0), place(n.input(0), n, 0), n.output(), place(n.output(), n, -1));
+                return new Step(title, shapes + ", copied (its input and output cannot share memory)", copy);
+            }
+            KernelCall kc = l.call();
+            String paramsIdent = null;
+            if (kc.params() != null) {
+                paramsIdent = spelling.local().apply(layer + "_params");
+                params.add(new Params(paramsIdent, kc.module(), kc.params()));
+            }
+            List<Operand> args = new ArrayList<>();
+            for (Arg a : kc.args()) {
+                List<String> tensors = a instanceof Arg.TensorRef r ? List.of(r.tensor())
+                        : a instanceof Arg.TensorList list ? list.tensors() : List.of();
+                List<Place> places = new ArrayList<>();
+                for (String t : tensors) {
+                    places.add(place(t, n, n.inputs().indexOf(t)));
+                }
+                args.add(new Operand(a, List.copyOf(places), a instanceof Arg.Params ? paramsIdent : null));
+            }
+            return new Step(title, shapes, new Call(kc.module(), kc.function(), List.copyOf(args)));
+        }
+
+        /** Copies tensor {@code from} (at {@code source}) to the place of tensor {@code to}, all its elements. */
+        private Call copy(String from, Place source, String to, Place destination) {
+            return new Call("mc_copy", "mc_copy_f32", List.of(
+                    new Operand(Arg.tensor(from), List.of(source), null),
+                    new Operand(Arg.tensor(to), List.of(destination), null),
+                    new Operand(Arg.integer(g.type(to).shape().elementCount()), List.of(), null)));
+        }
+
+        /** Outputs whose value lives elsewhere (an input, a constant, another output) are copied at the end. */
+        private void addFinalCopies() {
+            for (Io io : outputs) {
+                String t = g.outputs().get(io.index());
+                Storage s = placement.of(t);
+                if (s.kind() == Kind.OUTPUT && s.anchor().equals(t) && g.outputs().indexOf(t) == io.index()) {
+                    continue;
+                }
+                Node producer = g.producer(t);
+                // A constant output is named as if its producer, else the first node, read it.
+                Node namer = producer != null ? producer : g.nodes().isEmpty() ? null : g.nodes().get(0);
+                Call copy = copy(t, place(t, namer, 0), t, new Place(Kind.OUTPUT, io.ident(), io.type().dtype()));
+                steps.add(new Step(io.ident() + ": copy of " + g.tensor(t).sourceName(),
+                        "the output's value lives in another buffer, so it is copied out", copy));
+            }
+        }
+    }
+}
