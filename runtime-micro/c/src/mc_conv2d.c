@@ -4,7 +4,8 @@
  * --------------
  * Three paths share the code below:
  *   - 1x1, stride 1, no padding, groups 1 (pointwise): a matrix product
- *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 2 output channels x 8 columns;
+ *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 2 output channels x 8 columns
+ *     (with stride_w 2, any stride_h: the same tiles row by row, every other input column);
  *   - depthwise (groups == in_c: one input plane per group, so per output plane): the per-plane
  *     code below with the input-channel loops compiled out;
  *   - everything else (general, grouped, dilated).
@@ -289,13 +290,14 @@ MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s2_f32, 1, K3S2)
 
-/* nb (<= 8) adjacent outputs of noc (1 or 2) adjacent output channels of a 1x1 stride-1
- * convolution, a tile of a matrix product:
- *   out[c][hw + j] = sum over ic of w[c][ic] * in[ic][hw + j].
- * The two channels share every input load. Meant to be called with constant nb and noc. */
+/* nb (<= 8) outputs of noc (1 or 2) adjacent output channels of a 1x1 convolution with no
+ * padding, a tile of a matrix product:
+ *   out[c][j] = sum over ic of w[c][ic] * in[ic][j * xs]
+ * (in and out at the tile's first column; xs is the stride along w). The two channels share every
+ * input load. Meant to be called with constant nb, noc and xs. */
 MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const float *bias,
-                                      float *out, int32_t in_c, int32_t plane,
-                                      int32_t nb, int32_t noc) {
+                                      float *out, int32_t in_c, int32_t in_plane,
+                                      int32_t out_plane, int32_t nb, int32_t noc, int32_t xs) {
     float acc[2][8];
     int32_t ic, j, c;
 #pragma GCC unroll 2
@@ -313,45 +315,63 @@ MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const flo
         }
 #pragma GCC unroll 8
         for (j = 0; j < nb; ++j) {
-            const float xv = in[j];
+            const float xv = in[j * xs];
 #pragma GCC unroll 2
             for (c = 0; c < noc; ++c) {
                 acc[c][j] += xv * wv[c];
             }
         }
-        in += plane;
+        in += in_plane;
     }
 #pragma GCC unroll 2
     for (c = 0; c < noc; ++c) {
 #pragma GCC unroll 8
         for (j = 0; j < nb; ++j) {
-            out[c * plane + j] = acc[c][j];
+            out[c * out_plane + j] = acc[c][j];
         }
     }
 }
 
-/* Output planes of noc channels (w, bias and out at the first one), in tiles of 8, 4 and 1
- * columns. */
-MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const float *bias,
-                                       float *out, const mc_conv2d_params *p, int32_t noc) {
-    const int32_t plane = p->in_h * p->in_w;
-    int32_t hw;
-    for (hw = 0; hw + 8 <= plane; hw += 8) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 8, noc);
+/* n outputs of noc channels (w, bias and out at the first one, in and out at the first column),
+ * input columns xs apart, in tiles of 8, 4 and 1 columns. */
+MC_ALWAYS_INLINE void pointwise_run(const float *in, const float *w, const float *bias,
+                                    float *out, int32_t in_c, int32_t in_plane, int32_t out_plane,
+                                    int32_t n, int32_t noc, int32_t xs) {
+    int32_t j;
+    for (j = 0; j + 8 <= n; j += 8) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 8, noc, xs);
     }
-    if (hw + 4 <= plane) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 4, noc);
-        hw += 4;
+    if (j + 4 <= n) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 4, noc, xs);
+        j += 4;
     }
-    for (; hw < plane; ++hw) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 1, noc);
+    for (; j < n; ++j) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 1, noc, xs);
     }
 }
 
-/* Two output channels at a time. */
-void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
-                             const mc_conv2d_params *p) {
-    const int32_t plane = p->in_h * p->in_w;
+/* Output planes of noc channels (w, bias and out at the first one). Stride 1 (xs == 1): each plane
+ * is one run of columns. Otherwise row by row, input rows stride_h apart and columns xs apart. */
+MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const float *bias,
+                                       float *out, const mc_conv2d_params *p, int32_t noc,
+                                       int32_t xs) {
+    const int32_t in_plane = p->in_h * p->in_w;
+    const int32_t out_plane = p->out_h * p->out_w;
+    int32_t oh;
+    if (xs == 1) {
+        pointwise_run(in, w, bias, out, p->in_c, in_plane, out_plane, out_plane, noc, 1);
+        return;
+    }
+    for (oh = 0; oh < p->out_h; ++oh) {
+        pointwise_run(in + oh * p->stride_h * p->in_w, w, bias, out + oh * p->out_w, p->in_c,
+                      in_plane, out_plane, p->out_w, noc, xs);
+    }
+}
+
+/* Two output channels at a time; xs is the stride along w (constant). */
+MC_ALWAYS_INLINE void pointwise(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p, int32_t xs) {
+    const int32_t out_plane = p->out_h * p->out_w;
     int32_t b, oc;
     for (b = 0; b < p->batch; ++b) {
         for (oc = 0; oc < p->out_c; oc += 2) {
@@ -359,14 +379,24 @@ void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *
             bv[0] = bias != NULL ? bias[oc] : 0.0f;
             if (oc + 1 < p->out_c) {
                 bv[1] = bias != NULL ? bias[oc + 1] : 0.0f;
-                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 2);
-                activate(out + oc * plane, 2 * plane, p->act);
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 2, xs);
+                activate(out + oc * out_plane, 2 * out_plane, p->act);
             } else {
-                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 1);
-                activate(out + oc * plane, plane, p->act);
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 1, xs);
+                activate(out + oc * out_plane, out_plane, p->act);
             }
         }
-        in += p->in_c * plane;
-        out += p->out_c * plane;
+        in += p->in_c * p->in_h * p->in_w;
+        out += p->out_c * out_plane;
     }
+}
+
+void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
+                             const mc_conv2d_params *p) {
+    pointwise(in, weight, bias, out, p, 1);
+}
+
+void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p) {
+    pointwise(in, weight, bias, out, p, 2);
 }

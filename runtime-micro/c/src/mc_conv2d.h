@@ -52,4 +52,9 @@ void mc_conv2d_depthwise_k3s2_f32(const float *in, const float *weight, const fl
 void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
                              const mc_conv2d_params *p);
 
+/* Strided pointwise: 1x1 kernel, stride_w 2 (any stride_h), no padding, groups 1 (a ResNet
+ * shortcut). out_h/out_w as given: every output reads input (oh * stride_h, 2 * ow). */
+void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p);
+
 #endif

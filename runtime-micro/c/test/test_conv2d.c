@@ -107,6 +107,13 @@ static int is_pointwise(const mc_conv2d_params *p) {
            && p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
 }
 
+/* 1x1, stride_w 2, no padding, groups 1 (and the output no wider than the stride allows). */
+static int is_pointwise_s2(const mc_conv2d_params *p) {
+    return p->groups == 1 && p->k_h == 1 && p->k_w == 1 && p->stride_w == 2 && p->pad_top == 0
+           && p->pad_left == 0 && (p->out_h - 1) * p->stride_h < p->in_h
+           && (p->out_w - 1) * 2 < p->in_w;
+}
+
 /* "<spec name> [<kernel name>]", for the check's report. */
 static const char *check_name(const conv_spec *s, const char *kernel_name) {
     static char name[128];
@@ -176,6 +183,9 @@ static void run_case(const conv_spec *s, uint32_t seed) {
     }
     if (is_pointwise(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    if (is_pointwise_s2(&p)) {
+        run_kernel(s, seed, mc_conv2d_pointwise_s2_f32, "pointwise s2");
     }
     for (i = 0; i < (int32_t)(sizeof fixed_width / sizeof fixed_width[0]); ++i) {
         const fixed_width_kernel *f = &fixed_width[i];
@@ -251,6 +261,8 @@ static const conv_spec specs[] = {
     {"conv 5x5 on input narrower than kernel",1, 2, 6, 3, 2, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, MC_ACT_NONE, 1},
     {"conv padding wider than kernel",        1, 1, 4, 4, 2, 2, 2, 1, 1, 1, 1, 3, 3, 3, 3, 1, MC_ACT_NONE, 1},
     {"conv 1x1 stride 2 (general path)",      1, 4, 9, 9, 5, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_NONE, 1},
+    {"conv 1x1 stride 3x2 19 columns",        2, 3, 7, 37, 5, 1, 1, 3, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU, 1},
+    {"conv 1x1 stride 1x2 13 columns, 1 ch",  1, 4, 3, 26, 1, 1, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 0},
     {"conv 1x1 pad 1 (general path)",         1, 3, 5, 6, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, MC_ACT_NONE, 1},
     {"conv 4x4 stride 1 (generic interior)",  1, 2, 9, 19, 3, 4, 4, 1, 1, 1, 1, 1, 2, 2, 1, 1, MC_ACT_NONE, 1},
     {"conv 1x1 fast path 12 columns, 4 ch",   2, 5, 3, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 1},

@@ -73,6 +73,12 @@ final class Conv2DOp implements Op {
         if (g.groups == 1 && oneByOne) {
             return "mc_conv2d_pointwise_f32";
         }
+        boolean oneByOneStride2 = w.kH() == 1 && w.kW() == 1 && w.strideW() == 2
+                && w.padTop() == 0 && w.padBottom() == 0 && w.padLeft() == 0 && w.padRight() == 0;
+        if (g.groups == 1 && oneByOneStride2) {
+            // a ResNet shortcut: the pointwise tiles on every other input column
+            return "mc_conv2d_pointwise_s2_f32";
+        }
         String base = g.groups == g.inC && g.inC > 1 ? "mc_conv2d_depthwise" : "mc_conv2d_general";
         String fixedWidth = fixedWidth(w);
         if (fixedWidth != null) {
