@@ -4,7 +4,7 @@
  * --------------
  * Three paths share the code below:
  *   - 1x1, stride 1, no padding, groups 1 (pointwise): a matrix product
- *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 2 output channels x 8 columns
+ *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 4 output channels x 6 columns
  *     (with stride_w 2, any stride_h: the same tiles row by row, every other input column);
  *   - depthwise (groups == in_c: one input plane per group, so per output plane): the per-plane
  *     code below with the input-channel loops compiled out;
@@ -24,7 +24,7 @@
  * channel, kernel row, kernel column; the bias is in the sum before the fused activation.
  *
  * The unrolled blocks store plain sums and the fused activation runs afterwards over each finished
- * output row (pointwise: each pair of planes), in one loop: inside the blocks it would be copied
+ * output row (pointwise: each group of planes), in one loop: inside the blocks it would be copied
  * into every unrolled output and was 40% of the code. */
 
 /* The specialised interior relies on inlining to turn its parameters into constants. */
@@ -290,42 +290,45 @@ MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s2_f32, 1, K3S2)
 
-/* nb (<= 8) outputs of noc (1 or 2) adjacent output channels of a 1x1 convolution with no
+/* nb (<= 6) outputs of noc (1 or 4) adjacent output channels of a 1x1 convolution with no
  * padding, a tile of a matrix product:
  *   out[c][j] = sum over ic of w[c][ic] * in[ic][j * xs]
- * (in and out at the tile's first column; xs is the stride along w). The two channels share every
- * input load. Meant to be called with constant nb, noc and xs. */
+ * (in and out at the tile's first column; xs is the stride along w). Every input load feeds noc
+ * accumulators and every weight load nb: a 4 x 6 tile is 24 accumulators, 4 weights and one input
+ * in registers, 10 loads per 24 multiply-adds. Meant to be called with constant nb, noc and xs. */
 MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const float *bias,
                                       float *out, int32_t in_c, int32_t in_plane,
                                       int32_t out_plane, int32_t nb, int32_t noc, int32_t xs) {
-    float acc[2][8];
+    float acc[4][5];
+    const float *wc[4];
     int32_t ic, j, c;
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (c = 0; c < noc; ++c) {
-#pragma GCC unroll 8
+        wc[c] = w + c * in_c;
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
             acc[c][j] = bias[c];
         }
     }
     for (ic = 0; ic < in_c; ++ic) {
-        float wv[2];
-#pragma GCC unroll 2
+        float wv[4];
+#pragma GCC unroll 4
         for (c = 0; c < noc; ++c) {
-            wv[c] = w[c * in_c + ic];
+            wv[c] = *wc[c]++;
         }
-#pragma GCC unroll 8
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
             const float xv = in[j * xs];
-#pragma GCC unroll 2
+#pragma GCC unroll 4
             for (c = 0; c < noc; ++c) {
                 acc[c][j] += xv * wv[c];
             }
         }
         in += in_plane;
     }
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (c = 0; c < noc; ++c) {
-#pragma GCC unroll 8
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
             out[c * out_plane + j] = acc[c][j];
         }
@@ -333,19 +336,23 @@ MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const flo
 }
 
 /* n outputs of noc channels (w, bias and out at the first one, in and out at the first column),
- * input columns xs apart, in tiles of 8, 4 and 1 columns. */
+ * input columns xs apart, in tiles of 6 columns, then 4, 2 and 1. */
 MC_ALWAYS_INLINE void pointwise_run(const float *in, const float *w, const float *bias,
                                     float *out, int32_t in_c, int32_t in_plane, int32_t out_plane,
                                     int32_t n, int32_t noc, int32_t xs) {
     int32_t j;
-    for (j = 0; j + 8 <= n; j += 8) {
-        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 8, noc, xs);
+    for (j = 0; j + 5 <= n; j += 5) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 5, noc, xs);
     }
     if (j + 4 <= n) {
         pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 4, noc, xs);
         j += 4;
     }
-    for (; j < n; ++j) {
+    if (j + 2 <= n) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 2, noc, xs);
+        j += 2;
+    }
+    if (j < n) {
         pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 1, noc, xs);
     }
 }
@@ -368,23 +375,25 @@ MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const fl
     }
 }
 
-/* Two output channels at a time; xs is the stride along w (constant). */
+/* Four output channels at a time, then one; xs is the stride along w (constant). */
 MC_ALWAYS_INLINE void pointwise(const float *in, const float *weight, const float *bias,
                                 float *out, const mc_conv2d_params *p, int32_t xs) {
     const int32_t out_plane = p->out_h * p->out_w;
-    int32_t b, oc;
+    int32_t b, oc, c;
     for (b = 0; b < p->batch; ++b) {
-        for (oc = 0; oc < p->out_c; oc += 2) {
-            float bv[2];
-            bv[0] = bias != NULL ? bias[oc] : 0.0f;
-            if (oc + 1 < p->out_c) {
-                bv[1] = bias != NULL ? bias[oc + 1] : 0.0f;
-                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 2, xs);
-                activate(out + oc * out_plane, 2 * out_plane, p->act);
+        for (oc = 0; oc < p->out_c;) {
+            const int32_t noc = oc + 4 <= p->out_c ? 4 : 1;
+            float bv[4];
+            for (c = 0; c < noc; ++c) {
+                bv[c] = bias != NULL ? bias[oc + c] : 0.0f;
+            }
+            if (noc == 4) {
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 4, xs);
             } else {
                 pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 1, xs);
-                activate(out + oc * out_plane, out_plane, p->act);
             }
+            activate(out + oc * out_plane, noc * out_plane, p->act);
+            oc += noc;
         }
         in += p->in_c * p->in_h * p->in_w;
         out += p->out_c * out_plane;
