@@ -290,6 +290,131 @@ MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s2_f32, 1, K3S2)
 
+/* Depthwise 3x3, stride s (1 or 2) along both axes, dilation 1, padding at most 1 on every side,
+ * in_h and in_w at least 2: the MobileNet / DS-CNN case. The nine weights of a plane stay in
+ * registers for the whole plane (with one plane per output a block reloading them would spend as
+ * many loads on weights as on inputs), and every output row has a constant shape: the middle kernel
+ * row is always inside the input, the top and bottom ones are either inside or not (both cannot be
+ * out with in_h >= 2), a left border exists only as column 0 with pad_left 1 (kernel columns 1-2)
+ * and a right border only as the last column (kernel columns 0-1). Sums run over kernel row then
+ * column, from the bias, as everywhere else. */
+
+/* nb (<= 4) adjacent outputs of one row from input rows r0, r1, r2 (r0 / r2 only read when top /
+ * bottom), the first output's kernel column 0 at input column c0, kernel columns [t0, t1). All
+ * arguments but the pointers, c0 and bias are constants. */
+MC_ALWAYS_INLINE void dw3_block(const float *r0, const float *r1, const float *r2, int32_t c0,
+                                const float *k, float bias, float *out, int32_t nb, int32_t s,
+                                int32_t top, int32_t bottom, int32_t t0, int32_t t1) {
+    float acc[4];
+    int32_t j, t;
+#pragma GCC unroll 4
+    for (j = 0; j < nb; ++j) {
+        acc[j] = bias;
+    }
+    if (top) {
+#pragma GCC unroll 3
+        for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+            for (j = 0; j < nb; ++j) {
+                acc[j] += r0[c0 + j * s + t] * k[t];
+            }
+        }
+    }
+#pragma GCC unroll 3
+    for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+        for (j = 0; j < nb; ++j) {
+            acc[j] += r1[c0 + j * s + t] * k[3 + t];
+        }
+    }
+    if (bottom) {
+#pragma GCC unroll 3
+        for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+            for (j = 0; j < nb; ++j) {
+                acc[j] += r2[c0 + j * s + t] * k[6 + t];
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (j = 0; j < nb; ++j) {
+        out[j] = acc[j];
+    }
+}
+
+/* One output row: the left border (pad_left 1), the interior in blocks of 4 then 1, the right
+ * border (right_border 1). top, bottom and s are constants. */
+MC_ALWAYS_INLINE void dw3_row(const float *r0, const float *r1, const float *r2, const float *k,
+                              float bias, float *out, int32_t out_w, int32_t pad_left,
+                              int32_t right_border, int32_t s, int32_t top, int32_t bottom) {
+    const int32_t ow_end = out_w - right_border;
+    int32_t ow = 0;
+    if (pad_left) {
+        /* kernel column 0 would read input column -1: columns 1 and 2 read 0 and 1 */
+        dw3_block(r0, r1, r2, -1, k, bias, out, 1, s, top, bottom, 1, 3);
+        ow = 1;
+    }
+    for (; ow + 4 <= ow_end; ow += 4) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 4, s, top, bottom, 0, 3);
+    }
+    for (; ow < ow_end; ++ow) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 1, s, top, bottom, 0, 3);
+    }
+    if (right_border) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 1, s, top, bottom, 0, 2);
+    }
+}
+
+/* Every output plane of every batch item; s is a constant. */
+MC_ALWAYS_INLINE void depthwise3x3(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p, int32_t s) {
+    const int32_t in_plane = p->in_h * p->in_w;
+    const int32_t mult = p->out_c / p->in_c;
+    /* the last column's kernel column 2 lies past the input */
+    const int32_t right_border = (p->out_w - 1) * s - p->pad_left + 2 > p->in_w - 1;
+    int32_t b, oc, oh, t;
+    for (b = 0; b < p->batch; ++b) {
+        for (oc = 0; oc < p->out_c; ++oc) {
+            const float *x = in + (oc / mult) * in_plane;
+            const float bv = bias != NULL ? bias[oc] : 0.0f;
+            float k[9];
+#pragma GCC unroll 9
+            for (t = 0; t < 9; ++t) {
+                k[t] = weight[oc * 9 + t];
+            }
+            for (oh = 0; oh < p->out_h; ++oh) {
+                const int32_t ih0 = oh * s - p->pad_top;   /* kernel row 0; row 1 is inside */
+                const float *r1 = x + (ih0 + 1) * p->in_w;
+                const int32_t top = ih0 >= 0;
+                const int32_t bottom = ih0 + 2 <= p->in_h - 1;
+                if (top && bottom) {
+                    dw3_row(r1 - p->in_w, r1, r1 + p->in_w, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 1, 1);
+                } else if (top) {
+                    dw3_row(r1 - p->in_w, r1, r1, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 1, 0);
+                } else {
+                    dw3_row(r1, r1, r1 + p->in_w, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 0, 1);
+                }
+                activate(out, p->out_w, p->act);
+                out += p->out_w;
+            }
+        }
+        in += p->in_c * in_plane;
+    }
+}
+
+void mc_conv2d_depthwise_3x3s1_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p) {
+    depthwise3x3(in, weight, bias, out, p, 1);
+}
+
+void mc_conv2d_depthwise_3x3s2_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p) {
+    depthwise3x3(in, weight, bias, out, p, 2);
+}
+
 /* nb (<= 6) outputs of noc (1 or 4) adjacent output channels of a 1x1 convolution with no
  * padding, a tile of a matrix product:
  *   out[c][j] = sum over ic of w[c][ic] * in[ic][j * xs]

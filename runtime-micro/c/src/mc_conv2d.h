@@ -47,6 +47,14 @@ void mc_conv2d_depthwise_k3s1_f32(const float *in, const float *weight, const fl
 void mc_conv2d_depthwise_k3s2_f32(const float *in, const float *weight, const float *bias,
                                   float *out, const mc_conv2d_params *p);
 
+/* Depthwise 3x3 with stride 1 / 2 along both axes, dilation 1, padding at most 1 on every side
+ * (pad_top, pad_left <= 1, (out_h - 1) * stride - pad_top + 3 <= in_h + 1 and the same along w),
+ * in_h >= 2 and in_w >= 2; any channel multiplier. */
+void mc_conv2d_depthwise_3x3s1_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p);
+void mc_conv2d_depthwise_3x3s2_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p);
+
 /* Pointwise: 1x1 kernel, stride 1, no padding, groups 1, so out_h == in_h and out_w == in_w; a
  * matrix product per batch item. */
 void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,

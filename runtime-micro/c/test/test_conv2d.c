@@ -114,6 +114,16 @@ static int is_pointwise_s2(const mc_conv2d_params *p) {
            && (p->out_w - 1) * 2 < p->in_w;
 }
 
+/* Depthwise 3x3, stride s along both axes, dilation 1, padding at most 1 on every side, input at
+ * least 2 x 2 (mc_conv2d_depthwise_3x3s1_f32 / _3x3s2_f32). */
+static int is_depthwise_3x3(const mc_conv2d_params *p, int32_t s) {
+    return is_depthwise(p) && p->k_h == 3 && p->k_w == 3 && p->stride_h == s && p->stride_w == s
+           && p->dilation_h == 1 && p->dilation_w == 1 && p->pad_top >= 0 && p->pad_top <= 1
+           && p->pad_left >= 0 && p->pad_left <= 1 && p->in_h >= 2 && p->in_w >= 2
+           && (p->out_h - 1) * s - p->pad_top + 3 <= p->in_h + 1
+           && (p->out_w - 1) * s - p->pad_left + 3 <= p->in_w + 1;
+}
+
 /* "<spec name> [<kernel name>]", for the check's report. */
 static const char *check_name(const conv_spec *s, const char *kernel_name) {
     static char name[128];
@@ -183,6 +193,12 @@ static void run_case(const conv_spec *s, uint32_t seed) {
     }
     if (is_pointwise(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    if (is_depthwise_3x3(&p, 1)) {
+        run_kernel(s, seed, mc_conv2d_depthwise_3x3s1_f32, "depthwise 3x3s1");
+    }
+    if (is_depthwise_3x3(&p, 2)) {
+        run_kernel(s, seed, mc_conv2d_depthwise_3x3s2_f32, "depthwise 3x3s2");
     }
     if (is_pointwise_s2(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_s2_f32, "pointwise s2");
@@ -274,6 +290,19 @@ static const conv_spec specs[] = {
     {"conv depthwise 5x5 s1 pad 2 relu",      1, 3, 9, 21, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 3, MC_ACT_RELU, 1},
     {"conv depthwise 3x3 s2 mult 2 relu6",    1, 2, 8, 19, 4, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, MC_ACT_RELU6, 1},
     {"conv depthwise 3x3 stride 2x1",         1, 3, 10, 12, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 3, MC_ACT_NONE, 1},
+    /* the 3x3 depthwise kernels' row and column shapes: tiny planes, no padding, padding on one
+     * side only, odd and even sizes with stride 2 (right border or not), widths 4k+1.. 4k+3 */
+    {"conv depthwise 3x3 2x2 plane pad 1",    1, 3, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 3x3 plane pad 1",    2, 4, 3, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s2 2x3 plane",       1, 2, 2, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 no pad 7x11",        1, 2, 7, 11, 2, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 2, MC_ACT_RELU, 1},
+    {"conv depthwise 3x3 pad top-left only",  1, 2, 6, 10, 4, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 2, MC_ACT_NONE, 0},
+    {"conv depthwise 3x3 pad bottom-right",   1, 3, 6, 9, 3, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 s2 odd 9x13",        1, 3, 9, 13, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 s2 even 10x22",      1, 2, 10, 22, 2, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s2 no pad 8x17",     2, 2, 8, 17, 4, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 2, MC_ACT_RELU, 1},
+    {"conv depthwise 3x3 s1 width 14",        1, 2, 5, 14, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s1 width 15",        1, 2, 4, 15, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
 };
 
 /* The pointwise kernel against the general one on the same data (both also against the oracle). */

@@ -79,13 +79,31 @@ final class Conv2DOp implements Op {
             // a ResNet shortcut: the pointwise tiles on every other input column
             return "mc_conv2d_pointwise_s2_f32";
         }
-        String base = g.groups == g.inC && g.inC > 1 ? "mc_conv2d_depthwise" : "mc_conv2d_general";
+        boolean depthwise = g.groups == g.inC && g.inC > 1;
+        if (depthwise && depthwise3x3(g)) {
+            // the nine weights in registers for a whole plane, a fixed shape per output row
+            return "mc_conv2d_depthwise_3x3s" + w.strideH() + "_f32";
+        }
+        String base = depthwise ? "mc_conv2d_depthwise" : "mc_conv2d_general";
         String fixedWidth = fixedWidth(w);
         if (fixedWidth != null) {
             // the general kernel's specialisations drop "general": mc_conv2d_k5s1_f32
             return (base.equals("mc_conv2d_general") ? "mc_conv2d" : base) + "_" + fixedWidth + "_f32";
         }
         return base + "_f32";
+    }
+
+    /**
+     * Whether mc_conv2d_depthwise_3x3s1_f32 / _3x3s2_f32 accept this depthwise geometry: a 3x3
+     * kernel, the same stride 1 or 2 along both axes, dilation 1, padding at most 1 on every side
+     * and an input of at least 2 x 2.
+     */
+    private static boolean depthwise3x3(Geometry g) {
+        Window2D w = g.w;
+        return w.kH() == 3 && w.kW() == 3 && w.strideH() == w.strideW()
+                && (w.strideH() == 1 || w.strideH() == 2) && w.dilationH() == 1 && w.dilationW() == 1
+                && w.padTop() >= 0 && w.padTop() <= 1 && w.padLeft() >= 0 && w.padLeft() <= 1
+                && w.padBottom() <= 1 && w.padRight() <= 1 && g.inH >= 2 && g.inW >= 2;
     }
 
     /**
