@@ -45,6 +45,8 @@ typedef struct {
     int32_t w_plane;     /* floats between the kernels of two input channels: k_h * k_w */
     int32_t k_w;
     float bias;
+    int32_t w_pair;      /* floats from these weights to the paired output channel's (0: none) */
+    float bias_pair;     /* the paired output channel's bias */
 } conv_row;
 
 /* The fused activation over n outputs, in place (as mc_apply_act), one loop per activation so
@@ -106,57 +108,73 @@ MC_ALWAYS_INLINE float conv_point(const conv_row *r, int32_t icg, int32_t iw, in
 }
 
 /* nb (<= 8) adjacent interior outputs, the first at input column iw, with kernel width k_w, stride
- * sw and dilation 1. Meant to be called with constant nb, k_w, sw (and icg in the depthwise
- * path). */
+ * sw and dilation 1, of noc (1 or 2) output channels: with 2, the paired channel (weights
+ * r->w_pair further, outputs at out2) shares every input load. Meant to be called with constant nb,
+ * k_w, sw, noc (and icg in the depthwise path). */
 MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t icg, int32_t iw, float *out,
-                                 int32_t nb, int32_t k_w, int32_t sw) {
-    float acc[8];
-    int32_t ic, kh, t, j;
+                                 float *out2, int32_t nb, int32_t k_w, int32_t sw, int32_t noc) {
+    float acc[2][8];
+    int32_t ic, kh, t, j, c;
     /* Starting from the bias saves an add per output (the order of a float sum is free anyway). */
 #pragma GCC unroll 8
     for (j = 0; j < nb; ++j) {
-        acc[j] = r->bias;
+        acc[0][j] = r->bias;
+        acc[1][j] = r->bias_pair;
     }
     for (ic = 0; ic < icg; ++ic) {
         const float *x = r->x + ic * r->x_plane + iw;
         const float *w = r->w + ic * r->w_plane;
+        const float *w2 = w + r->w_pair;
         for (kh = 0; kh < r->rows; ++kh) {
 #pragma GCC unroll 8
             for (t = 0; t < k_w; ++t) {
-                const float wv = w[t];
+                float wv[2];
+                wv[0] = w[t];
+                wv[1] = noc == 2 ? w2[t] : 0.0f;
 #pragma GCC unroll 8
                 for (j = 0; j < nb; ++j) {
-                    acc[j] += x[j * sw + t] * wv;
+                    const float xv = x[j * sw + t];
+#pragma GCC unroll 2
+                    for (c = 0; c < noc; ++c) {
+                        acc[c][j] += xv * wv[c];
+                    }
                 }
             }
             x += r->x_row;
             w += k_w;
+            w2 += k_w;
         }
     }
 #pragma GCC unroll 8
     for (j = 0; j < nb; ++j) {
-        out[j] = acc[j];
+        out[j] = acc[0][j];
+        if (noc == 2) {
+            out2[j] = acc[1][j];
+        }
     }
 }
 
 /* Interior outputs [ow, ow_end), for constant k_w and stride sw (dilation 1): blocks of 8, then
  * 4, 2 and 1 for the remainder. */
-MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float *out, int32_t ow,
-                                          int32_t ow_end, int32_t k_w, int32_t sw) {
+MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float *out, float *out2,
+                                          int32_t ow, int32_t ow_end, int32_t k_w, int32_t sw,
+                                          int32_t noc) {
     const int32_t iw0 = r->iw0;
-    for (; ow + 8 <= ow_end; ow += 8) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 8, k_w, sw);
+    /* a pair's 2 x 6 block (12 accumulators) leaves the registers for one kernel row's inputs */
+    const int32_t big = noc == 2 ? 6 : 8;
+    for (; ow + big <= ow_end; ow += big) {
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, big, k_w, sw, noc);
     }
     if (ow + 4 <= ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 4, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 4, k_w, sw, noc);
         ow += 4;
     }
     if (ow + 2 <= ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 2, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 2, k_w, sw, noc);
         ow += 2;
     }
     if (ow < ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 1, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 1, k_w, sw, noc);
     }
 }
 
@@ -166,15 +184,16 @@ enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3 };
 
 /* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input.
  * kind is a constant after inlining, so each entry point holds one interior only. */
-MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, int32_t ow_begin,
-                                    int32_t ow_end, int32_t sw, int32_t dw, int32_t kind) {
+MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, float *out2,
+                                    int32_t ow_begin, int32_t ow_end, int32_t sw, int32_t dw,
+                                    int32_t kind, int32_t noc) {
     int32_t ow;
     if (kind == K5S1) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 5, 1);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 5, 1, noc);
     } else if (kind == K3S1) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 1);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 1, noc);
     } else if (kind == K3S2) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 2);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 2, noc);
     } else {
         for (ow = ow_begin; ow < ow_end; ++ow) {
             out[ow] = conv_point(r, icg, r->iw0 + ow * sw, 0, r->k_w, dw);
@@ -186,7 +205,10 @@ MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, 
  * input planes [g * icg, (g + 1) * icg) and the icg kernels at weight + oc * icg * k_h * k_w.
  * Inlined once per entry point: depthwise = 1 means one input plane per output plane, where the
  * channel loops disappear; kind fixes k_w, stride_w and dilation_w (which the entry point's
- * caller guarantees) so that the column arithmetic folds too. */
+ * caller guarantees) so that the column arithmetic folds too. With a fixed kind and more than one
+ * input plane per group, output channels go in pairs of the same group, whose interior blocks share
+ * every input load; a group's last channel when it has an odd count pairs with itself (computed
+ * twice, stored twice to the same place) so that one block shape serves every case. */
 MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const float *bias,
                                   float *out, const mc_conv2d_params *p, int32_t depthwise,
                                   int32_t kind) {
@@ -195,9 +217,12 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
     const int32_t k_w = kind == K5S1 ? 5 : kind == ANY_W ? p->k_w : 3;
     const int32_t sw = kind == K3S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
     const int32_t dw = kind == ANY_W ? p->dilation_w : 1;
+    const int32_t noc = depthwise || kind == ANY_W ? 1 : 2;
     const int32_t span_w = (k_w - 1) * dw;   /* kernel width minus one, in input */
-    int32_t ow_lo, ow_hi, oc, oh, ow, ow_end;
+    const int32_t out_plane = p->out_h * p->out_w;
+    int32_t ow_lo, ow_hi, oc, oc2, oh, ow, ow_end;
     conv_row r;
+    conv_row r2;
 
     r.x_plane = p->in_h * p->in_w;
     r.x_row = p->dilation_h * p->in_w;
@@ -220,10 +245,16 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
         ow_hi = ow_lo;
     }
 
-    for (oc = 0; oc < p->out_c; ++oc) {
+    for (oc = 0; oc < p->out_c; oc = oc2 + 1) {
         const float *in_g = in + (oc / ocg) * icg * r.x_plane;
         const float *w_oc = weight + oc * icg * r.w_plane;
+        float *out2;
+        /* the paired channel: the next one if it is in the same group, else oc itself */
+        oc2 = noc == 2 && oc % ocg + 1 < ocg ? oc + 1 : oc;
+        out2 = out + (oc2 - oc) * out_plane;
+        r.w_pair = (oc2 - oc) * icg * r.w_plane;
         r.bias = bias != NULL ? bias[oc] : 0.0f;
+        r.bias_pair = bias != NULL ? bias[oc2] : 0.0f;
         for (oh = 0; oh < p->out_h; ++oh) {
             const int32_t ih0 = oh * p->stride_h - p->pad_top;
             int32_t kh0, kh1;
@@ -232,6 +263,9 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
             /* (when no kernel row is valid the pointer is never read; keep it inside the plane) */
             r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
             r.w = w_oc + kh0 * k_w;
+            r2 = r;
+            r2.w = r.w + r.w_pair;
+            r2.bias = r.bias_pair;
 
             if (kind == ANY_W) {
                 /* the generic interior is conv_point too: one loop over the whole row, a third of
@@ -239,7 +273,7 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                 ow_lo = 0;
                 ow_hi = 0;
             }
-            conv_interior(&r, icg, out, ow_lo, ow_hi, sw, dw, kind);
+            conv_interior(&r, icg, out, out2, ow_lo, ow_hi, sw, dw, kind, noc);
             /* the left border [0, ow_lo), then the right one [ow_hi, out_w): one loop, one copy */
             ow = 0;
             ow_end = ow_lo;
@@ -249,6 +283,9 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                     int32_t kw0, kw1;
                     valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
                     out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
+                    if (noc == 2) {
+                        out2[ow] = conv_point(&r2, icg, iw, kw0, kw1, dw);
+                    }
                 }
                 if (ow_end == p->out_w) {
                     break;
@@ -257,8 +294,13 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                 ow_end = p->out_w;
             }
             activate(out, p->out_w, p->act);
+            if (oc2 != oc) {
+                activate(out2, p->out_w, p->act);
+            }
             out += p->out_w;
+            out2 += p->out_w;
         }
+        out += (oc2 - oc) * out_plane;
     }
 }
 
