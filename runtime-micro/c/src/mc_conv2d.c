@@ -17,7 +17,8 @@
  * each weight loaded feeds several accumulators held in registers. The borders compute the valid
  * kernel column range per output.
  *
- * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the compiler calls an entry
+ * For the common shapes (k_w 3 or 5 with stride_w 1, k_w 3 or 4 with stride_w 2, dilation_w 1;
+ * k_w 4 stride 2 is the keyword-spotting DS-CNN's first layer) the compiler calls an entry
  * point whose interior has constant k_w, stride and block width, so that the C compiler fully
  * unrolls the tap and block loops (the unroll pragmas) and keeps the block's accumulators in
  * registers; each entry point holds one interior, so a model links only the ones it uses. Sums run over input
@@ -125,7 +126,7 @@ MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t icg, int32_t iw, flo
         const float *x = r->x + ic * r->x_plane + iw;
         const float *w = r->w + ic * r->w_plane;
         const float *w2 = w + r->w_pair;
-        for (kh = 0; kh < r->rows; ++kh) {
+        for (kh = r->rows; kh > 0; --kh) {   /* (counting down spares a compare) */
 #pragma GCC unroll 8
             for (t = 0; t < k_w; ++t) {
                 float wv[2];
@@ -180,7 +181,7 @@ MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float 
 
 /* Which interior an entry point is compiled with: kernel width, stride and dilation along w
  * fixed (dilation 1), or any. */
-enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3 };
+enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3, K4S2 = 4 };
 
 /* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input.
  * kind is a constant after inlining, so each entry point holds one interior only. */
@@ -194,6 +195,8 @@ MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, 
         conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 1, noc);
     } else if (kind == K3S2) {
         conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 2, noc);
+    } else if (kind == K4S2) {
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 4, 2, noc);
     } else {
         for (ow = ow_begin; ow < ow_end; ++ow) {
             out[ow] = conv_point(r, icg, r->iw0 + ow * sw, 0, r->k_w, dw);
@@ -214,8 +217,8 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                                   int32_t kind) {
     const int32_t icg = depthwise ? 1 : p->in_c / p->groups;
     const int32_t ocg = p->out_c / p->groups;
-    const int32_t k_w = kind == K5S1 ? 5 : kind == ANY_W ? p->k_w : 3;
-    const int32_t sw = kind == K3S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
+    const int32_t k_w = kind == K5S1 ? 5 : kind == K4S2 ? 4 : kind == ANY_W ? p->k_w : 3;
+    const int32_t sw = kind == K3S2 || kind == K4S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
     const int32_t dw = kind == ANY_W ? p->dilation_w : 1;
     const int32_t noc = depthwise || kind == ANY_W ? 1 : 2;
     const int32_t span_w = (k_w - 1) * dw;   /* kernel width minus one, in input */
@@ -327,6 +330,7 @@ MC_CONV2D_ENTRY(mc_conv2d_general_f32, 0, ANY_W)
 MC_CONV2D_ENTRY(mc_conv2d_k5s1_f32, 0, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_k3s1_f32, 0, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_k3s2_f32, 0, K3S2)
+MC_CONV2D_ENTRY(mc_conv2d_k4s2_f32, 0, K4S2)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_f32, 1, ANY_W)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
@@ -477,7 +481,7 @@ MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const flo
             acc[c][j] = bias[c];
         }
     }
-    for (ic = 0; ic < in_c; ++ic) {
+    for (ic = in_c; ic > 0; --ic) {   /* (counting down spares a compare) */
         float wv[4];
 #pragma GCC unroll 4
         for (c = 0; c < noc; ++c) {

@@ -25,13 +25,16 @@ void mc_conv2d_general_f32(const float *in, const float *weight, const float *bi
                            const mc_conv2d_params *p);
 
 /* The same with a fixed kernel width and stride along w and dilation_w == 1 (anything along h,
- * any padding and groups): k_w 5 stride_w 1, k_w 3 stride_w 1, k_w 3 stride_w 2. Their interior
+ * any padding and groups): k_w 5 stride_w 1, k_w 3 stride_w 1, k_w 3 stride_w 2, k_w 4
+ * stride_w 2 (no depthwise variant). Their interior
  * columns are unrolled. */
 void mc_conv2d_k5s1_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 void mc_conv2d_k3s1_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 void mc_conv2d_k3s2_f32(const float *in, const float *weight, const float *bias, float *out,
+                        const mc_conv2d_params *p);
+void mc_conv2d_k4s2_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 
 /* Depthwise: groups == in_c, so each output plane reads one input plane (any channel multiplier

@@ -85,7 +85,7 @@ final class Conv2DOp implements Op {
             return "mc_conv2d_depthwise_3x3s" + w.strideH() + "_f32";
         }
         String base = depthwise ? "mc_conv2d_depthwise" : "mc_conv2d_general";
-        String fixedWidth = fixedWidth(w);
+        String fixedWidth = fixedWidth(w, depthwise);
         if (fixedWidth != null) {
             // the general kernel's specialisations drop "general": mc_conv2d_k5s1_f32
             return (base.equals("mc_conv2d_general") ? "mc_conv2d" : base) + "_" + fixedWidth + "_f32";
@@ -110,7 +110,7 @@ final class Conv2DOp implements Op {
      * The suffix of the entry point whose interior is unrolled for this kernel width and stride
      * along w (dilation 1 along w; anything along h), or null for the generic interior.
      */
-    private static String fixedWidth(Window2D w) {
+    private static String fixedWidth(Window2D w, boolean depthwise) {
         if (w.dilationW() != 1) {
             return null;
         }
@@ -122,6 +122,10 @@ final class Conv2DOp implements Op {
         }
         if (w.kW() == 3 && w.strideW() == 2) {
             return "k3s2";
+        }
+        if (w.kW() == 4 && w.strideW() == 2 && !depthwise) {
+            // the keyword-spotting DS-CNN's first layer (10x4, stride 2); no depthwise variant
+            return "k4s2";
         }
         return null;
     }
