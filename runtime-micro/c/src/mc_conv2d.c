@@ -108,6 +108,40 @@ MC_ALWAYS_INLINE float conv_point(const conv_row *r, int32_t icg, int32_t iw, in
     return acc;
 }
 
+/* One border output (input column iw) of noc (1 or 2) paired output channels, as conv_point
+ * with kernel columns [kw0, kw0 + taps) and dilation 1, for constant taps (and noc, k_w): the
+ * taps unrolled and each input load shared by the pair. */
+MC_ALWAYS_INLINE void conv_edge(const conv_row *r, int32_t icg, int32_t iw, int32_t kw0,
+                                int32_t taps, float *out, float *out2, int32_t k_w, int32_t noc) {
+    const float *xc = r->x + iw + kw0;
+    const float *wc = r->w + kw0;
+    float acc0 = r->bias;
+    float acc1 = r->bias_pair;
+    int32_t ic, kh, t;
+    for (ic = 0; ic < icg; ++ic) {
+        const float *x = xc + ic * r->x_plane;
+        const float *w = wc + ic * r->w_plane;
+        const float *w2 = w + r->w_pair;
+        for (kh = r->rows; kh > 0; --kh) {
+#pragma GCC unroll 4
+            for (t = 0; t < taps; ++t) {
+                const float xv = x[t];
+                acc0 += xv * w[t];
+                if (noc == 2) {
+                    acc1 += xv * w2[t];
+                }
+            }
+            x += r->x_row;
+            w += k_w;
+            w2 += k_w;
+        }
+    }
+    *out = acc0;
+    if (noc == 2) {
+        *out2 = acc1;
+    }
+}
+
 /* nb (<= 8) adjacent interior outputs, the first at input column iw, with kernel width k_w, stride
  * sw and dilation 1, of noc (1 or 2) output channels: with 2, the paired channel (weights
  * r->w_pair further, outputs at out2) shares every input load. Meant to be called with constant nb,
@@ -285,6 +319,15 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                     const int32_t iw = ow * sw - p->pad_left;
                     int32_t kw0, kw1;
                     valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
+                    if ((kind == K3S1 || kind == K3S2) && kw1 - kw0 == 2) {
+                        /* a 3-wide kernel's border column with padding 1: the common case */
+                        conv_edge(&r, icg, iw, kw0, 2, out + ow, out2 + ow, 3, noc);
+                        continue;
+                    }
+                    if (kind == K4S2 && kw1 - kw0 == 3) {
+                        conv_edge(&r, icg, iw, kw0, 3, out + ow, out2 + ow, 4, noc);
+                        continue;
+                    }
                     out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
                     if (noc == 2) {
                         out2[ow] = conv_point(&r2, icg, iw, kw0, kw1, dw);
