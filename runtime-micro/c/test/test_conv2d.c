@@ -321,7 +321,58 @@ static void pointwise_vs_general(void) {
     mc_expect_close("conv 1x1 pointwise == general", pointwise, out_buf, n, 1e-6f);
 }
 
+/* The fused activation (shared by every entry point) on the values where a bit test could differ
+ * from mc_apply_act: NaNs of both signs, infinities, zeros, 6 and its neighbours, subnormals; a
+ * 1x1 convolution with weight 1 passes them through. Bit for bit. */
+static void activation_edges(void) {
+    static const uint32_t bits[] = {
+        0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0x7F800000u, 0xFF800000u, 0x80000000u,
+        0x00000000u, 0x40C00000u, 0x40BFFFFFu, 0x40C00001u, 0x00000001u, 0x80000001u,
+        0x3F800000u, 0xBF800000u, 0x7F7FFFFFu, 0xFF7FFFFFu,
+    };
+    enum { N = sizeof bits / sizeof bits[0] };
+    const float one = 1.0f;
+    float x[N], got[N], want[N];
+    mc_conv2d_params p;
+    int a, i;
+    union {
+        uint32_t u;
+        float f;
+    } v;
+    for (i = 0; i < N; ++i) {
+        v.u = bits[i];
+        x[i] = v.f;
+    }
+    p.batch = 1;
+    p.in_c = 1;
+    p.in_h = 1;
+    p.in_w = N;
+    p.out_c = 1;
+    p.out_h = 1;
+    p.out_w = N;
+    p.k_h = 1;
+    p.k_w = 1;
+    p.stride_h = 1;
+    p.stride_w = 1;
+    p.dilation_h = 1;
+    p.dilation_w = 1;
+    p.pad_top = 0;
+    p.pad_left = 0;
+    p.groups = 1;
+    for (a = 0; a < 2; ++a) {
+        p.act = a == 0 ? MC_ACT_RELU : MC_ACT_RELU6;
+        mc_conv2d_pointwise_f32(x, &one, NULL, got, &p);
+        for (i = 0; i < N; ++i) {
+            want[i] = mc_apply_act(0.0f + x[i] * one, p.act);
+        }
+        mc_expect_true(a == 0 ? "conv relu edge values bit for bit as mc_apply_act"
+                              : "conv relu6 edge values bit for bit as mc_apply_act",
+                       memcmp(got, want, sizeof got) == 0);
+    }
+}
+
 void test_conv2d(void) {
+    activation_edges();
     int32_t i;
     hand_worked();
     for (i = 0; i < (int32_t)(sizeof specs / sizeof specs[0]); ++i) {
