@@ -333,7 +333,7 @@ static void activation_edges(void) {
     enum { N = sizeof bits / sizeof bits[0] };
     const float one = 1.0f;
     float x[N], got[N], want[N];
-    mc_conv2d_params p;
+    mc_conv2d_params p = {1, 1, 1, N, 1, 1, N, 1, 1, 1, 1, 1, 1, 0, 0, 1, MC_ACT_RELU};
     int a, i;
     union {
         uint32_t u;
@@ -343,22 +343,6 @@ static void activation_edges(void) {
         v.u = bits[i];
         x[i] = v.f;
     }
-    p.batch = 1;
-    p.in_c = 1;
-    p.in_h = 1;
-    p.in_w = N;
-    p.out_c = 1;
-    p.out_h = 1;
-    p.out_w = N;
-    p.k_h = 1;
-    p.k_w = 1;
-    p.stride_h = 1;
-    p.stride_w = 1;
-    p.dilation_h = 1;
-    p.dilation_w = 1;
-    p.pad_top = 0;
-    p.pad_left = 0;
-    p.groups = 1;
     for (a = 0; a < 2; ++a) {
         p.act = a == 0 ? MC_ACT_RELU : MC_ACT_RELU6;
         mc_conv2d_pointwise_f32(x, &one, NULL, got, &p);
