@@ -4,7 +4,8 @@
  * --------------
  * Three paths share the code below:
  *   - 1x1, stride 1, no padding, groups 1 (pointwise): a matrix product
- *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 2 output channels x 8 columns;
+ *     out[oc][hw] = sum over ic of w[oc][ic] * in[ic][hw], tiles of 4 output channels x 6 columns
+ *     (with stride_w 2, any stride_h: the same tiles row by row, every other input column);
  *   - depthwise (groups == in_c: one input plane per group, so per output plane): the per-plane
  *     code below with the input-channel loops compiled out;
  *   - everything else (general, grouped, dilated).
@@ -16,14 +17,15 @@
  * each weight loaded feeds several accumulators held in registers. The borders compute the valid
  * kernel column range per output.
  *
- * For the common shapes (k_w 3 or 5, stride_w 1 or 2, dilation_w 1) the compiler calls an entry
+ * For the common shapes (k_w 3 or 5 with stride_w 1, k_w 3 or 4 with stride_w 2, dilation_w 1;
+ * k_w 4 stride 2 is the keyword-spotting DS-CNN's first layer) the compiler calls an entry
  * point whose interior has constant k_w, stride and block width, so that the C compiler fully
  * unrolls the tap and block loops (the unroll pragmas) and keeps the block's accumulators in
  * registers; each entry point holds one interior, so a model links only the ones it uses. Sums run over input
  * channel, kernel row, kernel column; the bias is in the sum before the fused activation.
  *
  * The unrolled blocks store plain sums and the fused activation runs afterwards over each finished
- * output row (pointwise: each pair of planes), in one loop: inside the blocks it would be copied
+ * output row (pointwise: each group of planes), in one loop: inside the blocks it would be copied
  * into every unrolled output and was 40% of the code. */
 
 /* The specialised interior relies on inlining to turn its parameters into constants. */
@@ -44,21 +46,35 @@ typedef struct {
     int32_t w_plane;     /* floats between the kernels of two input channels: k_h * k_w */
     int32_t k_w;
     float bias;
+    int32_t w_pair;      /* floats from these weights to the paired output channel's (0: none) */
+    float bias_pair;     /* the paired output channel's bias */
 } conv_row;
 
-/* The fused activation over n outputs, in place (as mc_apply_act), one loop per activation so
- * that the loop tests nothing but the value. */
+/* The fused activation over n outputs, in place, bit for bit as mc_apply_act, but tested on each
+ * float's bits: read as unsigned integers, the floats in [+0, 6] are exactly the patterns
+ * [0, bits(6.0f)], the positive finite ones and +inf those up to 0x7F800000, and every pattern
+ * above that is a NaN or has its sign bit set (negative, -0, negative NaN), all of which
+ * mc_apply_act maps to +0. The common case, a value left as it is, is one integer compare and no
+ * store, against a float compare, a flag transfer and a store. */
 static void activate(float *x, int32_t n, mc_act act) {
     float *const end = x + n;
+    union {
+        float f;
+        uint32_t u;
+    } v;
     if (act == MC_ACT_RELU) {
         for (; x < end; ++x) {
-            if (!(*x > 0.0f)) {
+            v.f = *x;
+            if (v.u > 0x7F800000u) {
                 *x = 0.0f;
             }
         }
     } else if (act == MC_ACT_RELU6) {
         for (; x < end; ++x) {
-            *x = mc_apply_act(*x, MC_ACT_RELU6);
+            v.f = *x;
+            if (v.u > 0x40C00000u) {   /* 6.0f */
+                *x = v.u > 0x7F800000u ? 0.0f : 6.0f;
+            }
         }
     }
 }
@@ -104,76 +120,129 @@ MC_ALWAYS_INLINE float conv_point(const conv_row *r, int32_t icg, int32_t iw, in
     return acc;
 }
 
-/* nb (<= 8) adjacent interior outputs, the first at input column iw, with kernel width k_w, stride
- * sw and dilation 1. Meant to be called with constant nb, k_w, sw (and icg in the depthwise
- * path). */
-MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t icg, int32_t iw, float *out,
-                                 int32_t nb, int32_t k_w, int32_t sw) {
-    float acc[8];
-    int32_t ic, kh, t, j;
-    /* Starting from the bias saves an add per output (the order of a float sum is free anyway). */
-#pragma GCC unroll 8
-    for (j = 0; j < nb; ++j) {
-        acc[j] = r->bias;
-    }
+/* One border output (input column iw) of noc (1 or 2) paired output channels, as conv_point
+ * with kernel columns [kw0, kw0 + taps) and dilation 1, for constant taps (and noc, k_w): the
+ * taps unrolled and each input load shared by the pair. */
+MC_ALWAYS_INLINE void conv_edge(const conv_row *r, int32_t icg, int32_t iw, int32_t kw0,
+                                int32_t taps, float *out, float *out2, int32_t k_w, int32_t noc) {
+    const float *xc = r->x + iw + kw0;
+    const float *wc = r->w + kw0;
+    float acc0 = r->bias;
+    float acc1 = r->bias_pair;
+    int32_t ic, kh, t;
     for (ic = 0; ic < icg; ++ic) {
-        const float *x = r->x + ic * r->x_plane + iw;
-        const float *w = r->w + ic * r->w_plane;
-        for (kh = 0; kh < r->rows; ++kh) {
-#pragma GCC unroll 8
-            for (t = 0; t < k_w; ++t) {
-                const float wv = w[t];
-#pragma GCC unroll 8
-                for (j = 0; j < nb; ++j) {
-                    acc[j] += x[j * sw + t] * wv;
+        const float *x = xc + ic * r->x_plane;
+        const float *w = wc + ic * r->w_plane;
+        const float *w2 = w + r->w_pair;
+        for (kh = r->rows; kh > 0; --kh) {
+#pragma GCC unroll 4
+            for (t = 0; t < taps; ++t) {
+                const float xv = x[t];
+                acc0 += xv * w[t];
+                if (noc == 2) {
+                    acc1 += xv * w2[t];
                 }
             }
             x += r->x_row;
             w += k_w;
+            w2 += k_w;
+        }
+    }
+    *out = acc0;
+    if (noc == 2) {
+        *out2 = acc1;
+    }
+}
+
+/* nb (<= 8) adjacent interior outputs, the first at input column iw, with kernel width k_w, stride
+ * sw and dilation 1, of noc (1 or 2) output channels: with 2, the paired channel (weights
+ * r->w_pair further, outputs at out2) shares every input load. Meant to be called with constant nb,
+ * k_w, sw, noc (and icg in the depthwise path). */
+MC_ALWAYS_INLINE void conv_block(const conv_row *r, int32_t icg, int32_t iw, float *out,
+                                 float *out2, int32_t nb, int32_t k_w, int32_t sw, int32_t noc) {
+    float acc[2][8];
+    int32_t ic, kh, t, j, c;
+    /* Starting from the bias saves an add per output (the order of a float sum is free anyway). */
+#pragma GCC unroll 8
+    for (j = 0; j < nb; ++j) {
+        acc[0][j] = r->bias;
+        acc[1][j] = r->bias_pair;
+    }
+    for (ic = 0; ic < icg; ++ic) {
+        const float *x = r->x + ic * r->x_plane + iw;
+        const float *w = r->w + ic * r->w_plane;
+        const float *w2 = w + r->w_pair;
+        for (kh = r->rows; kh > 0; --kh) {   /* (counting down spares a compare) */
+#pragma GCC unroll 8
+            for (t = 0; t < k_w; ++t) {
+                float wv[2];
+                wv[0] = w[t];
+                wv[1] = noc == 2 ? w2[t] : 0.0f;
+#pragma GCC unroll 8
+                for (j = 0; j < nb; ++j) {
+                    const float xv = x[j * sw + t];
+#pragma GCC unroll 2
+                    for (c = 0; c < noc; ++c) {
+                        acc[c][j] += xv * wv[c];
+                    }
+                }
+            }
+            x += r->x_row;
+            w += k_w;
+            w2 += k_w;
         }
     }
 #pragma GCC unroll 8
     for (j = 0; j < nb; ++j) {
-        out[j] = acc[j];
+        out[j] = acc[0][j];
+        if (noc == 2) {
+            out2[j] = acc[1][j];
+        }
     }
 }
 
 /* Interior outputs [ow, ow_end), for constant k_w and stride sw (dilation 1): blocks of 8, then
  * 4, 2 and 1 for the remainder. */
-MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float *out, int32_t ow,
-                                          int32_t ow_end, int32_t k_w, int32_t sw) {
+MC_ALWAYS_INLINE void conv_interior_fixed(const conv_row *r, int32_t icg, float *out, float *out2,
+                                          int32_t ow, int32_t ow_end, int32_t k_w, int32_t sw,
+                                          int32_t noc) {
     const int32_t iw0 = r->iw0;
-    for (; ow + 8 <= ow_end; ow += 8) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 8, k_w, sw);
+    /* a pair's 2 x 6 block (12 accumulators) leaves the registers for one kernel row's inputs */
+    const int32_t big = noc == 2 ? 6 : 8;
+    for (; ow + big <= ow_end; ow += big) {
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, big, k_w, sw, noc);
     }
     if (ow + 4 <= ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 4, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 4, k_w, sw, noc);
         ow += 4;
     }
     if (ow + 2 <= ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 2, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 2, k_w, sw, noc);
         ow += 2;
     }
     if (ow < ow_end) {
-        conv_block(r, icg, iw0 + ow * sw, out + ow, 1, k_w, sw);
+        conv_block(r, icg, iw0 + ow * sw, out + ow, out2 + ow, 1, k_w, sw, noc);
     }
 }
 
 /* Which interior an entry point is compiled with: kernel width, stride and dilation along w
  * fixed (dilation 1), or any. */
-enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3 };
+enum { ANY_W = 0, K5S1 = 1, K3S1 = 2, K3S2 = 3, K4S2 = 4 };
 
 /* Interior outputs [ow_begin, ow_end) of one row: every kernel column is inside the input.
  * kind is a constant after inlining, so each entry point holds one interior only. */
-MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, int32_t ow_begin,
-                                    int32_t ow_end, int32_t sw, int32_t dw, int32_t kind) {
+MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, float *out2,
+                                    int32_t ow_begin, int32_t ow_end, int32_t sw, int32_t dw,
+                                    int32_t kind, int32_t noc) {
     int32_t ow;
     if (kind == K5S1) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 5, 1);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 5, 1, noc);
     } else if (kind == K3S1) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 1);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 1, noc);
     } else if (kind == K3S2) {
-        conv_interior_fixed(r, icg, out, ow_begin, ow_end, 3, 2);
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 3, 2, noc);
+    } else if (kind == K4S2) {
+        conv_interior_fixed(r, icg, out, out2, ow_begin, ow_end, 4, 2, noc);
     } else {
         for (ow = ow_begin; ow < ow_end; ++ow) {
             out[ow] = conv_point(r, icg, r->iw0 + ow * sw, 0, r->k_w, dw);
@@ -185,18 +254,24 @@ MC_ALWAYS_INLINE void conv_interior(const conv_row *r, int32_t icg, float *out, 
  * input planes [g * icg, (g + 1) * icg) and the icg kernels at weight + oc * icg * k_h * k_w.
  * Inlined once per entry point: depthwise = 1 means one input plane per output plane, where the
  * channel loops disappear; kind fixes k_w, stride_w and dilation_w (which the entry point's
- * caller guarantees) so that the column arithmetic folds too. */
+ * caller guarantees) so that the column arithmetic folds too. With a fixed kind and more than one
+ * input plane per group, output channels go in pairs of the same group, whose interior blocks share
+ * every input load; a group's last channel when it has an odd count pairs with itself (computed
+ * twice, stored twice to the same place) so that one block shape serves every case. */
 MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const float *bias,
                                   float *out, const mc_conv2d_params *p, int32_t depthwise,
                                   int32_t kind) {
     const int32_t icg = depthwise ? 1 : p->in_c / p->groups;
     const int32_t ocg = p->out_c / p->groups;
-    const int32_t k_w = kind == K5S1 ? 5 : kind == ANY_W ? p->k_w : 3;
-    const int32_t sw = kind == K3S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
+    const int32_t k_w = kind == K5S1 ? 5 : kind == K4S2 ? 4 : kind == ANY_W ? p->k_w : 3;
+    const int32_t sw = kind == K3S2 || kind == K4S2 ? 2 : kind == ANY_W ? p->stride_w : 1;
     const int32_t dw = kind == ANY_W ? p->dilation_w : 1;
+    const int32_t noc = depthwise || kind == ANY_W ? 1 : 2;
     const int32_t span_w = (k_w - 1) * dw;   /* kernel width minus one, in input */
-    int32_t ow_lo, ow_hi, oc, oh, ow, ow_end;
+    const int32_t out_plane = p->out_h * p->out_w;
+    int32_t ow_lo, ow_hi, oc, oc2, oh, ow, ow_end;
     conv_row r;
+    conv_row r2;
 
     r.x_plane = p->in_h * p->in_w;
     r.x_row = p->dilation_h * p->in_w;
@@ -219,10 +294,16 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
         ow_hi = ow_lo;
     }
 
-    for (oc = 0; oc < p->out_c; ++oc) {
+    for (oc = 0; oc < p->out_c; oc = oc2 + 1) {
         const float *in_g = in + (oc / ocg) * icg * r.x_plane;
         const float *w_oc = weight + oc * icg * r.w_plane;
+        float *out2;
+        /* the paired channel: the next one if it is in the same group, else oc itself */
+        oc2 = noc == 2 && oc % ocg + 1 < ocg ? oc + 1 : oc;
+        out2 = out + (oc2 - oc) * out_plane;
+        r.w_pair = (oc2 - oc) * icg * r.w_plane;
         r.bias = bias != NULL ? bias[oc] : 0.0f;
+        r.bias_pair = bias != NULL ? bias[oc2] : 0.0f;
         for (oh = 0; oh < p->out_h; ++oh) {
             const int32_t ih0 = oh * p->stride_h - p->pad_top;
             int32_t kh0, kh1;
@@ -231,6 +312,9 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
             /* (when no kernel row is valid the pointer is never read; keep it inside the plane) */
             r.x = r.rows > 0 ? in_g + (ih0 + kh0 * p->dilation_h) * p->in_w : in_g;
             r.w = w_oc + kh0 * k_w;
+            r2 = r;
+            r2.w = r.w + r.w_pair;
+            r2.bias = r.bias_pair;
 
             if (kind == ANY_W) {
                 /* the generic interior is conv_point too: one loop over the whole row, a third of
@@ -238,7 +322,7 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                 ow_lo = 0;
                 ow_hi = 0;
             }
-            conv_interior(&r, icg, out, ow_lo, ow_hi, sw, dw, kind);
+            conv_interior(&r, icg, out, out2, ow_lo, ow_hi, sw, dw, kind, noc);
             /* the left border [0, ow_lo), then the right one [ow_hi, out_w): one loop, one copy */
             ow = 0;
             ow_end = ow_lo;
@@ -247,7 +331,19 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                     const int32_t iw = ow * sw - p->pad_left;
                     int32_t kw0, kw1;
                     valid_taps(iw, k_w, dw, p->in_w, &kw0, &kw1);
+                    if ((kind == K3S1 || kind == K3S2) && kw1 - kw0 == 2) {
+                        /* a 3-wide kernel's border column with padding 1: the common case */
+                        conv_edge(&r, icg, iw, kw0, 2, out + ow, out2 + ow, 3, noc);
+                        continue;
+                    }
+                    if (kind == K4S2 && kw1 - kw0 == 3) {
+                        conv_edge(&r, icg, iw, kw0, 3, out + ow, out2 + ow, 4, noc);
+                        continue;
+                    }
                     out[ow] = conv_point(&r, icg, iw, kw0, kw1, dw);
+                    if (noc == 2) {
+                        out2[ow] = conv_point(&r2, icg, iw, kw0, kw1, dw);
+                    }
                 }
                 if (ow_end == p->out_w) {
                     break;
@@ -256,8 +352,13 @@ MC_ALWAYS_INLINE void conv_planes(const float *in, const float *weight, const fl
                 ow_end = p->out_w;
             }
             activate(out, p->out_w, p->act);
+            if (oc2 != oc) {
+                activate(out2, p->out_w, p->act);
+            }
             out += p->out_w;
+            out2 += p->out_w;
         }
+        out += (oc2 - oc) * out_plane;
     }
 }
 
@@ -284,89 +385,253 @@ MC_CONV2D_ENTRY(mc_conv2d_general_f32, 0, ANY_W)
 MC_CONV2D_ENTRY(mc_conv2d_k5s1_f32, 0, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_k3s1_f32, 0, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_k3s2_f32, 0, K3S2)
+MC_CONV2D_ENTRY(mc_conv2d_k4s2_f32, 0, K4S2)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_f32, 1, ANY_W)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k5s1_f32, 1, K5S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s1_f32, 1, K3S1)
 MC_CONV2D_ENTRY(mc_conv2d_depthwise_k3s2_f32, 1, K3S2)
 
-/* nb (<= 8) adjacent outputs of noc (1 or 2) adjacent output channels of a 1x1 stride-1
- * convolution, a tile of a matrix product:
- *   out[c][hw + j] = sum over ic of w[c][ic] * in[ic][hw + j].
- * The two channels share every input load. Meant to be called with constant nb and noc. */
+/* Depthwise 3x3, stride s (1 or 2) along both axes, dilation 1, padding at most 1 on every side,
+ * in_h and in_w at least 2: the MobileNet / DS-CNN case. The nine weights of a plane stay in
+ * registers for the whole plane (with one plane per output a block reloading them would spend as
+ * many loads on weights as on inputs), and every output row has a constant shape: the middle kernel
+ * row is always inside the input, the top and bottom ones are either inside or not (both cannot be
+ * out with in_h >= 2), a left border exists only as column 0 with pad_left 1 (kernel columns 1-2)
+ * and a right border only as the last column (kernel columns 0-1). Sums run over kernel row then
+ * column, from the bias, as everywhere else. */
+
+/* nb (<= 4) adjacent outputs of one row from input rows r0, r1, r2 (r0 / r2 only read when top /
+ * bottom), the first output's kernel column 0 at input column c0, kernel columns [t0, t1). All
+ * arguments but the pointers, c0 and bias are constants. */
+MC_ALWAYS_INLINE void dw3_block(const float *r0, const float *r1, const float *r2, int32_t c0,
+                                const float *k, float bias, float *out, int32_t nb, int32_t s,
+                                int32_t top, int32_t bottom, int32_t t0, int32_t t1) {
+    float acc[4];
+    int32_t j, t;
+#pragma GCC unroll 4
+    for (j = 0; j < nb; ++j) {
+        acc[j] = bias;
+    }
+    if (top) {
+#pragma GCC unroll 3
+        for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+            for (j = 0; j < nb; ++j) {
+                acc[j] += r0[c0 + j * s + t] * k[t];
+            }
+        }
+    }
+#pragma GCC unroll 3
+    for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+        for (j = 0; j < nb; ++j) {
+            acc[j] += r1[c0 + j * s + t] * k[3 + t];
+        }
+    }
+    if (bottom) {
+#pragma GCC unroll 3
+        for (t = t0; t < t1; ++t) {
+#pragma GCC unroll 4
+            for (j = 0; j < nb; ++j) {
+                acc[j] += r2[c0 + j * s + t] * k[6 + t];
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (j = 0; j < nb; ++j) {
+        out[j] = acc[j];
+    }
+}
+
+/* One output row: the left border (pad_left 1), the interior in blocks of 4 then 1, the right
+ * border (right_border 1). top, bottom and s are constants. */
+MC_ALWAYS_INLINE void dw3_row(const float *r0, const float *r1, const float *r2, const float *k,
+                              float bias, float *out, int32_t out_w, int32_t pad_left,
+                              int32_t right_border, int32_t s, int32_t top, int32_t bottom) {
+    const int32_t ow_end = out_w - right_border;
+    int32_t ow = 0;
+    if (pad_left) {
+        /* kernel column 0 would read input column -1: columns 1 and 2 read 0 and 1 */
+        dw3_block(r0, r1, r2, -1, k, bias, out, 1, s, top, bottom, 1, 3);
+        ow = 1;
+    }
+    for (; ow + 4 <= ow_end; ow += 4) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 4, s, top, bottom, 0, 3);
+    }
+    for (; ow < ow_end; ++ow) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 1, s, top, bottom, 0, 3);
+    }
+    if (right_border) {
+        dw3_block(r0, r1, r2, ow * s - pad_left, k, bias, out + ow, 1, s, top, bottom, 0, 2);
+    }
+}
+
+/* Every output plane of every batch item; s is a constant. */
+MC_ALWAYS_INLINE void depthwise3x3(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p, int32_t s) {
+    const int32_t in_plane = p->in_h * p->in_w;
+    const int32_t mult = p->out_c / p->in_c;
+    /* the last column's kernel column 2 lies past the input */
+    const int32_t right_border = (p->out_w - 1) * s - p->pad_left + 2 > p->in_w - 1;
+    int32_t b, oc, oh, t;
+    for (b = 0; b < p->batch; ++b) {
+        for (oc = 0; oc < p->out_c; ++oc) {
+            const float *x = in + (oc / mult) * in_plane;
+            const float bv = bias != NULL ? bias[oc] : 0.0f;
+            float k[9];
+#pragma GCC unroll 9
+            for (t = 0; t < 9; ++t) {
+                k[t] = weight[oc * 9 + t];
+            }
+            for (oh = 0; oh < p->out_h; ++oh) {
+                const int32_t ih0 = oh * s - p->pad_top;   /* kernel row 0; row 1 is inside */
+                const float *r1 = x + (ih0 + 1) * p->in_w;
+                const int32_t top = ih0 >= 0;
+                const int32_t bottom = ih0 + 2 <= p->in_h - 1;
+                if (top && bottom) {
+                    dw3_row(r1 - p->in_w, r1, r1 + p->in_w, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 1, 1);
+                } else if (top) {
+                    dw3_row(r1 - p->in_w, r1, r1, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 1, 0);
+                } else {
+                    dw3_row(r1, r1, r1 + p->in_w, k, bv, out, p->out_w, p->pad_left,
+                            right_border, s, 0, 1);
+                }
+                activate(out, p->out_w, p->act);
+                out += p->out_w;
+            }
+        }
+        in += p->in_c * in_plane;
+    }
+}
+
+void mc_conv2d_depthwise_3x3s1_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p) {
+    depthwise3x3(in, weight, bias, out, p, 1);
+}
+
+void mc_conv2d_depthwise_3x3s2_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p) {
+    depthwise3x3(in, weight, bias, out, p, 2);
+}
+
+/* nb (<= 6) outputs of noc (1 or 4) adjacent output channels of a 1x1 convolution with no
+ * padding, a tile of a matrix product:
+ *   out[c][j] = sum over ic of w[c][ic] * in[ic][j * xs]
+ * (in and out at the tile's first column; xs is the stride along w). Every input load feeds noc
+ * accumulators and every weight load nb: a 4 x 6 tile is 24 accumulators, 4 weights and one input
+ * in registers, 10 loads per 24 multiply-adds. Meant to be called with constant nb, noc and xs. */
 MC_ALWAYS_INLINE void pointwise_block(const float *in, const float *w, const float *bias,
-                                      float *out, int32_t in_c, int32_t plane,
-                                      int32_t nb, int32_t noc) {
-    float acc[2][8];
+                                      float *out, int32_t in_c, int32_t in_plane,
+                                      int32_t out_plane, int32_t nb, int32_t noc, int32_t xs) {
+    float acc[4][5];
+    const float *wc[4];
     int32_t ic, j, c;
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (c = 0; c < noc; ++c) {
-#pragma GCC unroll 8
+        wc[c] = w + c * in_c;
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
             acc[c][j] = bias[c];
         }
     }
-    for (ic = 0; ic < in_c; ++ic) {
-        float wv[2];
-#pragma GCC unroll 2
+    for (ic = in_c; ic > 0; --ic) {   /* (counting down spares a compare) */
+        float wv[4];
+#pragma GCC unroll 4
         for (c = 0; c < noc; ++c) {
-            wv[c] = w[c * in_c + ic];
+            wv[c] = *wc[c]++;
         }
-#pragma GCC unroll 8
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
-            const float xv = in[j];
-#pragma GCC unroll 2
+            const float xv = in[j * xs];
+#pragma GCC unroll 4
             for (c = 0; c < noc; ++c) {
                 acc[c][j] += xv * wv[c];
             }
         }
-        in += plane;
+        in += in_plane;
     }
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (c = 0; c < noc; ++c) {
-#pragma GCC unroll 8
+#pragma GCC unroll 5
         for (j = 0; j < nb; ++j) {
-            out[c * plane + j] = acc[c][j];
+            out[c * out_plane + j] = acc[c][j];
         }
     }
 }
 
-/* Output planes of noc channels (w, bias and out at the first one), in tiles of 8, 4 and 1
- * columns. */
-MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const float *bias,
-                                       float *out, const mc_conv2d_params *p, int32_t noc) {
-    const int32_t plane = p->in_h * p->in_w;
-    int32_t hw;
-    for (hw = 0; hw + 8 <= plane; hw += 8) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 8, noc);
+/* n outputs of noc channels (w, bias and out at the first one, in and out at the first column),
+ * input columns xs apart, in tiles of 6 columns, then 4, 2 and 1. */
+MC_ALWAYS_INLINE void pointwise_run(const float *in, const float *w, const float *bias,
+                                    float *out, int32_t in_c, int32_t in_plane, int32_t out_plane,
+                                    int32_t n, int32_t noc, int32_t xs) {
+    int32_t j;
+    for (j = 0; j + 5 <= n; j += 5) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 5, noc, xs);
     }
-    if (hw + 4 <= plane) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 4, noc);
-        hw += 4;
+    if (j + 4 <= n) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 4, noc, xs);
+        j += 4;
     }
-    for (; hw < plane; ++hw) {
-        pointwise_block(in + hw, w, bias, out + hw, p->in_c, plane, 1, noc);
+    if (j + 2 <= n) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 2, noc, xs);
+        j += 2;
+    }
+    if (j < n) {
+        pointwise_block(in + j * xs, w, bias, out + j, in_c, in_plane, out_plane, 1, noc, xs);
     }
 }
 
-/* Two output channels at a time. */
+/* Output planes of noc channels (w, bias and out at the first one). Stride 1 (xs == 1): each plane
+ * is one run of columns. Otherwise row by row, input rows stride_h apart and columns xs apart. */
+MC_ALWAYS_INLINE void pointwise_planes(const float *in, const float *w, const float *bias,
+                                       float *out, const mc_conv2d_params *p, int32_t noc,
+                                       int32_t xs) {
+    const int32_t in_plane = p->in_h * p->in_w;
+    const int32_t out_plane = p->out_h * p->out_w;
+    int32_t oh;
+    if (xs == 1) {
+        pointwise_run(in, w, bias, out, p->in_c, in_plane, out_plane, out_plane, noc, 1);
+        return;
+    }
+    for (oh = 0; oh < p->out_h; ++oh) {
+        pointwise_run(in + oh * p->stride_h * p->in_w, w, bias, out + oh * p->out_w, p->in_c,
+                      in_plane, out_plane, p->out_w, noc, xs);
+    }
+}
+
+/* Four output channels at a time, then one; xs is the stride along w (constant). */
+MC_ALWAYS_INLINE void pointwise(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p, int32_t xs) {
+    const int32_t out_plane = p->out_h * p->out_w;
+    int32_t b, oc, c;
+    for (b = 0; b < p->batch; ++b) {
+        for (oc = 0; oc < p->out_c;) {
+            const int32_t noc = oc + 4 <= p->out_c ? 4 : 1;
+            float bv[4];
+            for (c = 0; c < noc; ++c) {
+                bv[c] = bias != NULL ? bias[oc + c] : 0.0f;
+            }
+            if (noc == 4) {
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 4, xs);
+            } else {
+                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * out_plane, p, 1, xs);
+            }
+            activate(out + oc * out_plane, noc * out_plane, p->act);
+            oc += noc;
+        }
+        in += p->in_c * p->in_h * p->in_w;
+        out += p->out_c * out_plane;
+    }
+}
+
 void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
                              const mc_conv2d_params *p) {
-    const int32_t plane = p->in_h * p->in_w;
-    int32_t b, oc;
-    for (b = 0; b < p->batch; ++b) {
-        for (oc = 0; oc < p->out_c; oc += 2) {
-            float bv[2];
-            bv[0] = bias != NULL ? bias[oc] : 0.0f;
-            if (oc + 1 < p->out_c) {
-                bv[1] = bias != NULL ? bias[oc + 1] : 0.0f;
-                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 2);
-                activate(out + oc * plane, 2 * plane, p->act);
-            } else {
-                pointwise_planes(in, weight + oc * p->in_c, bv, out + oc * plane, p, 1);
-                activate(out + oc * plane, plane, p->act);
-            }
-        }
-        in += p->in_c * plane;
-        out += p->out_c * plane;
-    }
+    pointwise(in, weight, bias, out, p, 1);
+}
+
+void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p) {
+    pointwise(in, weight, bias, out, p, 2);
 }

@@ -25,13 +25,16 @@ void mc_conv2d_general_f32(const float *in, const float *weight, const float *bi
                            const mc_conv2d_params *p);
 
 /* The same with a fixed kernel width and stride along w and dilation_w == 1 (anything along h,
- * any padding and groups): k_w 5 stride_w 1, k_w 3 stride_w 1, k_w 3 stride_w 2. Their interior
+ * any padding and groups): k_w 5 stride_w 1, k_w 3 stride_w 1, k_w 3 stride_w 2, k_w 4
+ * stride_w 2 (no depthwise variant). Their interior
  * columns are unrolled. */
 void mc_conv2d_k5s1_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 void mc_conv2d_k3s1_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 void mc_conv2d_k3s2_f32(const float *in, const float *weight, const float *bias, float *out,
+                        const mc_conv2d_params *p);
+void mc_conv2d_k4s2_f32(const float *in, const float *weight, const float *bias, float *out,
                         const mc_conv2d_params *p);
 
 /* Depthwise: groups == in_c, so each output plane reads one input plane (any channel multiplier
@@ -47,9 +50,22 @@ void mc_conv2d_depthwise_k3s1_f32(const float *in, const float *weight, const fl
 void mc_conv2d_depthwise_k3s2_f32(const float *in, const float *weight, const float *bias,
                                   float *out, const mc_conv2d_params *p);
 
+/* Depthwise 3x3 with stride 1 / 2 along both axes, dilation 1, padding at most 1 on every side
+ * (pad_top, pad_left <= 1, (out_h - 1) * stride - pad_top + 3 <= in_h + 1 and the same along w),
+ * in_h >= 2 and in_w >= 2; any channel multiplier. */
+void mc_conv2d_depthwise_3x3s1_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p);
+void mc_conv2d_depthwise_3x3s2_f32(const float *in, const float *weight, const float *bias,
+                                   float *out, const mc_conv2d_params *p);
+
 /* Pointwise: 1x1 kernel, stride 1, no padding, groups 1, so out_h == in_h and out_w == in_w; a
  * matrix product per batch item. */
 void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *bias, float *out,
                              const mc_conv2d_params *p);
+
+/* Strided pointwise: 1x1 kernel, stride_w 2 (any stride_h), no padding, groups 1 (a ResNet
+ * shortcut). out_h/out_w as given: every output reads input (oh * stride_h, 2 * ow). */
+void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const float *bias,
+                                float *out, const mc_conv2d_params *p);
 
 #endif

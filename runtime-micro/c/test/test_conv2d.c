@@ -107,6 +107,23 @@ static int is_pointwise(const mc_conv2d_params *p) {
            && p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
 }
 
+/* 1x1, stride_w 2, no padding, groups 1 (and the output no wider than the stride allows). */
+static int is_pointwise_s2(const mc_conv2d_params *p) {
+    return p->groups == 1 && p->k_h == 1 && p->k_w == 1 && p->stride_w == 2 && p->pad_top == 0
+           && p->pad_left == 0 && (p->out_h - 1) * p->stride_h < p->in_h
+           && (p->out_w - 1) * 2 < p->in_w;
+}
+
+/* Depthwise 3x3, stride s along both axes, dilation 1, padding at most 1 on every side, input at
+ * least 2 x 2 (mc_conv2d_depthwise_3x3s1_f32 / _3x3s2_f32). */
+static int is_depthwise_3x3(const mc_conv2d_params *p, int32_t s) {
+    return is_depthwise(p) && p->k_h == 3 && p->k_w == 3 && p->stride_h == s && p->stride_w == s
+           && p->dilation_h == 1 && p->dilation_w == 1 && p->pad_top >= 0 && p->pad_top <= 1
+           && p->pad_left >= 0 && p->pad_left <= 1 && p->in_h >= 2 && p->in_w >= 2
+           && (p->out_h - 1) * s - p->pad_top + 3 <= p->in_h + 1
+           && (p->out_w - 1) * s - p->pad_left + 3 <= p->in_w + 1;
+}
+
 /* "<spec name> [<kernel name>]", for the check's report. */
 static const char *check_name(const conv_spec *s, const char *kernel_name) {
     static char name[128];
@@ -162,6 +179,7 @@ static const fixed_width_kernel fixed_width[] = {
     {"k5s1", 0, 5, 1, mc_conv2d_k5s1_f32},
     {"k3s1", 0, 3, 1, mc_conv2d_k3s1_f32},
     {"k3s2", 0, 3, 2, mc_conv2d_k3s2_f32},
+    {"k4s2", 0, 4, 2, mc_conv2d_k4s2_f32},
     {"depthwise k5s1", 1, 5, 1, mc_conv2d_depthwise_k5s1_f32},
     {"depthwise k3s1", 1, 3, 1, mc_conv2d_depthwise_k3s1_f32},
     {"depthwise k3s2", 1, 3, 2, mc_conv2d_depthwise_k3s2_f32},
@@ -176,6 +194,15 @@ static void run_case(const conv_spec *s, uint32_t seed) {
     }
     if (is_pointwise(&p)) {
         run_kernel(s, seed, mc_conv2d_pointwise_f32, "pointwise");
+    }
+    if (is_depthwise_3x3(&p, 1)) {
+        run_kernel(s, seed, mc_conv2d_depthwise_3x3s1_f32, "depthwise 3x3s1");
+    }
+    if (is_depthwise_3x3(&p, 2)) {
+        run_kernel(s, seed, mc_conv2d_depthwise_3x3s2_f32, "depthwise 3x3s2");
+    }
+    if (is_pointwise_s2(&p)) {
+        run_kernel(s, seed, mc_conv2d_pointwise_s2_f32, "pointwise s2");
     }
     for (i = 0; i < (int32_t)(sizeof fixed_width / sizeof fixed_width[0]); ++i) {
         const fixed_width_kernel *f = &fixed_width[i];
@@ -251,6 +278,10 @@ static const conv_spec specs[] = {
     {"conv 5x5 on input narrower than kernel",1, 2, 6, 3, 2, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, MC_ACT_NONE, 1},
     {"conv padding wider than kernel",        1, 1, 4, 4, 2, 2, 2, 1, 1, 1, 1, 3, 3, 3, 3, 1, MC_ACT_NONE, 1},
     {"conv 1x1 stride 2 (general path)",      1, 4, 9, 9, 5, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_NONE, 1},
+    {"conv 1x1 stride 3x2 19 columns",        2, 3, 7, 37, 5, 1, 1, 3, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU, 1},
+    {"conv 1x1 stride 1x2 13 columns, 1 ch",  1, 4, 3, 26, 1, 1, 1, 1, 2, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 0},
+    {"conv 10x4 stride 2 pad 4x1 (DS-CNN)",   1, 1, 21, 10, 6, 10, 4, 2, 2, 1, 1, 4, 1, 5, 1, 1, MC_ACT_RELU, 1},
+    {"conv 3x4 stride 1x2 groups 2 wide",     1, 4, 5, 37, 6, 3, 4, 1, 2, 1, 1, 1, 2, 1, 1, 2, MC_ACT_NONE, 1},
     {"conv 1x1 pad 1 (general path)",         1, 3, 5, 6, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, MC_ACT_NONE, 1},
     {"conv 4x4 stride 1 (generic interior)",  1, 2, 9, 19, 3, 4, 4, 1, 1, 1, 1, 1, 2, 2, 1, 1, MC_ACT_NONE, 1},
     {"conv 1x1 fast path 12 columns, 4 ch",   2, 5, 3, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, MC_ACT_RELU6, 1},
@@ -262,6 +293,19 @@ static const conv_spec specs[] = {
     {"conv depthwise 5x5 s1 pad 2 relu",      1, 3, 9, 21, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 3, MC_ACT_RELU, 1},
     {"conv depthwise 3x3 s2 mult 2 relu6",    1, 2, 8, 19, 4, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, MC_ACT_RELU6, 1},
     {"conv depthwise 3x3 stride 2x1",         1, 3, 10, 12, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 3, MC_ACT_NONE, 1},
+    /* the 3x3 depthwise kernels' row and column shapes: tiny planes, no padding, padding on one
+     * side only, odd and even sizes with stride 2 (right border or not), widths 4k+1.. 4k+3 */
+    {"conv depthwise 3x3 2x2 plane pad 1",    1, 3, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 3x3 plane pad 1",    2, 4, 3, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s2 2x3 plane",       1, 2, 2, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 no pad 7x11",        1, 2, 7, 11, 2, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 2, MC_ACT_RELU, 1},
+    {"conv depthwise 3x3 pad top-left only",  1, 2, 6, 10, 4, 3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 2, MC_ACT_NONE, 0},
+    {"conv depthwise 3x3 pad bottom-right",   1, 3, 6, 9, 3, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 s2 odd 9x13",        1, 3, 9, 13, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3, MC_ACT_RELU6, 1},
+    {"conv depthwise 3x3 s2 even 10x22",      1, 2, 10, 22, 2, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s2 no pad 8x17",     2, 2, 8, 17, 4, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 2, MC_ACT_RELU, 1},
+    {"conv depthwise 3x3 s1 width 14",        1, 2, 5, 14, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
+    {"conv depthwise 3x3 s1 width 15",        1, 2, 4, 15, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, MC_ACT_NONE, 1},
 };
 
 /* The pointwise kernel against the general one on the same data (both also against the oracle). */
@@ -277,7 +321,42 @@ static void pointwise_vs_general(void) {
     mc_expect_close("conv 1x1 pointwise == general", pointwise, out_buf, n, 1e-6f);
 }
 
+/* The fused activation (shared by every entry point) on the values where a bit test could differ
+ * from mc_apply_act: NaNs of both signs, infinities, zeros, 6 and its neighbours, subnormals; a
+ * 1x1 convolution with weight 1 passes them through. Bit for bit. */
+static void activation_edges(void) {
+    static const uint32_t bits[] = {
+        0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0x7F800000u, 0xFF800000u, 0x80000000u,
+        0x00000000u, 0x40C00000u, 0x40BFFFFFu, 0x40C00001u, 0x00000001u, 0x80000001u,
+        0x3F800000u, 0xBF800000u, 0x7F7FFFFFu, 0xFF7FFFFFu,
+    };
+    enum { N = sizeof bits / sizeof bits[0] };
+    const float one = 1.0f;
+    float x[N], got[N], want[N];
+    mc_conv2d_params p = {1, 1, 1, N, 1, 1, N, 1, 1, 1, 1, 1, 1, 0, 0, 1, MC_ACT_RELU};
+    int a, i;
+    union {
+        uint32_t u;
+        float f;
+    } v;
+    for (i = 0; i < N; ++i) {
+        v.u = bits[i];
+        x[i] = v.f;
+    }
+    for (a = 0; a < 2; ++a) {
+        p.act = a == 0 ? MC_ACT_RELU : MC_ACT_RELU6;
+        mc_conv2d_pointwise_f32(x, &one, NULL, got, &p);
+        for (i = 0; i < N; ++i) {
+            want[i] = mc_apply_act(0.0f + x[i] * one, p.act);
+        }
+        mc_expect_true(a == 0 ? "conv relu edge values bit for bit as mc_apply_act"
+                              : "conv relu6 edge values bit for bit as mc_apply_act",
+                       memcmp(got, want, sizeof got) == 0);
+    }
+}
+
 void test_conv2d(void) {
+    activation_edges();
     int32_t i;
     hand_worked();
     for (i = 0; i < (int32_t)(sizeof specs / sizeof specs[0]); ++i) {

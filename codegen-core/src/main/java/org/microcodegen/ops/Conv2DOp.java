@@ -73,8 +73,19 @@ final class Conv2DOp implements Op {
         if (g.groups == 1 && oneByOne) {
             return "mc_conv2d_pointwise_f32";
         }
-        String base = g.groups == g.inC && g.inC > 1 ? "mc_conv2d_depthwise" : "mc_conv2d_general";
-        String fixedWidth = fixedWidth(w);
+        boolean oneByOneStride2 = w.kH() == 1 && w.kW() == 1 && w.strideW() == 2
+                && w.padTop() == 0 && w.padBottom() == 0 && w.padLeft() == 0 && w.padRight() == 0;
+        if (g.groups == 1 && oneByOneStride2) {
+            // a ResNet shortcut: the pointwise tiles on every other input column
+            return "mc_conv2d_pointwise_s2_f32";
+        }
+        boolean depthwise = g.groups == g.inC && g.inC > 1;
+        if (depthwise && depthwise3x3(g)) {
+            // the nine weights in registers for a whole plane, a fixed shape per output row
+            return "mc_conv2d_depthwise_3x3s" + w.strideH() + "_f32";
+        }
+        String base = depthwise ? "mc_conv2d_depthwise" : "mc_conv2d_general";
+        String fixedWidth = fixedWidth(w, depthwise);
         if (fixedWidth != null) {
             // the general kernel's specialisations drop "general": mc_conv2d_k5s1_f32
             return (base.equals("mc_conv2d_general") ? "mc_conv2d" : base) + "_" + fixedWidth + "_f32";
@@ -83,10 +94,23 @@ final class Conv2DOp implements Op {
     }
 
     /**
+     * Whether mc_conv2d_depthwise_3x3s1_f32 / _3x3s2_f32 accept this depthwise geometry: a 3x3
+     * kernel, the same stride 1 or 2 along both axes, dilation 1, padding at most 1 on every side
+     * and an input of at least 2 x 2.
+     */
+    private static boolean depthwise3x3(Geometry g) {
+        Window2D w = g.w;
+        return w.kH() == 3 && w.kW() == 3 && w.strideH() == w.strideW()
+                && (w.strideH() == 1 || w.strideH() == 2) && w.dilationH() == 1 && w.dilationW() == 1
+                && w.padTop() >= 0 && w.padTop() <= 1 && w.padLeft() >= 0 && w.padLeft() <= 1
+                && w.padBottom() <= 1 && w.padRight() <= 1 && g.inH >= 2 && g.inW >= 2;
+    }
+
+    /**
      * The suffix of the entry point whose interior is unrolled for this kernel width and stride
      * along w (dilation 1 along w; anything along h), or null for the generic interior.
      */
-    private static String fixedWidth(Window2D w) {
+    private static String fixedWidth(Window2D w, boolean depthwise) {
         if (w.dilationW() != 1) {
             return null;
         }
@@ -98,6 +122,10 @@ final class Conv2DOp implements Op {
         }
         if (w.kW() == 3 && w.strideW() == 2) {
             return "k3s2";
+        }
+        if (w.kW() == 4 && w.strideW() == 2 && !depthwise) {
+            // the keyword-spotting DS-CNN's first layer (10x4, stride 2); no depthwise variant
+            return "k4s2";
         }
         return null;
     }
