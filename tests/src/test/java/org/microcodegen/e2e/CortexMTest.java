@@ -50,14 +50,10 @@ class CortexMTest {
 
     @TestFactory
     Stream<DynamicTest> everySupportedFixtureMatchesMindSporeUnderQemu() {
-        return E2E.supportedFixtures().stream().map(f -> DynamicTest.dynamicTest(f.name(), f.dir().toUri(), () -> {
-            f.requireModel();
-            E2E.requireCortexMTools();
-            String report = E2E.runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))),
-                    "--target", "cortex-m4");
+        return E2E.conformanceTests(tmp, E2E::requireCortexMTools, report -> {
             System.out.print(report);
-            assertTrue(report.contains("instructions per inference"), f.name() + ": no instruction count in " + report);
-        }));
+            assertTrue(report.contains("instructions per inference"), "no instruction count in " + report);
+        }, "--target", "cortex-m4");
     }
 
     /** The part with real limits: what fits in 128 KiB of SRAM runs there too. */

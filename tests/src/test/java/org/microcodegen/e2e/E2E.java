@@ -2,6 +2,7 @@ package org.microcodegen.e2e;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 import org.microcodegen.cli.Main;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -282,6 +284,19 @@ final class E2E {
         Assertions.assertFalse(r.out().contains("\tat ") || r.out().contains("Exception"),
                 () -> context + ": stack trace / exception name on stdout: " + r);
         return line;
+    }
+
+    /**
+     * One dynamic test per supported fixture: {@link #runAndCompare} with {@code extra} options (a target),
+     * after {@code requireTools} (which skips, or fails on CI, when a tool is missing); {@code checkReport}
+     * gets the run's report.
+     */
+    static Stream<DynamicTest> conformanceTests(Path tmp, Runnable requireTools, Consumer<String> checkReport, String... extra) {
+        return supportedFixtures().stream().map(f -> DynamicTest.dynamicTest(f.name(), f.dir().toUri(), () -> {
+            f.requireModel();
+            requireTools.run();
+            checkReport.accept(runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))), extra));
+        }));
     }
 
     /**

@@ -45,14 +45,7 @@ class JavaTargetTest {
 
     @TestFactory
     Stream<DynamicTest> everySupportedFixtureMatchesMindSpore() {
-        return E2E.supportedFixtures().stream()
-                .map(f -> DynamicTest.dynamicTest(f.name(), f.dir().toUri(), () -> runAndCompare(f)));
-    }
-
-    private void runAndCompare(E2E.Fixture f) throws IOException {
-        f.requireModel();
-        requireJavac();
-        E2E.runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))), "--target", "java");
+        return E2E.conformanceTests(tmp, JavaTargetTest::requireJavac, report -> { }, "--target", "java");
     }
 
     private Path compileJava(String fixture, Path out, String... extra) {
