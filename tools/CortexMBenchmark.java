@@ -142,9 +142,9 @@ public final class CortexMBenchmark {
     static String table(List<Entry> entries, List<FirmwareSummary> results, List<Long> fused, Path root) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Measured %s by `tools/benchmark` on `%s` (`-M mps2-an386 -icount shift=0,sleep=off`),%n",
-                LocalDate.now(ZoneOffset.UTC), version(List.of(qemu(), "--version"), root)));
+                LocalDate.now(ZoneOffset.UTC), version(List.of(QemuRunner.qemu(), "--version"), root)));
         sb.append(String.format(Locale.ROOT, "%s, flags as in the generated Makefile (`-mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 %s`, gc-sections, newlib-nano).%n",
-                version(List.of(cross() + "gcc", "--version"), root), FirmwareEmitter.FP_CONTRACT));
+                version(List.of(QemuRunner.cross() + "gcc", "--version"), root), FirmwareEmitter.FP_CONTRACT));
         sb.append("Instructions: the second of two inferences, SysTick ticks x 40. RAM: .data + .bss (arena and output buffer included) + stack high-water.\n");
         sb.append("Flash: the whole image; code = flash - weights - test input, split into the model's code (kernels, schedule, parameters), the test main + startup, and libc/libm/libgcc.\n");
         sb.append("\"fused\": the same firmware built with `" + FUSED + "` (VFMA): fewer instructions, but not fewer cycles on a real M4 (VFMA 3 cycles, VMUL + VADD 1 + 1), and no longer bit-identical with the host build.\n\n");
@@ -164,11 +164,4 @@ public final class CortexMBenchmark {
         return out.lines().findFirst().orElse("?").strip();
     }
 
-    private static String cross() {
-        return System.getenv().getOrDefault("CROSS", "arm-none-eabi-");
-    }
-
-    private static String qemu() {
-        return System.getenv().getOrDefault("QEMU", "qemu-system-arm");
-    }
 }

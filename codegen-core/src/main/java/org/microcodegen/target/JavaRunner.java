@@ -43,7 +43,7 @@ public final class JavaRunner {
     }
 
     public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs) {
-        RunFiles.readInputs(model, inputs, outputs);
+        List<byte[]> data = RunFiles.readInputs(model, inputs, outputs);
         Path work = null;
         try {
             work = Files.createTempDirectory("micro-codegen-java");
@@ -52,8 +52,8 @@ public final class JavaRunner {
             OutputFolder.write(src, JavaEmitter.render(model, JavaEmitter.DEFAULT_PACKAGE));
             build(src, classes);
             List<float[]> in = new ArrayList<>();
-            for (Path p : inputs) {
-                in.add(readFloats(p));
+            for (byte[] b : data) {
+                in.add(floats(b));
             }
             List<float[]> out = new ArrayList<>();
             for (String t : model.graph().outputs()) {
@@ -63,9 +63,13 @@ public final class JavaRunner {
                 Object instance = newModel(loader, JavaEmitter.DEFAULT_PACKAGE + "." + JavaEmitter.className(model.name()));
                 invokeRun(instance, in, out);
             }
-            for (int i = 0; i < outputs.size(); i++) {
-                writeFloats(outputs.get(i), out.get(i));
+            List<Path> produced = new ArrayList<>();
+            for (int i = 0; i < out.size(); i++) {
+                Path p = work.resolve("output" + i + ".bin");
+                Files.write(p, bytes(out.get(i)));
+                produced.add(p);
             }
+            RunFiles.publish(produced, outputs);
         } catch (IOException e) {
             throw new CompileException("java run failed: " + e.getMessage(), e);
         } finally {
@@ -145,20 +149,15 @@ public final class JavaRunner {
         }
     }
 
-    private static float[] readFloats(Path p) throws IOException {
-        byte[] b = Files.readAllBytes(p);
+    private static float[] floats(byte[] b) {
         float[] f = new float[b.length / 4];
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
         return f;
     }
 
-    private static void writeFloats(Path p, float[] values) throws IOException {
+    private static byte[] bytes(float[] values) {
         ByteBuffer bb = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(values);
-        Path dest = p.toAbsolutePath();
-        if (dest.getParent() != null) {
-            Files.createDirectories(dest.getParent());
-        }
-        Files.write(dest, bb.array());
+        return bb.array();
     }
 }

@@ -162,11 +162,12 @@ public final class QemuRunner {
     }
 
     /** The cross toolchain prefix: $CROSS or arm-none-eabi-. */
-    static String cross() {
+    public static String cross() {
         return System.getenv().getOrDefault("CROSS", "arm-none-eabi-");
     }
 
-    static String qemu() {
+    /** The emulator: $QEMU or qemu-system-arm. */
+    public static String qemu() {
         return System.getenv().getOrDefault("QEMU", "qemu-system-arm");
     }
 

@@ -9,6 +9,7 @@ import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.target.HostRunner;
 import org.microcodegen.target.JavaRunner;
+import org.microcodegen.target.Processes;
 import org.microcodegen.target.Target;
 
 import java.io.IOException;
@@ -19,12 +20,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,18 +129,18 @@ class JavaVsCBenchmark {
                 ccVersion(), Runtime.getRuntime().availableProcessors());
     }
 
-    private static String ccVersion() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("cc", "--version").redirectErrorStream(true).start();
-        String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("cc");
-        p.waitFor();
-        return first;
+    private static String ccVersion() {
+        return exec(List.of("cc", "--version"), Path.of(".")).lines().findFirst().orElse("cc");
     }
 
     private static double timeC(CompiledModel m, Path input, Path dir) throws IOException, InterruptedException {
         Map<String, byte[]> files = CEmitter.render(m);
         files.put("bench_main.c", C_MAIN.getBytes(StandardCharsets.UTF_8));
         OutputFolder.write(dir, files);
-        List<String> cc = new ArrayList<>(List.of("cc", "-std=c99", "-O2", "-ffp-contract=off", "-o", dir.resolve("bench").toString()));
+        // The host runner's flags without its warnings: the timing main is ours, not generated code.
+        List<String> cc = new ArrayList<>(List.of("cc"));
+        cc.addAll(HostRunner.CFLAGS.subList(0, 3));
+        cc.addAll(List.of("-o", dir.resolve("bench").toString()));
         files.keySet().stream().filter(f -> f.endsWith(".c")).sorted().forEach(f -> cc.add(dir.resolve(f).toString()));
         cc.add("-lm");
         assertEquals("", exec(cc, dir).strip(), "building the C benchmark");
@@ -147,11 +148,8 @@ class JavaVsCBenchmark {
         return Double.parseDouble(out.split(" ")[0]);
     }
 
-    private static String exec(List<String> cmd, Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + " failed: " + out);
-        return out;
+    private static String exec(List<String> cmd, Path dir) {
+        return Processes.runOrFail(cmd, dir, Duration.ofMinutes(5), "running " + cmd.get(0), "the benchmark needs cc");
     }
 
     private static double timeJvm(CompiledModel m, Path input, Path dir) throws Exception {
