@@ -16,6 +16,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -63,10 +64,7 @@ public final class OutputFolder {
         if (abs.getParent() == null) {
             throw refuse(dir, abs + " is a file system root; name a folder in it");
         }
-        Path existing = abs;
-        while (!Files.exists(existing)) {
-            existing = existing.getParent();    // the root exists, so this ends
-        }
+        Path existing = nearestExisting(abs);
         if (!Files.isDirectory(existing)) {
             throw refuse(dir, existing + (existing.equals(abs) ? " exists and" : "") + " is not a folder");
         }
@@ -144,7 +142,7 @@ public final class OutputFolder {
 
     /** Refuses, before anything changes, a generated name taken by a folder or reached through a link out of the folder. */
     private static void checkDestinations(Path dir, Path abs, Path real, SortedSet<String> names) throws IOException {
-        List<String> all = new java.util.ArrayList<>(names);
+        List<String> all = new ArrayList<>(names);
         all.add(MANIFEST);
         for (String name : all) {
             Path dest = abs.resolve(name);
@@ -163,6 +161,7 @@ public final class OutputFolder {
         }
     }
 
+    /** {@code p} or its nearest ancestor that exists (the root does, so this ends). */
     private static Path nearestExisting(Path p) {
         while (!Files.exists(p)) {
             p = p.getParent();
