@@ -68,7 +68,9 @@ public final class Main implements Callable<Integer> {
             description = "With java: the generated class's package (default: " + JavaEmitter.DEFAULT_PACKAGE + ").")
     String javaPackage;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = {"Folder for the generated sources (created if missing). The files of the previous",
+                    "compile into it are replaced or removed; any other file in it is kept."})
     Path output;
 
     @Option(names = "--name", paramLabel = "NAME",
@@ -120,6 +122,9 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
+        if (output.toString().isEmpty()) {
+            throw new CompileException("--output is empty: name a folder (. for the current one)");
+        }
         Target t = Target.byName(target);
         Board b = boardFor(t, board);
         if (b == null && testInputs != null) {
@@ -129,6 +134,7 @@ public final class Main implements Callable<Integer> {
         if (javaPackage != null && t != Target.JAVA) {
             throw new CompileException("--package applies to --target java only");
         }
+        OutputFolder.checkWritable(output);    // before the compile, which can take a while
         CompiledModel compiled = Compiler.compile(model, n, t);
         Map<String, byte[]> files;
         if (b != null) {
