@@ -1,7 +1,7 @@
 package org.microcodegen;
 
 import org.microcodegen.emit.CompiledModel;
-import org.microcodegen.frontend.mindir.MindIrLoader;
+import org.microcodegen.frontend.Frontends;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
@@ -31,13 +31,7 @@ public final class Compiler {
 
     public static CompiledModel compile(Path modelFile, String name, Target target) {
         String file = modelFile.toString();
-        if (!java.nio.file.Files.isRegularFile(modelFile)) {
-            throw new CompileException(file + ": no such model file");
-        }
-        if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".mindir")) {
-            throw new CompileException(file + ": unknown model format (expected a .mindir file)");
-        }
-        Graph g = MindIrLoader.load(modelFile);
+        Graph g = Frontends.load(modelFile);
         g = DeadCodeElimination.run(g);
         // Every op must be known before anything else is reported, so the user sees the first unsupported
         // op even when an earlier pass would have failed for another reason.
