@@ -66,9 +66,7 @@ public final class GraphPrinter {
         sb.append(String.join(", ", outs)).append(" = ").append(name(n.opType())).append('(').append(String.join(", ", ins)).append(')');
         Map<String, Object> attrs = new TreeMap<>(n.attrs().asMap());
         if (!attrs.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            attrs.forEach((k, v) -> parts.add(name(k) + "=" + value(v)));
-            sb.append(" {").append(String.join(", ", parts)).append('}');
+            sb.append(' ').append(fields(attrs));
         }
         return sb.append("   # ").append(name(n.scope())).toString();
     }
@@ -133,7 +131,33 @@ public final class GraphPrinter {
         if (v instanceof Long || v instanceof Integer || v instanceof Double || v instanceof Boolean) {
             return String.valueOf(v);
         }
+        if (v instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (v instanceof Record r) {
+            return r.getClass().getSimpleName() + fields(components(r));
+        }
         return quoted(String.valueOf(v));
+    }
+
+    /** "{a=1, b="x"}". */
+    private static String fields(Map<String, Object> values) {
+        List<String> parts = new ArrayList<>();
+        values.forEach((k, v) -> parts.add(name(k) + "=" + value(v)));
+        return "{" + String.join(", ", parts) + "}";
+    }
+
+    /** A record's components in declaration order: how a typed attribute (a record) prints. */
+    static Map<String, Object> components(Record r) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+            try {
+                out.put(c.getName(), c.getAccessor().invoke(r));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getSimpleName(), e);
+            }
+        }
+        return out;
     }
 
     /** A name as it is when it is plain (letters, digits, _ . : / @ -), else quoted and escaped. */

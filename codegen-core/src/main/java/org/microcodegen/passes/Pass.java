@@ -2,6 +2,7 @@ package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
 
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,14 @@ public record Pass(String name, UnaryOperator<Graph> transform) {
         if (transform == null) {
             throw new IllegalArgumentException("pass " + name + " has no transform");
         }
+    }
+
+    /** A pass that only checks the graph (throws CompileException when it is wrong) and passes it on unchanged. */
+    public static Pass check(String name, Consumer<Graph> check) {
+        return new Pass(name, g -> {
+            check.accept(g);
+            return g;
+        });
     }
 
     public Graph run(Graph g) {

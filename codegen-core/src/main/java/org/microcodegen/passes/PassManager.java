@@ -42,9 +42,10 @@ public final class PassManager {
      */
     public static PassManager standard(String modelFile) {
         return new PassManager(List.of(
-                // ValidateGraph goes here, first, on the frontend's graph (branch frontend-validate).
+                // First, on the frontend's graph (branch frontend-validate):
+                // Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
-                new Pass("supported-ops", g -> requireSupportedOps(g, modelFile)),
+                Pass.check("supported-ops", g -> requireSupportedOps(g, modelFile)),
                 new Pass("shape-inference", g -> ShapeInference.run(g, modelFile)),
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
@@ -66,10 +67,9 @@ public final class PassManager {
     }
 
     /** Fails on the first node whose op the compiler does not know (the registry's error names op, node and file). */
-    private static Graph requireSupportedOps(Graph g, String modelFile) {
+    private static void requireSupportedOps(Graph g, String modelFile) {
         for (Node n : g.nodes()) {
             OpRegistry.forNode(n, modelFile);
         }
-        return g;
     }
 }

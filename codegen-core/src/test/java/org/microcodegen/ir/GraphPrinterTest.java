@@ -71,6 +71,18 @@ class GraphPrinterTest {
         assertTrue(text.contains("pad_mode=\"a\\\"b\\\\c\\n\""), text);
     }
 
+    public record Pair(int h, int w) {
+    }
+
+    public enum Act { NONE, RELU }
+
+    @Test
+    void typedAttributesPrintAsTheirComponents() {
+        Attributes typed = Attributes.empty().with("strides", new Pair(2, 1)).with("activation", Act.RELU);
+        String text = GraphPrinter.print(graph("x", "s", typed));
+        assertTrue(text.contains("= Conv2D(x, w) {activation=RELU, strides=Pair{h=2, w=1}}"), text);
+    }
+
     @Test
     void plainNamesStayBareOthersAreQuoted() {
         assertEquals("Default/conv1-Conv2d/Conv2D-op0:x:3", GraphPrinter.name("Default/conv1-Conv2d/Conv2D-op0:x:3"));
