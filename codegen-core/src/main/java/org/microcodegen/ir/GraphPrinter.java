@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * can neither break a line nor hide text from the reader.
  */
 public final class GraphPrinter {
-    /** Constants of at most this many elements are small operands (shapes, axes): their values are shown. */
+    /** Integer constants of at most this many elements are small operands (shapes, axes): their values are shown. */
     private static final int SHOWN_ELEMENTS = 8;
 
     private GraphPrinter() {
@@ -86,29 +86,20 @@ public final class GraphPrinter {
         return s;
     }
 
-    /** "600 bytes", or for a small operand "8 bytes = [1, -1]": the values that steer shapes are worth seeing. */
+    /**
+     * "600 bytes"; for a small integer operand (a shape, axes, a permutation) "16 bytes = [1, -1]":
+     * those steer shapes and are worth seeing. Weights, even tiny ones, are never listed.
+     */
     private static String constant(ConstData d) {
         String bytes = d.byteLength() + " bytes";
-        if (d.elementCount() > SHOWN_ELEMENTS || d.dtype().byteSize() * d.elementCount() != d.byteLength()) {
+        if (d.dtype().isFloatingPoint() || d.elementCount() > SHOWN_ELEMENTS || d.dtype().byteSize() * d.elementCount() != d.byteLength()) {
             return bytes;
         }
-        return bytes + " = " + values(d);
-    }
-
-    private static String values(ConstData d) {
         List<String> out = new ArrayList<>();
-        if (d.dtype().isFloatingPoint() && d.dtype() != DType.FLOAT16) {
-            for (double v : d.asDoubles()) {
-                out.add(d.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v));
-            }
-        } else if (!d.dtype().isFloatingPoint()) {
-            for (long v : d.asLongs()) {
-                out.add(Long.toString(v));
-            }
-        } else {
-            return "<" + d.dtype().displayName() + ">";
+        for (long v : d.asLongs()) {
+            out.add(Long.toString(v));
         }
-        return "[" + String.join(", ", out) + "]";
+        return bytes + " = [" + String.join(", ", out) + "]";
     }
 
     private static String value(Object v) {

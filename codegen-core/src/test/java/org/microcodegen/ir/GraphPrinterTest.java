@@ -20,6 +20,7 @@ class GraphPrinterTest {
             w[i] = 1234.5f + i;
         }
         t.put("w", new Tensor("w", TensorType.f32(10, 10, 10, 1), ConstData.ofFloats(w), "conv.weight"));
+        t.put("bias", new Tensor("bias", TensorType.f32(2), ConstData.ofFloats(0.25f, 0.5f), "bias"));
         t.put("shape", new Tensor("shape", TensorType.of(DType.INT64, Shape.of(2)), ConstData.ofLongs(1, -1), "shape"));
         t.put("c", Tensor.value("c", TensorType.f32(1, 10, 10, 1)));
         t.put("y", Tensor.value("y", null));
@@ -47,7 +48,8 @@ class GraphPrinterTest {
         String text = GraphPrinter.print(graph("x", "s", attrs()));
         assertTrue(text.contains("  w: float32[10,10,10,1], 4000 bytes (from conv.weight)\n"), text);
         assertFalse(text.contains("1234.5") || text.contains("1235.5"), "weight values leaked into the dump: " + text);
-        assertTrue(text.contains("  shape: int64[2], 16 bytes = [1, -1]\n"), "small operands show their values: " + text);
+        assertTrue(text.contains("  bias: float32[2], 8 bytes\n"), "a tiny weight is a weight: " + text);
+        assertTrue(text.contains("  shape: int64[2], 16 bytes = [1, -1]\n"), "small integer operands show their values: " + text);
     }
 
     @Test
@@ -60,8 +62,8 @@ class GraphPrinterTest {
     void controlCharactersInNamesAreEscaped() {
         String evil = "in\nput\r\t\u0000\u001b[31m\u202e\u2028*/";
         String text = GraphPrinter.print(graph(evil, "scope\nfake line", attrs().with("pad_mode", "a\"b\\c\n")));
-        assertEquals(11, text.split("\n", -1).length - 1,
-                "header, 4 section titles, 1 input, 2 constants, 2 nodes, 1 output; a name broke a line: " + text);
+        assertEquals(12, text.split("\n", -1).length - 1,
+                "header, 4 section titles, 1 input, 3 constants, 2 nodes, 1 output; a name broke a line: " + text);
         for (char c : text.toCharArray()) {
             assertTrue(c == '\n' || (c >= 0x20 && c != 0x7f && c != '\u202e' && c != '\u2028'),
                     () -> "raw control character U+" + Integer.toHexString(c) + " in: " + text);
