@@ -77,6 +77,16 @@ public final class Main implements Callable<Integer> {
             description = "Prefix of the generated files and symbols, a C identifier (default: from the model file name).")
     String name;
 
+    @CommandLine.Mixin
+    DumpIr dumpIr;
+
+    /** {@code --dump-ir DIR}, shared by compiling and {@code run}. */
+    static final class DumpIr {
+        @Option(names = "--dump-ir", paramLabel = "DIR",
+                description = "Write the graph as text after loading and after each pass, one numbered file per step (00-load.txt, ...).")
+        Path dir;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -135,7 +145,7 @@ public final class Main implements Callable<Integer> {
             throw new CompileException("--package applies to --target java only");
         }
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(model, n, t);
+        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir);
         Map<String, byte[]> files;
         if (b != null) {
             List<byte[]> data = testInputs == null ? List.of() : RunFiles.readInputs(compiled, testInputs, "--test-input");
@@ -239,6 +249,9 @@ public final class Main implements Callable<Integer> {
                 description = "With cortex-m4: mps2-an386 (default) or netduinoplus2.")
         String board;
 
+        @CommandLine.Mixin
+        DumpIr dumpIr;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -246,7 +259,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Target t = Target.byName(target);
             Board b = boardFor(t, board);
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir);
             PrintWriter out = spec.commandLine().getOut();
             if (b != null) {
                 FitCheck.check(compiled, b, compiled.inputBytes());

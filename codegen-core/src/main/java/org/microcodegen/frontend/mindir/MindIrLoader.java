@@ -64,6 +64,20 @@ public final class MindIrLoader {
         return new MindIrLoader(file).read();
     }
 
+    /** Whether a file's first bytes are MindSpore's cipher magic: the model was exported with enc_key. */
+    static boolean isEncrypted(byte[] head) {
+        if (head.length < 4) {
+            return false;
+        }
+        int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8 | (head[2] & 0xff) << 16 | (head[3] & 0xff) << 24;
+        for (int m : ENCRYPTION_MAGIC) {
+            if (magic == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Graph read() {
         ModelProto model = parse();
         if (!model.hasGraph() || model.getGraph().getOutputCount() == 0) {
@@ -139,12 +153,9 @@ public final class MindIrLoader {
             byte[] head = new byte[4];
             try (InputStream in = Files.newInputStream(file)) {
                 int n = in.readNBytes(head, 0, 4);
-                int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8 | (head[2] & 0xff) << 16 | (head[3] & 0xff) << 24;
-                for (int m : ENCRYPTION_MAGIC) {
-                    if (n == 4 && magic == m) {
-                        throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
-                                + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
-                    }
+                if (n == 4 && isEncrypted(head)) {
+                    throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
+                            + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
                 }
             }
             try (InputStream in = Files.newInputStream(file)) {
