@@ -1,6 +1,7 @@
 package org.microcodegen;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.frontend.ModelFile;
 import org.microcodegen.frontend.mindir.MindIrLoader;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
@@ -15,6 +16,7 @@ import org.microcodegen.passes.FoldBatchNorm;
 import org.microcodegen.passes.PretransposeMatMulWeights;
 import org.microcodegen.passes.FuseEpilogues;
 import org.microcodegen.passes.ShapeInference;
+import org.microcodegen.passes.ValidateGraph;
 import org.microcodegen.plan.BestOfPlanner;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.target.Target;
@@ -31,13 +33,12 @@ public final class Compiler {
 
     public static CompiledModel compile(Path modelFile, String name, Target target) {
         String file = modelFile.toString();
-        if (!java.nio.file.Files.isRegularFile(modelFile)) {
-            throw new CompileException(file + ": no such model file");
-        }
+        ModelFile.requireRegularFile(modelFile);
         if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".mindir")) {
             throw new CompileException(file + ": unknown model format (expected a .mindir file)");
         }
         Graph g = MindIrLoader.load(modelFile);
+        ValidateGraph.run(g, file);
         g = DeadCodeElimination.run(g);
         // Every op must be known before anything else is reported, so the user sees the first unsupported
         // op even when an earlier pass would have failed for another reason.
