@@ -394,6 +394,26 @@ class HostileModelTest {
         assertContains(line, "axis 9");
     }
 
+    @Test
+    void padOfTwoToThe63NamesTheNode() throws IOException {
+        GraphProto.Builder g = graph("g:y").addNode(node("pad", "Pad", "g:y", INPUT)
+                .addAttribute(ints("paddings", 0, 0, 0, 0, 0, Long.MAX_VALUE, 0, Long.MAX_VALUE)));
+        String line = compileFails(write("pad.mindir", g), "Pad 2^63");
+        assertContains(line, "Default/pad");
+        assertContains(line, "out of range");
+    }
+
+    @Test
+    void stridedSliceStrideOfTwoToThe63() throws IOException {
+        GraphProto.Builder g = graph("g:y")
+                .addNode(constants("g:b", 0, 0, 0, 0)).addNode(constants("g:e", 1, 1, 8, 8))
+                .addNode(constants("g:s", 1, 1, 1, Long.MAX_VALUE))
+                .addNode(node("slice", "StridedSlice", "g:y", INPUT, "g:b", "g:e", "g:s"));
+        String line = compileFails(write("slice.mindir", g), "StridedSlice stride 2^63");
+        assertContains(line, "Default/slice");
+        assertContains(line, "stride " + Long.MAX_VALUE);
+    }
+
     // ------------------------------------------------------------------ the model path itself (defect 8)
 
     @Test
