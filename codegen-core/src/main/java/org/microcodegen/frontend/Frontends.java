@@ -68,20 +68,12 @@ public final class Frontends {
 
     /** The first HEAD_BYTES of a regular, non-empty file. */
     private static byte[] head(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new CompileException(file + ": a directory, not a model file");
-        }
-        if (!Files.exists(file)) {
-            throw new CompileException(file + ": no such model file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new CompileException(file + ": not a regular file (a model must be one)");
-        }
+        ModelFile.requireRegularFile(file);
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(HEAD_BYTES);
         } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage(), e);
+            throw new CompileException(file + ": cannot read: " + ModelFile.reason(e), e);
         }
         if (head.length == 0) {
             throw new CompileException(file + ": empty file, not a model this compiler reads (" + readFormats(false) + ")");

@@ -34,7 +34,8 @@ public final class PassManager {
     }
 
     /**
-     * The passes every compile runs. The order is the design: dead code goes first so that an unused
+     * The passes every compile runs. The order is the design: validation first, so every pass may rely on a well-formed graph
+     * (acyclic, every use defined, unique names); dead code goes next so that an unused
      * branch cannot fail later checks; every op is checked before shape inference so that the user
      * hears about an unsupported op rather than a shape error before it; BatchNorm folding needs
      * shapes and must come before epilogue fusion, so that Conv2D + BatchNorm + ReLU becomes one call.
@@ -42,8 +43,7 @@ public final class PassManager {
      */
     public static PassManager standard(String modelFile) {
         return new PassManager(List.of(
-                // First, on the frontend's graph (branch frontend-validate):
-                // Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
+                Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
                 Pass.check("supported-ops", g -> requireSupportedOps(g, modelFile)),
                 new Pass("shape-inference", g -> ShapeInference.run(g, modelFile)),

@@ -21,14 +21,15 @@ class PassManagerTest {
 
     @Test
     void theStandardListIsDeclaredInPipelineOrder() {
-        assertEquals(List.of("dead-code-elimination", "supported-ops", "shape-inference", "fold-batch-norm",
+        assertEquals(List.of("validate-graph", "dead-code-elimination", "supported-ops", "shape-inference", "fold-batch-norm",
                 "pretranspose-matmul-weights", "fuse-epilogues"), names(PassManager.standard("m.mindir")));
     }
 
     @Test
     void theOrderKeepsItsReasons() {
         List<String> n = names(PassManager.standard("m.mindir"));
-        assertEquals(0, n.indexOf("dead-code-elimination"), "an unused branch must not fail a later check");
+        assertEquals(0, n.indexOf("validate-graph"), "every pass may rely on a well-formed graph");
+        assertEquals(1, n.indexOf("dead-code-elimination"), "an unused branch must not fail a later check");
         assertTrue(n.indexOf("supported-ops") < n.indexOf("shape-inference"),
                 "an unsupported op is reported before a shape error it would cause");
         assertTrue(n.indexOf("shape-inference") < n.indexOf("fold-batch-norm"), "folding needs channel counts");

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --dump-ir DIR}: one readable, deterministic text file per pipeline step. */
 class DumpIrTest {
-    private static final List<String> STEPS = List.of("00-load.txt", "01-dead-code-elimination.txt", "02-supported-ops.txt",
-            "03-shape-inference.txt", "04-fold-batch-norm.txt", "05-pretranspose-matmul-weights.txt", "06-fuse-epilogues.txt");
+    private static final List<String> STEPS = List.of("00-load.txt", "01-validate-graph.txt", "02-dead-code-elimination.txt",
+            "03-supported-ops.txt", "04-shape-inference.txt", "05-fold-batch-norm.txt", "06-pretranspose-matmul-weights.txt",
+            "07-fuse-epilogues.txt");
 
     @TempDir
     Path tmp;
@@ -55,8 +56,8 @@ class DumpIrTest {
     @Test
     void fusingEpiloguesShowsInItsDump() throws IOException {
         Path d = dump("lenet", "d");
-        List<String> before = nodeLines(d.resolve("05-pretranspose-matmul-weights.txt"));
-        List<String> after = nodeLines(d.resolve("06-fuse-epilogues.txt"));
+        List<String> before = nodeLines(d.resolve("06-pretranspose-matmul-weights.txt"));
+        List<String> after = nodeLines(d.resolve("07-fuse-epilogues.txt"));
         assertEquals(4, before.stream().filter(l -> l.contains(" = ReLU(")).count(), String.join("\n", before));
         assertEquals(0, after.stream().filter(l -> l.contains(" = ReLU(")).count(), String.join("\n", after));
         List<String> convs = after.stream().filter(l -> l.contains(" = Conv2D(")).toList();
@@ -72,18 +73,18 @@ class DumpIrTest {
     @Test
     void foldingBatchNormShowsInItsDump() throws IOException {
         Path d = dump("mobilenetv2", "m");
-        long bnBefore = nodeLines(d.resolve("03-shape-inference.txt")).stream().filter(l -> l.contains(" = BatchNorm(")).count();
+        long bnBefore = nodeLines(d.resolve("04-shape-inference.txt")).stream().filter(l -> l.contains(" = BatchNorm(")).count();
         assertTrue(bnBefore > 0, "MobileNetV2 exports BatchNorm nodes");
-        assertEquals(0, nodeLines(d.resolve("04-fold-batch-norm.txt")).stream().filter(l -> l.contains(" = BatchNorm(")).count());
+        assertEquals(0, nodeLines(d.resolve("05-fold-batch-norm.txt")).stream().filter(l -> l.contains(" = BatchNorm(")).count());
     }
 
     @Test
     void constantsAreSummarisedWithoutTheirData() throws IOException {
         Path d = dump("lenet", "c");
-        String text = Files.readString(d.resolve("06-fuse-epilogues.txt"));
+        String text = Files.readString(d.resolve("07-fuse-epilogues.txt"));
         String constants = text.substring(text.indexOf("constants:\n"), text.indexOf("nodes:\n"));
         assertTrue(constants.contains(": float32[6,1,5,5], 600 bytes"), constants);
-        assertTrue(Files.size(d.resolve("06-fuse-epilogues.txt")) < 10_000, "a dump holds no weight data");
+        assertTrue(Files.size(d.resolve("07-fuse-epilogues.txt")) < 10_000, "a dump holds no weight data");
     }
 
     @Test
@@ -104,8 +105,8 @@ class DumpIrTest {
         Path out = tmp.resolve("f-out");
         String line = E2E.assertCleanFailure(E2E.cli("--model", model.toString(), "--output", out.toString(), "--dump-ir", d.toString()), "LSTM");
         assertTrue(line.contains("unsupported op LSTM"), line);
-        assertEquals(STEPS.subList(0, 2), names(d), "the last dump is the graph the failing pass was given");
-        assertTrue(Files.readString(d.resolve("01-dead-code-elimination.txt")).contains(" = LSTM("));
+        assertEquals(STEPS.subList(0, 3), names(d), "the last dump is the graph the failing pass was given");
+        assertTrue(Files.readString(d.resolve("02-dead-code-elimination.txt")).contains(" = LSTM("));
         assertFalse(Files.exists(out));
     }
 
