@@ -6,7 +6,7 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.OpContext;
-import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.ops.Op;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class ShapeInference {
         Map<String, Tensor> tensors = new LinkedHashMap<>(g.tensors());
         for (Node n : g.nodes()) {
             OpContext ctx = new OpContext(n, tensors, modelFile);
-            List<TensorType> types = OpRegistry.forNode(n, modelFile).inferOutputs(n, ctx);
+            List<TensorType> types = Op.of(n).inferOutputs(n, ctx);
             if (types.size() < n.outputs().size()) {
                 throw new CompileException(n.describe() + ": the model reads output " + (n.outputs().size() - 1)
                         + ", but the op has only " + types.size());

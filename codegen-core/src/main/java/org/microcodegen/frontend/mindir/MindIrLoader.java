@@ -10,7 +10,6 @@ import org.microcodegen.frontend.mindir.proto.MindIr.NodeProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.PrimitiveProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.TensorProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.ValueInfoProto;
-import org.microcodegen.ir.Attributes;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Graph;
@@ -62,6 +61,11 @@ public final class MindIrLoader {
 
     public static Graph load(Path file) {
         return new MindIrLoader(file).read();
+    }
+
+    /** The MindIR primitives the compiler reads, sorted: for `micro-codegen ops` and the README. */
+    public static List<String> supportedOps() {
+        return MindIrOps.supportedNames();
     }
 
     private Graph read() {
@@ -252,7 +256,8 @@ public final class MindIrLoader {
             }
             decoded.put(a.getName(), values.attributeValue(a));
         }
-        return new Node(out, opType, dataInputs, List.of(out), Attributes.of(decoded), scope, exported);
+        return new Node(out, opType, dataInputs, List.of(out),
+                MindIrOps.translate(opType, MindIrAttributes.of(decoded), dataInputs.size(), scope, file.toString()), scope, exported);
     }
 
     /**
