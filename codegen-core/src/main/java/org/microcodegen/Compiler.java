@@ -6,10 +6,11 @@ import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
-import org.microcodegen.ops.Lowering;
+import org.microcodegen.lower.KernelRegistry;
+import org.microcodegen.lower.Lowerer;
+import org.microcodegen.lower.Lowering;
 import org.microcodegen.ops.Op;
 import org.microcodegen.ops.OpContext;
-import org.microcodegen.ops.OpRegistry;
 import org.microcodegen.passes.PassDumps;
 import org.microcodegen.passes.PassManager;
 import org.microcodegen.plan.BestOfPlanner;
@@ -37,14 +38,15 @@ public final class Compiler {
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 
+        KernelRegistry kernels = KernelRegistry.forTarget(target.name());
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;
         int calls = 0;
         for (Node n : g.nodes()) {
-            Op op = OpRegistry.forNode(n, file);
+            Op op = Op.of(n);
             OpContext ctx = OpContext.of(g, n, file);
-            Lowering l = op.lower(n, ctx);
+            Lowering l = Lowerer.lower(g, n, kernels, file);
             lowerings.put(n, l);
             inPlace.put(n.name(), op.inPlaceInput(n, ctx));
             macs += op.macs(n, ctx);
@@ -64,18 +66,11 @@ public final class Compiler {
     public static boolean isReadAsBuffer(Graph g, String tensor, Map<Node, Lowering> lowerings) {
         for (Node n : g.consumers(tensor)) {
             Lowering l = lowerings.get(n);
-            if (l != null && !l.isView() && l.call().args().stream().anyMatch(a -> refersTo(a, tensor))) {
+            if (l != null && !l.isView() && l.call().args().stream().anyMatch(a -> Lowerer.tensors(a).contains(tensor))) {
                 return true;
             }
         }
         return g.isGraphOutput(tensor);
-    }
-
-    private static boolean refersTo(org.microcodegen.ops.Arg a, String tensor) {
-        if (a instanceof org.microcodegen.ops.Arg.TensorRef r) {
-            return r.tensor().equals(tensor);
-        }
-        return a instanceof org.microcodegen.ops.Arg.TensorList l && l.tensors().contains(tensor);
     }
 
     private static void checkInterface(Graph g, String file) {

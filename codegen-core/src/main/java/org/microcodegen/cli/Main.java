@@ -8,7 +8,8 @@ import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
-import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.ops.FusedActivation;
+import org.microcodegen.ops.Op;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.target.Board;
 import org.microcodegen.target.FirmwareSummary;
@@ -196,7 +197,8 @@ public final class Main implements Callable<Integer> {
     static String summary(CompiledModel m, Path output, Map<String, byte[]> files) {
         Map<String, Integer> ops = new TreeMap<>();
         for (Node node : m.graph().nodes()) {
-            String label = node.opType() + (node.attrs().has("fused_activation") ? "+" + node.attrs().getString("fused_activation", "") : "");
+            FusedActivation act = Op.of(node).activation();
+            String label = node.opType() + (act == FusedActivation.NONE ? "" : "+" + act.label());
             ops.merge(label, 1, Integer::sum);
         }
         List<String> opList = new ArrayList<>();
@@ -285,7 +287,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(String.join("\n", OpRegistry.supportedNames()));
+            spec.commandLine().getOut().println(String.join("\n", org.microcodegen.frontend.mindir.MindIrLoader.supportedOps()));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -1,8 +1,11 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.Version;
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.plan.TensorPlacement;
 import org.stringtemplate.v4.ST;
@@ -146,7 +149,7 @@ public final class CEmitter {
             step.detail = scheduled.detail();
             if (scheduled.call() != null) {
                 step.call = call(scheduled.call());
-                headers.add(scheduled.call().module() + ".h");
+                headers.add(scheduled.call().kernel().module() + ".h");
             }
             view.steps.add(step);
         }
@@ -199,11 +202,40 @@ public final class CEmitter {
         return w;
     }
 
+    /** The constant's values as C literals of its dtype: floats round-trip exactly, integers are integers. */
     private static List<List<String>> rows(Tensor t) {
-        if (t.type().dtype() != org.microcodegen.ir.DType.FLOAT32) {
-            throw new IllegalStateException("only float32 weights are emitted, found " + t.type());
+        DType dtype = t.type().dtype();
+        if (dtype == DType.FLOAT32) {
+            return floatRows(t.data().asFloats());
         }
-        return floatRows(t.data().asFloats());
+        if (dtype.isFloatingPoint()) {
+            throw new CompileException("constant " + t.sourceName() + " is " + t.type() + "; C constants of that type are not supported");
+        }
+        long[] values = t.data().asLongs();
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < values.length; i += VALUES_PER_ROW) {
+            List<String> row = new ArrayList<>();
+            for (int j = i; j < Math.min(values.length, i + VALUES_PER_ROW); j++) {
+                row.add(integerLiteral(values[j], dtype));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** An integer of {@code dtype}: 64-bit and unsigned 32-bit values carry their suffix. */
+    private static String integerLiteral(long v, DType dtype) {
+        return switch (dtype) {
+            case INT64 -> v == Long.MIN_VALUE ? "(-9223372036854775807LL - 1)" : v + "LL";
+            case UINT64 -> Long.toUnsignedString(v) + "ULL";
+            case UINT32 -> v + "U";
+            default -> CLiterals.intLiteral(v);
+        };
+    }
+
+    /** The runtime's name for a fused activation (mc_act in mc_common.h). */
+    private static String activation(FusedActivation act) {
+        return "MC_ACT_" + act.name();
     }
 
     /** Float literals, {@value #VALUES_PER_ROW} to a row, for an array initialiser. */
@@ -221,7 +253,7 @@ public final class CEmitter {
 
     private static CView.Call call(Schedule.Call scheduled) {
         CView.Call call = new CView.Call();
-        call.function = scheduled.function();
+        call.function = scheduled.kernel().function();
         call.args = scheduled.args().stream().map(a -> a.spell(C_ARGS)).toList();
         return call;
     }
@@ -258,8 +290,8 @@ public final class CEmitter {
         }
 
         @Override
-        public CView.Arg symbol(String name) {
-            return token(name);
+        public CView.Arg activation(FusedActivation act) {
+            return token(CEmitter.activation(act));
         }
 
         @Override
@@ -287,7 +319,7 @@ public final class CEmitter {
 
     private static CView.Params params(Schedule.Params scheduled) {
         CView.Params v = new CView.Params();
-        v.cType = scheduled.struct().cType();
+        v.cType = scheduled.kernel().paramsType();
         v.ident = scheduled.ident();
         v.fields = new ArrayList<>();
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
@@ -298,8 +330,8 @@ public final class CEmitter {
                 fv.list = list.stream().map(o -> o instanceof Float fl ? CLiterals.floatLiteral(fl) : CLiterals.intLiteral((Long) o)).toList();
             } else if (value instanceof Float fl) {
                 fv.value = CLiterals.floatLiteral(fl);
-            } else if (value instanceof ParamsStruct.Symbol sym) {
-                fv.value = sym.name();
+            } else if (value instanceof FusedActivation act) {
+                fv.value = activation(act);
             } else {
                 fv.value = CLiterals.intLiteral((Long) value);
             }

@@ -2,7 +2,7 @@ package org.microcodegen.emit;
 
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
-import org.microcodegen.ops.Lowering;
+import org.microcodegen.lower.Lowering;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.target.Target;
 

@@ -5,6 +5,7 @@ import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.templates.java.JavaModelWriter;
 import org.microcodegen.templates.java.JavaView;
@@ -198,8 +199,9 @@ public final class JavaEmitter {
 
     private static JavaView.Call call(Schedule.Call scheduled) {
         JavaView.Call call = new JavaView.Call();
-        call.module = scheduled.module();
-        call.function = scheduled.function();
+        call.className = scheduled.kernel().module();
+        call.method = scheduled.kernel().function();
+        call.perInput = scheduled.kernel().perInput();
         call.args = scheduled.args().stream().map(a -> a.spell(JAVA_ARGS)).toList();
         return call;
     }
@@ -246,8 +248,8 @@ public final class JavaEmitter {
         }
 
         @Override
-        public JavaView.Arg symbol(String name) {
-            return arg(JavaView.ArgKind.SYMBOL, v -> v.symbol = name);
+        public JavaView.Arg activation(FusedActivation act) {
+            return arg(JavaView.ArgKind.SYMBOL, v -> v.symbol = act.name());
         }
 
         @Override
@@ -275,15 +277,16 @@ public final class JavaEmitter {
 
     private static JavaView.Params params(Schedule.Params scheduled) {
         JavaView.Params p = new JavaView.Params();
-        p.module = scheduled.module();
+        p.className = scheduled.kernel().module();
+        p.paramsType = scheduled.kernel().paramsType();
         p.name = scheduled.ident();
         p.fields = new ArrayList<>();
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
             JavaView.Field jf = new JavaView.Field();
             jf.name = f.name();
-            if (f.value() instanceof ParamsStruct.Symbol sym) {
+            if (f.value() instanceof FusedActivation act) {
                 JavaView.Symbol js = new JavaView.Symbol();
-                js.name = sym.name();
+                js.name = act.name();
                 jf.value = js;
             } else {
                 jf.value = f.value();

@@ -5,9 +5,14 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.lower.Kernel;
+import org.microcodegen.lower.KernelCall;
+import org.microcodegen.lower.KernelRegistry;
+import org.microcodegen.lower.Lowerer;
+import org.microcodegen.lower.Lowering;
 import org.microcodegen.ops.Arg;
-import org.microcodegen.ops.KernelCall;
-import org.microcodegen.ops.Lowering;
+import org.microcodegen.ops.FusedActivation;
+import org.microcodegen.ops.Op;
 import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.plan.TensorPlacement.Kind;
@@ -55,15 +60,15 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
     }
 
     /** A kernel's parameter object. */
-    record Params(String ident, String module, ParamsStruct struct) {
+    record Params(String ident, Kernel kernel, ParamsStruct struct) {
     }
 
     /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
     record Step(String title, String detail, Call call) {
     }
 
-    /** A call of runtime function {@code function} of module {@code module} (e.g. "mc_conv2d"). */
-    record Call(String module, String function, List<Operand> args) {
+    /** A call of a runtime kernel, named by the target's registry. */
+    record Call(Kernel kernel, List<Operand> args) {
     }
 
     /** Where a tensor lives: the caller's input or output, a weight or an arena buffer, by its identifier. */
@@ -87,8 +92,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return syntax.integer(i.value());
             } else if (arg instanceof Arg.Float f) {
                 return syntax.real(f.value());
-            } else if (arg instanceof Arg.Symbol sym) {
-                return syntax.symbol(sym.name());
+            } else if (arg instanceof Arg.Activation act) {
+                return syntax.activation(act.value());
             } else if (arg instanceof Arg.IntList list) {
                 return syntax.integers(list.values());
             } else if (arg instanceof Arg.Params) {
@@ -112,8 +117,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
         A real(float value);
 
-        /** A named constant of the runtime, e.g. MC_ACT_RELU. */
-        A symbol(String name);
+        /** The activation a kernel applies to its output. */
+        A activation(FusedActivation act);
 
         A params(String ident);
 
@@ -131,6 +136,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final TensorPlacement placement;
         private final CNames names;
         private final Spelling spelling;
+        private final KernelRegistry kernels;
         private final Map<String, String> layerNames = new HashMap<>();
         private final Map<String, String> bufferIdents = new HashMap<>();
         private final Map<String, String> weightIdents = new HashMap<>();
@@ -146,6 +152,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             this.placement = model.placement();
             this.names = names;
             this.spelling = spelling;
+            this.kernels = KernelRegistry.forTarget(model.target().name());
         }
 
         Schedule build() {
@@ -212,7 +219,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return ident;
             }
             Tensor t = g.tensor(tensor);
-            ident = spelling.weight().apply(WeightRoles.baseName(t, layerNames.get(consumer.name()), consumer.opType(), inputIndex));
+            ident = spelling.weight().apply(WeightRoles.baseName(t, layerNames.get(consumer.name()), Op.of(consumer), inputIndex));
             weightIdents.put(tensor, ident);
             weights.add(new Weight(ident, t, "\"" + t.sourceName() + "\" " + t.type() + ", " + t.data().byteLength() + " bytes"));
             return ident;
@@ -234,24 +241,23 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             String paramsIdent = null;
             if (kc.params() != null) {
                 paramsIdent = spelling.local().apply(layer + "_params");
-                params.add(new Params(paramsIdent, kc.module(), kc.params()));
+                params.add(new Params(paramsIdent, kc.kernel(), kc.params()));
             }
             List<Operand> args = new ArrayList<>();
             for (Arg a : kc.args()) {
-                List<String> tensors = a instanceof Arg.TensorRef r ? List.of(r.tensor())
-                        : a instanceof Arg.TensorList list ? list.tensors() : List.of();
+                List<String> tensors = Lowerer.tensors(a);
                 List<Place> places = new ArrayList<>();
                 for (String t : tensors) {
                     places.add(place(t, n, n.inputs().indexOf(t)));
                 }
                 args.add(new Operand(a, List.copyOf(places), a instanceof Arg.Params ? paramsIdent : null));
             }
-            return new Step(title, shapes, new Call(kc.module(), kc.function(), List.copyOf(args)));
+            return new Step(title, shapes, new Call(kc.kernel(), List.copyOf(args)));
         }
 
         /** Copies tensor {@code from} (at {@code source}) to the place of tensor {@code to}, all its elements. */
         private Call copy(String from, Place source, String to, Place destination) {
-            return new Call("mc_copy", "mc_copy_f32", List.of(
+            return new Call(kernels.copy(g.type(to).dtype()), List.of(
                     new Operand(Arg.tensor(from), List.of(source), null),
                     new Operand(Arg.tensor(to), List.of(destination), null),
                     new Operand(Arg.integer(g.type(to).shape().elementCount()), List.of(), null)));

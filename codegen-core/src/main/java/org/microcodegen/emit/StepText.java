@@ -2,8 +2,10 @@ package org.microcodegen.emit;
 
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
-import org.microcodegen.passes.FoldBatchNorm;
 import org.microcodegen.ir.Tensor;
+import org.microcodegen.ops.Conv2D;
+import org.microcodegen.ops.FusedActivation;
+import org.microcodegen.ops.Op;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,12 @@ final class StepText {
 
     /** "conv1: Conv2D + BiasAdd + ReLU (Default/conv1-Conv2d/Conv2D-op0)". */
     static String title(Node n, String layer) {
-        String fused = n.attrs().has("fused_activation") ? " + " + n.attrs().getString("fused_activation", "") : "";
-        boolean biasFused = (n.opType().equals("Conv2D") && n.inputs().size() == 3) || (n.opType().equals("MatMul") && n.inputs().size() == 3);
-        String folded = n.attrs().has(FoldBatchNorm.attribute())
-                ? " + BatchNorm (folded into the weights: " + n.attrs().getString(FoldBatchNorm.attribute(), "") + ")" : "";
+        Op op = Op.of(n);
+        FusedActivation act = op.activation();
+        String fused = act == FusedActivation.NONE ? "" : " + " + act.label();
+        boolean biasFused = op.acceptsEpilogue() && n.inputs().size() == 3;
+        String foldedScope = op instanceof Conv2D c ? c.foldedBatchNorm() : null;
+        String folded = foldedScope != null ? " + BatchNorm (folded into the weights: " + foldedScope + ")" : "";
         return layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + " (" + n.scope() + ")";
     }
 

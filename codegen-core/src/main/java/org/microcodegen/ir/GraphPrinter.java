@@ -63,12 +63,18 @@ public final class GraphPrinter {
             ins.add(name(i));
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.join(", ", outs)).append(" = ").append(name(n.opType())).append('(').append(String.join(", ", ins)).append(')');
-        Map<String, Object> attrs = new TreeMap<>(n.attrs().asMap());
+        // The canonical op, and in the trailing comment the model's own spelling where it differs
+        // ("MaxPool2D ... # scope (model op MaxPool)"); a node the frontend refused has no canonical op.
+        String canonical = n.op().opName();
+        boolean sameName = !n.op().isCanonical() || canonical.equals(n.opType());
+        String op = n.op().isCanonical() ? canonical : n.opType();
+        sb.append(String.join(", ", outs)).append(" = ").append(name(op)).append('(').append(String.join(", ", ins)).append(')');
+        Map<String, Object> attrs = n.op() instanceof Record r ? components(r) : Map.of();
         if (!attrs.isEmpty()) {
             sb.append(' ').append(fields(attrs));
         }
-        return sb.append("   # ").append(name(n.scope())).toString();
+        sb.append("   # ").append(name(n.scope()));
+        return (sameName ? sb : sb.append(" (model op ").append(name(n.opType())).append(')')).toString();
     }
 
     /** "name: float32[1,6,28,28]", or "name: ?" before shape inference has typed it. */
@@ -103,6 +109,9 @@ public final class GraphPrinter {
     }
 
     private static String value(Object v) {
+        if (v == null) {
+            return "null";
+        }
         if (v instanceof String s) {
             return quoted(s);
         }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Affine quantisation of a tensor: real = scale * (q - zeroPoint). Per-tensor when the lists hold one
- * entry, per-channel along {@code axis} otherwise. The fp32 pipeline carries none yet; the type exists
- * so that int8 support extends TensorType instead of reshaping the IR.
+ * entry, per-channel along {@code axis} otherwise. Frontends set it from the model file (MindIR's
+ * quant_params); float tensors carry none. Kernels for quantised dtypes read it from TensorType.
  */
 public record Quantization(List<Float> scales, List<Integer> zeroPoints, int axis) {
     public Quantization {
@@ -18,5 +18,12 @@ public record Quantization(List<Float> scales, List<Integer> zeroPoints, int axi
 
     public boolean perChannel() {
         return scales.size() > 1;
+    }
+
+    /** "q(scale 0.5, zero 3)" or "q(16 channels along axis 0)": for comments and --dump-ir. */
+    @Override
+    public String toString() {
+        return perChannel() ? "q(" + scales.size() + " channels along axis " + axis + ")"
+                : "q(scale " + scales.get(0) + ", zero " + zeroPoints.get(0) + ")";
     }
 }

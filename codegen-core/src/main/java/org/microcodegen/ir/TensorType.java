@@ -24,8 +24,9 @@ public record TensorType(DType dtype, Shape shape, Quantization quantization) {
         return shape.elementCount() * dtype.byteSize();
     }
 
+    /** "float32[1,3,32,32]"; a quantised tensor adds its parameters, e.g. "int8[16] q(scale 0.5, zero 3)". */
     @Override
     public String toString() {
-        return dtype.displayName() + shape;
+        return dtype.displayName() + shape + (quantization == null ? "" : " " + quantization);
     }
 }

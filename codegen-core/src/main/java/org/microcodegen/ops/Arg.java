@@ -2,7 +2,7 @@ package org.microcodegen.ops;
 
 import java.util.List;
 
-/** One argument of a kernel call. */
+/** One argument of a kernel call: its value, which the op decides; the kernel's name is the registry's. */
 public sealed interface Arg {
     /** A tensor's buffer: graph input or output, arena slice, or weight array. */
     record TensorRef(String tensor) implements Arg {
@@ -18,8 +18,8 @@ public sealed interface Arg {
     record Float(float value) implements Arg {
     }
 
-    /** A named constant of the runtime, e.g. MC_ACT_RELU. */
-    record Symbol(String name) implements Arg {
+    /** The activation a kernel applies to its output; each target spells it its own way. */
+    record Activation(FusedActivation value) implements Arg {
     }
 
     /** Pointer to the call's parameter struct. */
@@ -40,11 +40,11 @@ public sealed interface Arg {
         }
     }
 
-    static Arg tensor(String name) {
+    public static Arg tensor(String name) {
         return new TensorRef(name);
     }
 
-    static Arg integer(long v) {
+    public static Arg integer(long v) {
         return new Int(v);
     }
 }

@@ -2,7 +2,6 @@ package org.microcodegen.ops;
 
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
-import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
@@ -72,15 +71,6 @@ public final class OpContext {
 
     public long[] constantLongs(int i, String role) {
         return constant(i, role).asLongs();
-    }
-
-    /** Requires float32 for the listed inputs (the fp32 kernels read nothing else). */
-    public void requireFloat32(int... inputs) {
-        for (int i : inputs) {
-            if (type(i).dtype() != DType.FLOAT32) {
-                throw error("input " + i + " is " + type(i).dtype().displayName() + "; only float32 is supported");
-            }
-        }
     }
 
     public void requireInputs(int min, int max) {

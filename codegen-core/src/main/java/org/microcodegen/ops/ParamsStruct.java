@@ -4,28 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A constant parameter struct of the runtime (e.g. mc_conv2d_params), rendered as a static const
- * with designated initialisers so that a reader sees every field by name.
+ * The values of a kernel's constant parameter object (in C a struct rendered as a static const with
+ * designated initialisers, so that a reader sees every field by name). The op decides the fields and
+ * their values; the struct's type name belongs to the kernel the registry picks.
  */
-public record ParamsStruct(String cType, List<Field> fields) {
+public record ParamsStruct(List<Field> fields) {
     public ParamsStruct {
         fields = List.copyOf(fields);
     }
 
-    /** Value: Long, Float, a runtime symbol (String), or a List of Long / Float. */
+    /** Value: Long, Float, a {@link FusedActivation}, or a List of Long. */
     public record Field(String name, Object value) {
     }
 
-    public static Builder builder(String cType) {
-        return new Builder(cType);
+    public static Builder builder() {
+        return new Builder();
     }
 
     public static final class Builder {
-        private final String cType;
         private final List<Field> fields = new ArrayList<>();
 
-        private Builder(String cType) {
-            this.cType = cType;
+        private Builder() {
         }
 
         public Builder set(String name, long value) {
@@ -38,8 +37,8 @@ public record ParamsStruct(String cType, List<Field> fields) {
             return this;
         }
 
-        public Builder symbol(String name, String symbol) {
-            fields.add(new Field(name, new Symbol(symbol)));
+        public Builder activation(String name, FusedActivation act) {
+            fields.add(new Field(name, act));
             return this;
         }
 
@@ -49,11 +48,7 @@ public record ParamsStruct(String cType, List<Field> fields) {
         }
 
         public ParamsStruct build() {
-            return new ParamsStruct(cType, fields);
+            return new ParamsStruct(fields);
         }
-    }
-
-    /** A runtime constant used as a field value, e.g. MC_ACT_RELU. */
-    public record Symbol(String name) {
     }
 }

@@ -1,6 +1,5 @@
 package org.microcodegen.passes;
 
-import org.microcodegen.ir.Attributes;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Graph;
@@ -8,6 +7,9 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.BatchNorm;
+import org.microcodegen.ops.Conv2D;
+import org.microcodegen.ops.Op;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +28,7 @@ import java.util.Map;
  * Runs after shape inference (it needs channel counts) and before {@link FuseEpilogues}.
  */
 public final class FoldBatchNorm {
-    private static final String ATTRIBUTE = "folded_batchnorm";
-
     private FoldBatchNorm() {
-    }
-
-    /** The attribute a folded conv carries: the scope of the BatchNorm it absorbed (for comments). */
-    public static String attribute() {
-        return ATTRIBUTE;
     }
 
     public static Graph run(Graph g) {
@@ -54,27 +49,32 @@ public final class FoldBatchNorm {
     }
 
     private static Graph tryFold(Graph g, Node conv) {
-        if (!conv.opType().equals("Conv2D") || conv.inputs().size() != 2 || !g.tensor(conv.input(1)).isConstant()
-                || conv.attrs().has(ATTRIBUTE)) {
+        if (!(conv.op() instanceof Conv2D c) || conv.inputs().size() != 2 || !g.tensor(conv.input(1)).isConstant()
+                || c.foldedBatchNorm() != null) {
             return null;
         }
         Node next = FuseEpilogues.soleConsumer(g, conv.output());
         Node biasAdd = null;
-        if (next != null && next.opType().equals("BiasAdd") && next.input(0).equals(conv.output())
+        if (next != null && Op.of(next).isChannelBias() && next.input(0).equals(conv.output())
                 && g.tensor(next.input(1)).isConstant()) {
             biasAdd = next;
             next = FuseEpilogues.soleConsumer(g, biasAdd.output());
         }
         Node bn = next;
         String bnInput = biasAdd == null ? conv.output() : biasAdd.output();
-        if (bn == null || !bn.opType().equals("BatchNorm") || bn.inputs().size() != 5 || bn.outputs().size() != 1
-                || !bn.input(0).equals(bnInput) || bn.attrs().getBool("is_training", false)) {
+        if (bn == null || !(bn.op() instanceof BatchNorm norm) || bn.inputs().size() != 5 || bn.outputs().size() != 1
+                || !bn.input(0).equals(bnInput)) {
             return null;
         }
+        // The arithmetic below is float32's; other dtypes (a quantised model) keep their BatchNorm.
         for (int i = 1; i < 5; i++) {
-            if (!g.tensor(bn.input(i)).isConstant()) {
+            if (!g.tensor(bn.input(i)).isConstant() || g.type(bn.input(i)).dtype() != DType.FLOAT32) {
                 return null;
             }
+        }
+        if (g.type(conv.input(1)).dtype() != DType.FLOAT32
+                || (biasAdd != null && g.type(biasAdd.input(1)).dtype() != DType.FLOAT32)) {
+            return null;
         }
         Tensor w = g.tensor(conv.input(1));
         int outC = w.type().shape().dim(0);
@@ -87,7 +87,7 @@ public final class FoldBatchNorm {
                 || w.type().dtype() != DType.FLOAT32) {
             return null;
         }
-        double eps = (float) bn.attrs().getDouble("epsilon", 1e-5);
+        double eps = norm.epsilon();
         float[] weights = w.data().asFloats();
         int perChannel = weights.length / outC;
         float[] newWeights = new float[weights.length];
@@ -105,9 +105,8 @@ public final class FoldBatchNorm {
         String bName = TensorNames.fresh(tensors, conv.name() + "/bn_folded_bias");
         tensors.put(wName, new Tensor(wName, w.type(), ConstData.ofFloats(newWeights), wName));
         tensors.put(bName, new Tensor(bName, TensorType.of(DType.FLOAT32, Shape.of(outC)), ConstData.ofFloats(newBias), bName));
-        Attributes attrs = conv.attrs().with(ATTRIBUTE, bn.scope());
         Node folded = conv.withInputs(List.of(conv.input(0), wName, bName)).withOutputs(bn.outputs())
-                .withOpType(conv.opType(), attrs);
+                .withOp(c.withFoldedBatchNorm(bn.scope()));
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (n == conv) {

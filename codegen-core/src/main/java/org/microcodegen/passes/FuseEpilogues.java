@@ -3,7 +3,8 @@ package org.microcodegen.passes;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
-import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.ops.FusedActivation;
+import org.microcodegen.ops.Op;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Folds a BiasAdd with a constant bias, then a ReLU or ReLU6, into the Conv2D or MatMul before them,
+ * Folds a per-channel bias add with a constant bias, then a ReLU or ReLU6, into the op before them when
+ * its kernel applies them itself ({@link Op#acceptsEpilogue()}: Conv2D, MatMul),
  * so that nn.Conv2d + ReLU and nn.Dense + ReLU become one kernel call that writes its output once.
  * This saves a pass over memory and, more importantly for a microcontroller, the RAM of the
  * intermediate tensors. Only done when the intermediate has no other reader and is not an output.
@@ -28,14 +30,14 @@ public final class FuseEpilogues {
         Set<Node> removed = new HashSet<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            if (removed.contains(n) || !OpRegistry.acceptsFusedActivation(n.opType())) {
+            if (removed.contains(n) || !Op.of(n).acceptsEpilogue()) {
                 continue;
             }
             Graph cur = g.withNodes(without(nodes, removed), tensors);
             Node next = soleConsumer(cur, n.output());
-            if (next != null && next.opType().equals("BiasAdd") && n.inputs().size() == 2
+            if (next != null && Op.of(next).isChannelBias() && n.inputs().size() == 2
                     && next.input(0).equals(n.output()) && tensors.get(next.input(1)).isConstant()) {
-                // BiasAdd's shape rule already required NCHW, so the bias is per output channel.
+                // The bias add's shape rule already required it along axis 1: one value per output channel.
                 List<String> ins = new ArrayList<>(n.inputs());
                 ins.add(next.input(1));
                 n = n.withInputs(ins).withOutputs(next.outputs());
@@ -44,10 +46,9 @@ public final class FuseEpilogues {
                 cur = g.withNodes(without(nodes, removed), tensors);
                 next = soleConsumer(cur, n.output());
             }
-            if (next != null && OpRegistry.isFusableActivation(next.opType())
-                    && !n.attrs().has(OpRegistry.fusedActivationAttribute())) {
-                n = n.withOpType(n.opType(), n.attrs().with(OpRegistry.fusedActivationAttribute(), next.opType()))
-                        .withOutputs(next.outputs());
+            FusedActivation act = next == null ? null : Op.of(next).asEpilogue();
+            if (act != null && Op.of(n).activation() == FusedActivation.NONE) {
+                n = n.withOp(Op.of(n).withActivation(act)).withOutputs(next.outputs());
                 removed.add(next);
                 nodes.set(i, n);
             }

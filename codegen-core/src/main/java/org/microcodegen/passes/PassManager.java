@@ -2,7 +2,7 @@ package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
-import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.ops.Refused;
 
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +69,9 @@ public final class PassManager {
     /** Fails on the first node whose op the compiler does not know (the registry's error names op, node and file). */
     private static void requireSupportedOps(Graph g, String modelFile) {
         for (Node n : g.nodes()) {
-            OpRegistry.forNode(n, modelFile);
+            if (n.op() instanceof Refused r && r.unsupported()) {
+                throw r.error();
+            }
         }
     }
 }

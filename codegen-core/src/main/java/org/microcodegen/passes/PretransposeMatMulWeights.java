@@ -4,9 +4,11 @@ import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Quantization;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.MatMul;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stores a MatMul's constant right operand transposed, [N][K], and marks it transpose_b, when the
+ * Stores a MatMul's constant right operand transposed, [N][K], and marks B transposed, when the
  * model keeps it as [K][N] (ops.MatMul on a parameter, as MindSpore 2.0's LeNet does). That is
  * nn.Dense's layout: each output is then a dot product over contiguous memory, the runtime's dense
  * entry point serves every such layer, and a model links one matmul loop instead of two. Each output
@@ -30,14 +32,14 @@ public final class PretransposeMatMulWeights {
         boolean changed = false;
         for (Node n : g.nodes()) {
             Node rewritten = n;
-            if (n.opType().equals("MatMul") && n.inputs().size() >= 2 && !transposed(n)) {
+            if (n.op() instanceof MatMul mm && n.inputs().size() >= 2 && !mm.transposeB()) {
                 Tensor b = g.tensor(n.input(1));
-                if (b.isConstant() && b.type().dtype() == DType.FLOAT32 && b.type().shape().rank() == 2) {
+                if (b.isConstant() && b.type().shape().rank() == 2) {
                     Tensor bt = transpose(b, TensorNames.fresh(tensors, b.name() + "/transposed"));
                     tensors.put(bt.name(), bt);
                     List<String> inputs = new ArrayList<>(n.inputs());
                     inputs.set(1, bt.name());
-                    rewritten = n.withInputs(inputs).withOpType(n.opType(), n.attrs().with("transpose_b", true));
+                    rewritten = n.withInputs(inputs).withOp(mm.withTransposeB(true));
                     changed = true;
                 }
             }
@@ -46,21 +48,26 @@ public final class PretransposeMatMulWeights {
         return changed ? DeadCodeElimination.run(g.withNodes(nodes, tensors)) : g;
     }
 
-    private static boolean transposed(Node n) {
-        return n.attrs().getBool("transpose_b", false) || n.attrs().getBool("transpose_x2", false);
-    }
-
-    /** [K][N] -> [N][K]. The source name is kept so the generated array still says which parameter it is. */
+    /**
+     * [K][N] -> [N][K], element by element whatever the dtype: bytes move, values are never converted.
+     * The source name is kept so the generated array still says which parameter it is.
+     */
     private static Tensor transpose(Tensor b, String name) {
         int k = b.type().shape().dim(0);
         int n = b.type().shape().dim(1);
-        float[] v = b.data().asFloats();
-        float[] t = new float[v.length];
+        DType dtype = b.data().dtype();
+        int size = dtype.byteSize();
+        byte[] v = b.data().bytes();
+        byte[] t = new byte[v.length];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < n; j++) {
-                t[j * k + i] = v[i * n + j];
+                System.arraycopy(v, (i * n + j) * size, t, (j * k + i) * size, size);
             }
         }
-        return new Tensor(name, TensorType.of(DType.FLOAT32, Shape.of(n, k)), ConstData.ofFloats(t), b.sourceName());
+        Quantization q = b.type().quantization();
+        // a per-channel quantisation follows its axis to the other side of the transpose
+        Quantization moved = q == null || !q.perChannel() ? q : new Quantization(q.scales(), q.zeroPoints(), 1 - q.axis());
+        return new Tensor(name, new TensorType(b.type().dtype(), Shape.of(n, k), moved),
+                new ConstData(dtype, t), b.sourceName());
     }
 }

@@ -7,7 +7,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ir.ValueException;
 import org.microcodegen.ops.OpContext;
-import org.microcodegen.ops.OpRegistry;
+import org.microcodegen.ops.Op;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ public final class ShapeInference {
             OpContext ctx = new OpContext(n, tensors, modelFile);
             List<TensorType> types;
             try {
-                types = OpRegistry.forNode(n, modelFile).inferOutputs(n, ctx);
+                types = Op.of(n).inferOutputs(n, ctx);
             } catch (ValueException e) {
                 // A shape, axis or attribute helper refused a value without knowing where it came from.
                 throw ctx.error(e.getMessage());

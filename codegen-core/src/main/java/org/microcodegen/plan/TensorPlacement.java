@@ -3,7 +3,7 @@ package org.microcodegen.plan;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
-import org.microcodegen.ops.Lowering;
+import org.microcodegen.lower.Lowering;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,12 +1,13 @@
 package org.microcodegen.passes;
 
 import org.junit.jupiter.api.Test;
-import org.microcodegen.ir.Attributes;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ops.Refused;
+import org.microcodegen.ops.Unary;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ class ShapeInferenceTest {
         Map<String, Tensor> t = new LinkedHashMap<>();
         t.put("x", Tensor.value("x", TensorType.f32(1, 3, 4, 4)));
         t.put("y", Tensor.value("y", null));
-        Node relu = new Node("y", "ReLU", List.of("x"), List.of("y"), Attributes.empty(), "Default/act-ReLU/ReLU-op3", exported);
+        Node relu = new Node("y", "ReLU", List.of("x"), List.of("y"), new Unary(Unary.Function.RELU), "Default/act-ReLU/ReLU-op3", exported);
         return new Graph("g", t, List.of(relu), List.of("x"), List.of("y"));
     }
 
@@ -39,11 +40,12 @@ class ShapeInferenceTest {
     }
 
     @Test
-    void anUnsupportedOpNamesOpNodeAndFile() {
+    void aRefusedOpRaisesItsErrorWhenReached() {
         Map<String, Tensor> t = new LinkedHashMap<>();
         t.put("x", Tensor.value("x", TensorType.f32(2)));
         t.put("y", Tensor.value("y", null));
-        Node n = new Node("y", "Erfinv", List.of("x"), List.of("y"), Attributes.empty(), "Default/Erfinv-op1", List.of());
+        Node n = new Node("y", "Erfinv", List.of("x"), List.of("y"),
+                new Refused("unsupported op Erfinv at node Default/Erfinv-op1 in m.mindir", true), "Default/Erfinv-op1", List.of());
         Graph g = new Graph("g", t, List.of(n), List.of("x"), List.of("y"));
         CompileException e = assertThrows(CompileException.class, () -> ShapeInference.run(g, "m.mindir"));
         assertEquals("unsupported op Erfinv at node Default/Erfinv-op1 in m.mindir", e.getMessage());

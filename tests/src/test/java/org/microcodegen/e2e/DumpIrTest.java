@@ -58,12 +58,12 @@ class DumpIrTest {
         Path d = dump("lenet", "d");
         List<String> before = nodeLines(d.resolve("06-pretranspose-matmul-weights.txt"));
         List<String> after = nodeLines(d.resolve("07-fuse-epilogues.txt"));
-        assertEquals(4, before.stream().filter(l -> l.contains(" = ReLU(")).count(), String.join("\n", before));
-        assertEquals(0, after.stream().filter(l -> l.contains(" = ReLU(")).count(), String.join("\n", after));
+        assertEquals(4, before.stream().filter(l -> l.contains(" = Relu(")).count(), String.join("\n", before));
+        assertEquals(0, after.stream().filter(l -> l.contains(" = Relu(")).count(), String.join("\n", after));
         List<String> convs = after.stream().filter(l -> l.contains(" = Conv2D(")).toList();
         assertEquals(2, convs.size());
         for (String conv : convs) {
-            assertTrue(conv.contains("fused_activation=\"ReLU\""), conv);
+            assertTrue(conv.contains("activation=RELU"), conv);
             assertTrue(conv.matches(".*: float32\\[1,\\d+,\\d+,\\d+\\] = Conv2D\\(.*"), "output type shown: " + conv);
         }
         String loaded = Files.readString(d.resolve("00-load.txt"));

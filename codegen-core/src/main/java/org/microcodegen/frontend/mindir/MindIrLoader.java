@@ -11,7 +11,6 @@ import org.microcodegen.frontend.mindir.proto.MindIr.NodeProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.PrimitiveProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.TensorProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.ValueInfoProto;
-import org.microcodegen.ir.Attributes;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Graph;
@@ -99,6 +98,11 @@ public final class MindIrLoader {
             }
         }
         return false;
+    }
+
+    /** The MindIR primitives the compiler reads, sorted: for `micro-codegen ops` and the README. */
+    public static List<String> supportedOps() {
+        return MindIrOps.supportedNames();
     }
 
     private Graph read() {
@@ -308,7 +312,8 @@ public final class MindIrLoader {
             }
             decoded.put(a.getName(), values.attributeValue(a));
         }
-        return new Node(out, opType, dataInputs, List.of(out), Attributes.of(decoded), scope, exported);
+        return new Node(out, opType, dataInputs, List.of(out),
+                MindIrOps.translate(opType, MindIrAttributes.of(decoded), dataInputs.size(), scope, file.toString()), scope, exported);
     }
 
     /** A TupleGetItem's index: its second input, a constant integer in [0, size). */

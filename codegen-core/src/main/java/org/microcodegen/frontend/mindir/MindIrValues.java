@@ -79,7 +79,8 @@ final class MindIrValues {
 
     /** The declared type of a tensor message (dims + data_type). */
     static TensorType typeOf(TensorProto t, String what) {
-        return TensorType.of(dtypeOf(t.getDataType(), what), Shape.ofLongs(t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+        return new TensorType(dtypeOf(t.getDataType(), what), Shape.ofLongs(t.getDimsList().stream().mapToLong(Long::longValue).toArray()),
+                MindIrQuantization.of(t, what));
     }
 
     /** The bytes of a tensor, from raw_data, the typed repeated fields, or an external data file. */

@@ -12,10 +12,7 @@ import javax.lang.model.element.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Renders a {@link JavaView.Model} as one Java class with JavaPoet: size constants, the weights
@@ -29,34 +26,6 @@ public final class JavaModelWriter {
     /** Package of runtime-micro's Java kernels. */
     public static final String RUNTIME_PACKAGE = "org.microcodegen.runtime";
 
-    /** C module (runtime file pair) to the Java class with the same kernels. */
-    private static final Map<String, String> MODULE_CLASSES = new TreeMap<>(Map.ofEntries(
-            Map.entry("mc_activation", "Activation"),
-            Map.entry("mc_batchnorm", "BatchNorm"),
-            Map.entry("mc_bias_add", "BiasAdd"),
-            Map.entry("mc_binary", "Binary"),
-            Map.entry("mc_concat", "Concat"),
-            Map.entry("mc_conv2d", "Conv2D"),
-            Map.entry("mc_copy", "Copy"),
-            Map.entry("mc_matmul", "MatMul"),
-            Map.entry("mc_pad", "Pad"),
-            Map.entry("mc_pool2d", "Pool2D"),
-            Map.entry("mc_reduce", "Reduce"),
-            Map.entry("mc_softmax", "Softmax"),
-            Map.entry("mc_strided_slice", "StridedSlice"),
-            Map.entry("mc_transpose", "Transpose")));
-
-    /**
-     * Modules whose C kernel has several entry points the compiler chooses between by shape (e.g.
-     * mc_conv2d_general_f32 / _depthwise_ / _pointwise_, so the linker keeps only the ones a model uses)
-     * but whose Java class has one: the JIT specialises at run time, and a class is loaded whole anyway.
-     */
-    private static final Map<String, String> SINGLE_ENTRY_POINT = Map.of("mc_conv2d", "conv2d");
-
-    /** The same for a window-size specialisation of another kernel: mc_maxpool2d_k2_f32 is maxpool2d. */
-    private static final Pattern WINDOW_SPECIALISATION = Pattern.compile("_k\\d+(?=_f32$)");
-
-    private static final String ACT_PREFIX = "MC_ACT_";
     private static final ClassName ACT = runtime("Act");
     private static final ClassName CHECK = runtime("Check");
     private static final ClassName WEIGHTS_LOADER = runtime("Weights");
@@ -98,7 +67,7 @@ public final class JavaModelWriter {
         }
         for (JavaView.Step s : m.steps) {
             if (s.call != null) {
-                classes.add(moduleClass(s.call.module).simpleName());
+                classes.add(s.call.className);
             }
         }
         return new ArrayList<>(classes);
@@ -106,21 +75,6 @@ public final class JavaModelWriter {
 
     private static ClassName runtime(String simpleName) {
         return ClassName.get(RUNTIME_PACKAGE, simpleName);
-    }
-
-    private static ClassName moduleClass(String module) {
-        String cls = MODULE_CLASSES.get(module);
-        if (cls == null) {
-            throw new IllegalStateException("runtime module " + module + " has no Java kernels");
-        }
-        return runtime(cls);
-    }
-
-    /** mc_leaky_relu_f32 -> leakyRelu: the C kernel's name without prefix and type suffix, in camelCase. */
-    static String methodName(String function) {
-        String s = function.startsWith("mc_") ? function.substring(3) : function;
-        s = s.endsWith("_f32") ? s.substring(0, s.length() - 4) : s;
-        return camel(s);
     }
 
     /** stride_h -> strideH. */
@@ -197,7 +151,7 @@ public final class JavaModelWriter {
 
     /** {@code new Conv2D.Params().batch(1).inC(3)...}, one setter a line, named after the C struct's fields. */
     private static FieldSpec params(JavaView.Params p) {
-        ClassName cls = moduleClass(p.module).nestedClass("Params");
+        ClassName cls = runtime(p.className).nestedClass(p.paramsType);
         CodeBlock.Builder init = CodeBlock.builder().add("new $T()$>$>", cls);
         for (JavaView.Field f : p.fields) {
             init.add("\n.$L($L)", camel(f.name), value(f.value));
@@ -224,10 +178,7 @@ public final class JavaModelWriter {
     }
 
     private static CodeBlock symbol(String name) {
-        if (!name.startsWith(ACT_PREFIX)) {
-            throw new IllegalStateException("runtime constant " + name + " has no Java spelling");
-        }
-        return CodeBlock.of("$T.$L", ACT, name.substring(ACT_PREFIX.length()));
+        return CodeBlock.of("$T.$L", ACT, name);
     }
 
     private static List<ParameterSpec> ioParams(JavaView.Model m) {
@@ -276,23 +227,22 @@ public final class JavaModelWriter {
     }
 
     private static List<CodeBlock> call(JavaView.Call c) {
-        ClassName cls = moduleClass(c.module);
-        if (c.function.equals("mc_concat_f32")) {
-            return concatParts(cls, c.args);
+        ClassName cls = runtime(c.className);
+        if (c.perInput) {
+            return concatParts(cls, c.method, c.args);
         }
         List<CodeBlock> args = new ArrayList<>();
         for (JavaView.Arg a : c.args) {
             args.add(arg(a));
         }
-        String method = SINGLE_ENTRY_POINT.getOrDefault(c.module, methodName(WINDOW_SPECIALISATION.matcher(c.function).replaceAll("")));
-        return List.of(CodeBlock.of("$T.$L($L)", cls, method, CodeBlock.join(args, ", ")));
+        return List.of(CodeBlock.of("$T.$L($L)", cls, c.method, CodeBlock.join(args, ", ")));
     }
 
     /**
-     * mc_concat_f32(inputs, chunks, n_inputs, out, outer) becomes one Concat.part call per input (see
+     * A concatenation (inputs, chunks, n_inputs, out, outer) becomes one Concat.part call per input (see
      * Concat in runtime-micro for why), each writing its chunk at its place in the output rows.
      */
-    private static List<CodeBlock> concatParts(ClassName cls, List<JavaView.Arg> args) {
+    private static List<CodeBlock> concatParts(ClassName cls, String method, List<JavaView.Arg> args) {
         List<JavaView.Buffer> inputs = args.get(0).buffers;
         List<Long> chunks = args.get(1).ints;
         JavaView.Buffer out = args.get(3).buffer;
@@ -306,7 +256,7 @@ public final class JavaModelWriter {
         for (int i = 0; i < inputs.size(); i++) {
             JavaView.Buffer in = inputs.get(i);
             String outOffset = at == 0 ? out.offset : out.offset.equals("0") ? Long.toString(at) : out.offset + " + " + at;
-            calls.add(CodeBlock.of("$T.part($L, $L, $L, $L, $L, $L, $L)", cls, in.array, in.offset,
+            calls.add(CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L)", cls, method, in.array, in.offset,
                     JavaLiterals.intLiteral(chunks.get(i)), out.array, outOffset, JavaLiterals.intLiteral(row),
                     JavaLiterals.intLiteral(outer)));
             at += chunks.get(i);

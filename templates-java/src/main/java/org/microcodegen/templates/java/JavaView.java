@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The output model that {@link JavaModelWriter} renders: plain values with public fields, filled in
  * by the compiler (codegen-core's JavaEmitter), the Java counterpart of the C target's CView. The
- * compiler decides names, offsets and the schedule; this module decides only Java syntax and how a
- * runtime-micro kernel (named as in C, e.g. "mc_conv2d_f32") is spelled in Java.
+ * compiler decides names (the kernels' classes and methods come from its kernel registry), offsets
+ * and the schedule; this module decides only Java syntax.
  */
 public final class JavaView {
     private JavaView() {
@@ -54,8 +54,9 @@ public final class JavaView {
 
     /** A kernel's parameter object, built once (a C params struct). */
     public static final class Params {
-        /** The runtime module, e.g. "mc_conv2d". */
-        public String module;
+        /** The runtime class, e.g. "Conv2D", and its nested parameter class, e.g. "Params". */
+        public String className;
+        public String paramsType;
         public String name;
         public List<Field> fields;
     }
@@ -66,7 +67,7 @@ public final class JavaView {
         public Object value;
     }
 
-    /** A runtime constant, named as in C (e.g. "MC_ACT_RELU"). */
+    /** A constant of the runtime's Act class (e.g. "RELU"). */
     public static final class Symbol {
         public String name;
     }
@@ -79,8 +80,11 @@ public final class JavaView {
     }
 
     public static final class Call {
-        public String module;
-        public String function;
+        /** The runtime class and its static method, e.g. "Conv2D" and "conv2d". */
+        public String className;
+        public String method;
+        /** Called once per input buffer (Concat.part) rather than once. */
+        public boolean perInput;
         public List<Arg> args;
     }
 

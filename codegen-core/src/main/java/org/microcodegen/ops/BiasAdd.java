@@ -6,18 +6,16 @@ import org.microcodegen.ir.TensorType;
 
 import java.util.List;
 
-/** BiasAdd: a [C] bias added along axis 1 (NCHW channels, or the columns of an [N, C] matrix). */
-final class BiasAddOp implements Op {
+/** A [C] bias added along axis 1 (NCHW channels, or the columns of an [N, C] matrix). */
+public record BiasAdd() implements Op {
     @Override
-    public List<String> names() {
-        return List.of("BiasAdd");
+    public String opName() {
+        return "BiasAdd";
     }
 
     @Override
     public List<TensorType> inferOutputs(Node node, OpContext ctx) {
         ctx.requireInputs(2, 2);
-        ctx.requireFloat32(0, 1);
-        Window2D.requireNchw(ctx, node.attrs());
         Shape x = ctx.shape(0);
         if (x.rank() < 2 || ctx.shape(1).rank() != 1 || ctx.shape(1).dim(0) != x.dim(1)) {
             throw ctx.error("bias " + ctx.shape(1) + " does not match the channels of " + x);
@@ -31,10 +29,19 @@ final class BiasAddOp implements Op {
     }
 
     @Override
-    public Lowering lower(Node node, OpContext ctx) {
+    public Invocation invocation(Node node, OpContext ctx) {
         Shape x = ctx.shape(0);
-        return Lowering.of(new KernelCall("mc_bias_add", "mc_bias_add_f32", List.of(
-                Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), Arg.tensor(node.output()),
-                Arg.integer(x.dim(0)), Arg.integer(x.dim(1)), Arg.integer(x.product(2, x.rank()))), null));
+        return Invocation.builder().tensor("in", node.input(0)).tensor("bias", node.input(1)).tensor("out", node.output())
+                .integer("batch", x.dim(0)).integer("channels", x.dim(1)).integer("inner", x.product(2, x.rank())).build();
+    }
+
+    @Override
+    public boolean isChannelBias() {
+        return true;
+    }
+
+    @Override
+    public String operandRole(int index) {
+        return "bias";
     }
 }

@@ -1,4 +1,8 @@
-package org.microcodegen.ir;
+package org.microcodegen.frontend.mindir;
+
+import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.ConstData;
+import org.microcodegen.ir.ValueException;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,25 +11,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operator attributes, decoded from the model file into plain values: Long, Double, Boolean, String,
+ * A MindIR node's attributes, decoded from the model file into plain values: Long, Double, Boolean, String,
  * ConstData or a List of those. Typed getters convert between the encodings exporters use (a bool
  * stored as an int, a tuple stored as a list) so that ops read attributes in one line.
  */
-public final class Attributes {
-    private static final Attributes EMPTY = new Attributes(Map.of());
+final class MindIrAttributes {
+    private static final MindIrAttributes EMPTY = new MindIrAttributes(Map.of());
 
     private final Map<String, Object> values;
 
-    private Attributes(Map<String, Object> values) {
+    private MindIrAttributes(Map<String, Object> values) {
         this.values = values;
     }
 
-    public static Attributes empty() {
+    public static MindIrAttributes empty() {
         return EMPTY;
     }
 
-    public static Attributes of(Map<String, Object> values) {
-        return new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    public static MindIrAttributes of(Map<String, Object> values) {
+        return new MindIrAttributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
     }
 
     public boolean has(String name) {
@@ -41,10 +45,10 @@ public final class Attributes {
     }
 
     /** A copy with one attribute set, for passes that rewrite nodes. */
-    public Attributes with(String name, Object value) {
+    public MindIrAttributes with(String name, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(values);
         copy.put(name, value);
-        return new Attributes(Collections.unmodifiableMap(copy));
+        return new MindIrAttributes(Collections.unmodifiableMap(copy));
     }
 
     /** The first of several alternative names that is present (exporters renamed some attributes). */

@@ -1,4 +1,4 @@
-package org.microcodegen.ops;
+package org.microcodegen.lower;
 
 /**
  * What a node becomes in generated code: a kernel call, or a view (Reshape and friends: the output

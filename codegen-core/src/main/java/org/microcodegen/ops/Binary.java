@@ -6,33 +6,29 @@ import org.microcodegen.ir.TensorType;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Element-wise binary ops with NumPy broadcasting: Add, Sub, Mul, Div (RealDiv), Maximum, Minimum.
- * Broadcasting is resolved here, at compile time, into per-operand strides with adjacent compatible
- * axes merged, so the kernel's inner loop is as long and simple as the shapes allow.
+ * An element-wise function of two tensors with NumPy broadcasting. Broadcasting is resolved here, at
+ * compile time, into per-operand strides with adjacent compatible axes merged, so the kernel's inner
+ * loop is as long and simple as the shapes allow.
  */
-final class BinaryOp implements Op {
-    static final int MAX_RANK = 6;
+public record Binary(Function function) implements Op {
+    public enum Function {
+        ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div"), MAXIMUM("Maximum"), MINIMUM("Minimum");
 
-    private static final Map<String, String> KERNELS = Map.ofEntries(
-            Map.entry("Add", "mc_add_f32"),
-            Map.entry("Sub", "mc_sub_f32"),
-            Map.entry("Mul", "mc_mul_f32"),
-            Map.entry("Div", "mc_div_f32"),
-            Map.entry("RealDiv", "mc_div_f32"),
-            Map.entry("Maximum", "mc_maximum_f32"),
-            Map.entry("Minimum", "mc_minimum_f32"),
-            // MindSpore 2.x exports x * 2.0 and x / 4.0 as Muls/Divs with a scalar Constant operand.
-            Map.entry("Muls", "mc_mul_f32"),
-            Map.entry("Divs", "mc_div_f32"),
-            Map.entry("Adds", "mc_add_f32"),
-            Map.entry("Subs", "mc_sub_f32"));
+        private final String opName;
+
+        Function(String opName) {
+            this.opName = opName;
+        }
+    }
+
+    /** The most axes the layout kernels (broadcast, pad, transpose, slice, reduce) take. */
+    public static final int MAX_RANK = 6;
 
     @Override
-    public List<String> names() {
-        return List.of("Add", "Sub", "Mul", "Div", "RealDiv", "Maximum", "Minimum", "Muls", "Divs", "Adds", "Subs");
+    public String opName() {
+        return function.opName;
     }
 
     static Shape broadcast(OpContext ctx, Shape a, Shape b) {
@@ -58,7 +54,6 @@ final class BinaryOp implements Op {
     @Override
     public List<TensorType> inferOutputs(Node node, OpContext ctx) {
         ctx.requireInputs(2, 2);
-        ctx.requireFloat32(0, 1);
         return List.of(ctx.type(0).withShape(broadcast(ctx, ctx.shape(0), ctx.shape(1))));
     }
 
@@ -71,7 +66,7 @@ final class BinaryOp implements Op {
         return ctx.shape(1).equals(out) ? 1 : -1;
     }
 
-    /** Output dims and operand strides after merging axes; see mc_bcast in mc_binary.h. */
+    /** Output dims and operand strides after merging axes: the binary kernels' parameters. */
     record Broadcast(List<Long> dims, List<Long> aStrides, List<Long> bStrides) {
     }
 
@@ -134,15 +129,15 @@ final class BinaryOp implements Op {
     }
 
     @Override
-    public Lowering lower(Node node, OpContext ctx) {
+    public Invocation invocation(Node node, OpContext ctx) {
         Broadcast bc = plan(ctx, ctx.shape(0), ctx.shape(1));
-        ParamsStruct params = ParamsStruct.builder("mc_bcast")
+        ParamsStruct params = ParamsStruct.builder()
                 .set("rank", bc.dims().size())
                 .ints("out_dims", bc.dims())
                 .ints("a_strides", bc.aStrides())
                 .ints("b_strides", bc.bStrides())
                 .build();
-        return Lowering.of(new KernelCall("mc_binary", KERNELS.get(node.opType()), List.of(
-                Arg.tensor(node.input(0)), Arg.tensor(node.input(1)), Arg.tensor(node.output()), new Arg.Params()), params));
+        return Invocation.builder().tensor("a", node.input(0)).tensor("b", node.input(1)).tensor("out", node.output())
+                .params(params).build();
     }
 }

@@ -7,11 +7,11 @@ import org.microcodegen.ir.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Transpose with a constant permutation (MindSpore passes perm as a Constant input). */
-final class TransposeOp implements Op {
+/** Axes permuted by a constant permutation, input 1: output axis i is input axis perm[i]. */
+public record Transpose() implements Op {
     @Override
-    public List<String> names() {
-        return List.of("Transpose");
+    public String opName() {
+        return "Transpose";
     }
 
     private static int[] perm(OpContext ctx, Shape in) {
@@ -20,8 +20,8 @@ final class TransposeOp implements Op {
         if (p.length != in.rank()) {
             throw ctx.error("perm of length " + p.length + " for a rank-" + in.rank() + " input");
         }
-        if (in.rank() > BinaryOp.MAX_RANK) {
-            throw ctx.error("rank " + in.rank() + " exceeds the supported " + BinaryOp.MAX_RANK);
+        if (in.rank() > Binary.MAX_RANK) {
+            throw ctx.error("rank " + in.rank() + " exceeds the supported " + Binary.MAX_RANK);
         }
         int[] perm = new int[p.length];
         boolean[] seen = new boolean[p.length];
@@ -37,7 +37,6 @@ final class TransposeOp implements Op {
 
     @Override
     public List<TensorType> inferOutputs(Node node, OpContext ctx) {
-        ctx.requireFloat32(0);
         Shape in = ctx.shape(0);
         int[] perm = perm(ctx, in);
         int[] out = new int[perm.length];
@@ -48,7 +47,7 @@ final class TransposeOp implements Op {
     }
 
     @Override
-    public Lowering lower(Node node, OpContext ctx) {
+    public Invocation invocation(Node node, OpContext ctx) {
         Shape in = ctx.shape(0);
         int[] perm = perm(ctx, in);
         List<Long> dims = new ArrayList<>();
@@ -57,9 +56,8 @@ final class TransposeOp implements Op {
             dims.add((long) in.dim(i));
             p.add((long) perm[i]);
         }
-        ParamsStruct params = ParamsStruct.builder("mc_transpose_params")
+        ParamsStruct params = ParamsStruct.builder()
                 .set("rank", perm.length).ints("in_dims", dims).ints("perm", p).build();
-        return Lowering.of(new KernelCall("mc_transpose", "mc_transpose_f32",
-                List.of(Arg.tensor(node.input(0)), Arg.tensor(node.output()), new Arg.Params()), params));
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(params).build();
     }
 }

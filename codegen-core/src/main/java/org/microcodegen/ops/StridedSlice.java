@@ -1,6 +1,5 @@
 package org.microcodegen.ops;
 
-import org.microcodegen.ir.Attributes;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
@@ -9,40 +8,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * StridedSlice with constant begin/end/strides and the begin, end and shrink-axis masks (Python
- * slicing semantics: negative indices count from the end, out-of-range bounds clamp). Ellipsis and
- * new-axis masks are refused with a clear error rather than guessed.
+ * A strided slice with constant begin/end/strides inputs (1, 2, 3) and bit masks per axis: a set bit
+ * of {@code beginMask}/{@code endMask} means from the start / to the end, of {@code shrinkAxisMask}
+ * that the axis is indexed and dropped (Python slicing semantics: negative indices count from the
+ * end, out-of-range bounds clamp).
  */
-final class StridedSliceOp implements Op {
+public record StridedSlice(long beginMask, long endMask, long shrinkAxisMask) implements Op {
     @Override
-    public List<String> names() {
-        return List.of("StridedSlice");
+    public String opName() {
+        return "StridedSlice";
     }
 
     /** Per input axis: first index, step and length; shrink marks axes dropped from the output. */
     private record Slice(long[] begin, long[] stride, long[] length, boolean[] shrink) {
     }
 
-    private static Slice slice(Node node, OpContext ctx) {
+    private Slice slice(OpContext ctx) {
         ctx.requireInputs(4, 4);
         Shape in = ctx.shape(0);
         int rank = in.rank();
         long[] begin = ctx.constantLongs(1, "begin");
         long[] end = ctx.constantLongs(2, "end");
         long[] strides = ctx.constantLongs(3, "strides");
-        Attributes a = node.attrs();
-        if (a.getLong("ellipsis_mask", 0) != 0 || a.getLong("new_axis_mask", 0) != 0) {
-            throw ctx.error("ellipsis_mask and new_axis_mask are not supported");
-        }
         if (begin.length != end.length || begin.length != strides.length || begin.length > rank) {
             throw ctx.error("begin/end/strides lengths do not fit a rank-" + rank + " input");
         }
-        if (rank > BinaryOp.MAX_RANK) {
-            throw ctx.error("rank " + rank + " exceeds the supported " + BinaryOp.MAX_RANK);
+        if (rank > Binary.MAX_RANK) {
+            throw ctx.error("rank " + rank + " exceeds the supported " + Binary.MAX_RANK);
         }
-        long beginMask = a.getLong("begin_mask", 0);
-        long endMask = a.getLong("end_mask", 0);
-        long shrinkMask = a.getLong("shrink_axis_mask", 0);
         long[] b = new long[rank];
         long[] s = new long[rank];
         long[] len = new long[rank];
@@ -63,7 +56,7 @@ final class StridedSliceOp implements Op {
                 // beyond any dimension; bounding it keeps the length arithmetic below from overflowing
                 throw ctx.error("stride " + st + " on axis " + i + " is out of range");
             }
-            if ((shrinkMask >> i & 1) != 0) {
+            if ((shrinkAxisMask >> i & 1) != 0) {
                 long idx = begin[i] < 0 ? begin[i] + dim : begin[i];
                 if (idx < 0 || idx >= dim) {
                     throw ctx.error("index " + begin[i] + " out of range for axis " + i + " of size " + dim);
@@ -95,8 +88,7 @@ final class StridedSliceOp implements Op {
 
     @Override
     public List<TensorType> inferOutputs(Node node, OpContext ctx) {
-        ctx.requireFloat32(0);
-        Slice sl = slice(node, ctx);
+        Slice sl = slice(ctx);
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < sl.length.length; i++) {
             if (!sl.shrink[i]) {
@@ -107,9 +99,9 @@ final class StridedSliceOp implements Op {
     }
 
     @Override
-    public Lowering lower(Node node, OpContext ctx) {
+    public Invocation invocation(Node node, OpContext ctx) {
         Shape in = ctx.shape(0);
-        Slice sl = slice(node, ctx);
+        Slice sl = slice(ctx);
         List<Long> dims = new ArrayList<>();
         List<Long> outDims = new ArrayList<>();
         List<Long> begin = new ArrayList<>();
@@ -120,10 +112,9 @@ final class StridedSliceOp implements Op {
             begin.add(sl.begin[i]);
             strides.add(sl.stride[i]);
         }
-        ParamsStruct params = ParamsStruct.builder("mc_strided_slice_params")
+        ParamsStruct params = ParamsStruct.builder()
                 .set("rank", in.rank()).ints("in_dims", dims).ints("out_dims", outDims)
                 .ints("begin", begin).ints("strides", strides).build();
-        return Lowering.of(new KernelCall("mc_strided_slice", "mc_strided_slice_f32",
-                List.of(Arg.tensor(node.input(0)), Arg.tensor(node.output()), new Arg.Params()), params));
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(params).build();
     }
 }

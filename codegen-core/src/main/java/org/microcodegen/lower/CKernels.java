@@ -1,0 +1,87 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.ir.DType;
+
+/**
+ * runtime-micro's C kernels (host and Cortex-M targets). A C model links only the entry points it
+ * calls (with -ffunction-sections and --gc-sections), so shapes with a specialised entry point get
+ * it here, at compile time, instead of a run-time dispatch inside one kernel.
+ */
+final class CKernels {
+    private static final Signature F32 = Signature.all(DType.FLOAT32);
+
+    private CKernels() {
+    }
+
+    static KernelRegistry registry(String target) {
+        KernelRegistry.Builder r = KernelRegistry.builder(target);
+        conv(r);
+        pool(r, "MaxPool2D", "mc_maxpool2d");
+        pool(r, "AvgPool2D", "mc_avgpool2d");
+        pool(r, "AdaptiveAvgPool2D", "mc_avgpool2d");
+        r.add("MatMul", F32, Shapes::dense, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
+                .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
+        r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_f32"));
+        unary(r, "Relu", "mc_relu_f32");
+        unary(r, "Relu6", "mc_relu6_f32");
+        unary(r, "Sigmoid", "mc_sigmoid_f32");
+        unary(r, "Tanh", "mc_tanh_f32");
+        unary(r, "HardSwish", "mc_hswish_f32");
+        unary(r, "HardSigmoid", "mc_hsigmoid_f32");
+        unary(r, "LeakyRelu", "mc_leaky_relu_f32");
+        unary(r, "Abs", "mc_abs_f32");
+        binary(r, "Add", "mc_add_f32");
+        binary(r, "Sub", "mc_sub_f32");
+        binary(r, "Mul", "mc_mul_f32");
+        binary(r, "Div", "mc_div_f32");
+        binary(r, "Maximum", "mc_maximum_f32");
+        binary(r, "Minimum", "mc_minimum_f32");
+        r.add("BiasAdd", F32, Kernel.of("mc_bias_add", "mc_bias_add_f32"));
+        r.add("Softmax", F32, Kernel.of("mc_softmax", "mc_softmax_f32"));
+        r.add("BatchNorm", F32, Kernel.of("mc_batchnorm", "mc_batchnorm_f32"));
+        r.add("Concat", F32, Kernel.of("mc_concat", "mc_concat_f32"));
+        r.add("Pad", F32, Kernel.withParams("mc_pad", "mc_pad_f32", "mc_pad_params"));
+        r.add("ReduceMean", F32, Kernel.withParams("mc_reduce", "mc_reduce_mean_f32", "mc_reduce_params"));
+        r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
+        r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
+        r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
+        return r.build();
+    }
+
+    /** mc_conv2d_general_f32 and depthwise_f32 are the reference kernels; the others specialise them. */
+    private static void conv(KernelRegistry.Builder r) {
+        r.add("Conv2D", F32, Shapes::pointwise, conv2d("mc_conv2d_pointwise_f32"));
+        r.add("Conv2D", F32, Shapes::pointwiseStride2, conv2d("mc_conv2d_pointwise_s2_f32"));
+        r.add("Conv2D", F32, Shapes.depthwise3x3(1), conv2d("mc_conv2d_depthwise_3x3s1_f32"));
+        r.add("Conv2D", F32, Shapes.depthwise3x3(2), conv2d("mc_conv2d_depthwise_3x3s2_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, true), conv2d("mc_conv2d_depthwise_k5s1_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, true), conv2d("mc_conv2d_depthwise_k3s1_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, true), conv2d("mc_conv2d_depthwise_k3s2_f32"));
+        r.add("Conv2D", F32, Shapes::depthwise, conv2d("mc_conv2d_depthwise_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, false), conv2d("mc_conv2d_k5s1_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, false), conv2d("mc_conv2d_k3s1_f32"));
+        r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, false), conv2d("mc_conv2d_k3s2_f32"));
+        // the keyword-spotting DS-CNN's first layer (10x4, stride 2); no depthwise variant
+        r.add("Conv2D", F32, Shapes.fixedWidth(4, 2, false), conv2d("mc_conv2d_k4s2_f32"));
+        r.add("Conv2D", F32, conv2d("mc_conv2d_general_f32"));
+    }
+
+    private static Kernel conv2d(String function) {
+        return Kernel.withParams("mc_conv2d", function, "mc_conv2d_params");
+    }
+
+    /** Square 2x2 and 3x3 windows have entry points with the window loops unrolled. */
+    private static void pool(KernelRegistry.Builder r, String op, String base) {
+        r.add(op, F32, Shapes.squareWindow(2), Kernel.withParams("mc_pool2d", base + "_k2_f32", "mc_pool2d_params"));
+        r.add(op, F32, Shapes.squareWindow(3), Kernel.withParams("mc_pool2d", base + "_k3_f32", "mc_pool2d_params"));
+        r.add(op, F32, Kernel.withParams("mc_pool2d", base + "_f32", "mc_pool2d_params"));
+    }
+
+    private static void unary(KernelRegistry.Builder r, String op, String function) {
+        r.add(op, F32, Kernel.of("mc_activation", function));
+    }
+
+    private static void binary(KernelRegistry.Builder r, String op, String function) {
+        r.add(op, F32, Kernel.withParams("mc_binary", function, "mc_bcast"));
+    }
+}

@@ -1,0 +1,60 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.ir.DType;
+
+/**
+ * runtime-micro's Java kernels (package org.microcodegen.runtime). One method per op where C has
+ * several entry points: a class is loaded whole and the JIT specialises at run time, so the shape
+ * specialisations of the C registry buy nothing here.
+ */
+final class JavaKernels {
+    private static final Signature F32 = Signature.all(DType.FLOAT32);
+    /** The nested parameter class of a runtime class, e.g. Conv2D.Params. */
+    private static final String PARAMS = "Params";
+
+    private JavaKernels() {
+    }
+
+    static KernelRegistry registry(String target) {
+        KernelRegistry.Builder r = KernelRegistry.builder(target);
+        r.add("Conv2D", F32, Kernel.withParams("Conv2D", "conv2d", PARAMS));
+        r.add("MaxPool2D", F32, Kernel.withParams("Pool2D", "maxpool2d", PARAMS));
+        r.add("AvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
+        r.add("AdaptiveAvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
+        r.add("MatMul", F32, Shapes::dense, Kernel.of("MatMul", "matmulDense").taking("a", "b", "bias", "out", "m", "k", "n", "act"));
+        r.add("MatMul", F32, Kernel.of("MatMul", "matmul"));
+        unary(r, "Relu", "relu");
+        unary(r, "Relu6", "relu6");
+        unary(r, "Sigmoid", "sigmoid");
+        unary(r, "Tanh", "tanh");
+        unary(r, "HardSwish", "hswish");
+        unary(r, "HardSigmoid", "hsigmoid");
+        unary(r, "LeakyRelu", "leakyRelu");
+        unary(r, "Abs", "abs");
+        binary(r, "Add", "add");
+        binary(r, "Sub", "sub");
+        binary(r, "Mul", "mul");
+        binary(r, "Div", "div");
+        binary(r, "Maximum", "maximum");
+        binary(r, "Minimum", "minimum");
+        r.add("BiasAdd", F32, Kernel.of("BiasAdd", "biasAdd"));
+        r.add("Softmax", F32, Kernel.of("Softmax", "softmax"));
+        r.add("BatchNorm", F32, Kernel.of("BatchNorm", "batchnorm"));
+        // one call per input, each writing its chunk of every output row (see Concat in runtime-micro)
+        r.add("Concat", F32, Kernel.of("Concat", "part").calledPerInput());
+        r.add("Pad", F32, Kernel.withParams("Pad", "pad", PARAMS));
+        r.add("ReduceMean", F32, Kernel.withParams("Reduce", "reduceMean", PARAMS));
+        r.add("StridedSlice", F32, Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
+        r.add("Transpose", F32, Kernel.withParams("Transpose", "transpose", PARAMS));
+        r.add(KernelRegistry.COPY, F32, Kernel.of("Copy", "copy"));
+        return r.build();
+    }
+
+    private static void unary(KernelRegistry.Builder r, String op, String method) {
+        r.add(op, F32, Kernel.of("Activation", method));
+    }
+
+    private static void binary(KernelRegistry.Builder r, String op, String method) {
+        r.add(op, F32, Kernel.withParams("Binary", method, PARAMS));
+    }
+}

@@ -1,0 +1,50 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.Graph;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ops.Arg;
+import org.microcodegen.ops.Invocation;
+import org.microcodegen.ops.Op;
+import org.microcodegen.ops.OpContext;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Lowers a node to a kernel call: the op gives the arguments, the target's registry the kernel. */
+public final class Lowerer {
+    private Lowerer() {
+    }
+
+    public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile) {
+        Op op = Op.of(node);
+        OpContext ctx = OpContext.of(g, node, modelFile);
+        Invocation inv = op.invocation(node, ctx);
+        if (inv.isView()) {
+            return Lowering.view();
+        }
+        List<DType> inputs = new ArrayList<>();
+        for (Arg a : inv.args()) {
+            for (String t : tensors(a)) {
+                if (!node.outputs().contains(t)) {
+                    inputs.add(g.type(t).dtype());
+                }
+            }
+        }
+        List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
+        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs), modelFile);
+        List<Arg> args = inv.args();
+        if (kernel.takes() != null) {
+            args = kernel.takes().stream().map(inv::arg).toList();
+        }
+        return Lowering.of(new KernelCall(kernel, args, inv.params()));
+    }
+
+    /** The tensors an argument names. */
+    public static List<String> tensors(Arg a) {
+        if (a instanceof Arg.TensorRef r) {
+            return List.of(r.tensor());
+        }
+        return a instanceof Arg.TensorList l ? l.tensors() : List.of();
+    }
+}

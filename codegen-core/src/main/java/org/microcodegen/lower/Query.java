@@ -1,0 +1,25 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ops.Op;
+import org.microcodegen.ops.OpContext;
+
+import java.util.List;
+
+/**
+ * What a registry entry's predicate may look at: the node, its op (with typed attributes), the
+ * context for operand shapes, and the dtypes of the tensors the kernel reads and writes.
+ */
+public record Query(Node node, Op op, OpContext ctx, List<DType> inputs, List<DType> outputs) {
+    public Query {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+
+    /** "float32, float32 -> float32". */
+    public String signature() {
+        return String.join(", ", inputs.stream().map(DType::displayName).toList()) + " -> "
+                + String.join(", ", outputs.stream().map(DType::displayName).toList());
+    }
+}

@@ -1,0 +1,92 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.ops.Conv2D;
+import org.microcodegen.ops.MatMul;
+import org.microcodegen.ops.SlidingWindow;
+import org.microcodegen.ops.Window2D;
+
+import java.util.function.Predicate;
+
+/**
+ * The shape predicates that pick specialised kernels, in one place for every target: each says when
+ * a kernel's fixed loop shape applies, so its registry entry reads as "this kernel, for these shapes".
+ */
+final class Shapes {
+    private Shapes() {
+    }
+
+    static Conv2D.Geometry conv(Query q) {
+        return ((Conv2D) q.op()).geometry(q.ctx());
+    }
+
+    static Window2D window(Query q) {
+        return ((SlidingWindow) q.op()).window(q.ctx());
+    }
+
+    /** A 1x1 kernel with stride 1, no padding, no groups: a matrix product per image. */
+    static boolean pointwise(Query q) {
+        Conv2D.Geometry g = conv(q);
+        Window2D w = g.w();
+        return g.groups() == 1 && w.kH() == 1 && w.kW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.unpadded();
+    }
+
+    /** A ResNet shortcut: 1x1, stride 2 along w (any along h), no padding, no groups. */
+    static boolean pointwiseStride2(Query q) {
+        Conv2D.Geometry g = conv(q);
+        Window2D w = g.w();
+        return g.groups() == 1 && w.kH() == 1 && w.kW() == 1 && w.strideW() == 2 && w.unpadded();
+    }
+
+    /**
+     * One filter per input channel. A single input channel is not depthwise: as depthwise it would
+     * link a second kernel for the work the general kernel does.
+     */
+    static boolean depthwise(Query q) {
+        return conv(q).depthwise();
+    }
+
+    /**
+     * Depthwise 3x3 with the same stride {@code stride} (1 or 2) along both axes, dilation 1, padding
+     * at most 1 on every side and an input of at least 2 x 2: the nine weights stay in registers for a
+     * whole plane, with a fixed shape per output row.
+     */
+    static Predicate<Query> depthwise3x3(int stride) {
+        return q -> {
+            Conv2D.Geometry g = conv(q);
+            Window2D w = g.w();
+            return g.depthwise() && w.kH() == 3 && w.kW() == 3 && w.strideH() == stride && w.strideW() == stride
+                    && w.dilationH() == 1 && w.dilationW() == 1
+                    && w.padTop() >= 0 && w.padTop() <= 1 && w.padLeft() >= 0 && w.padLeft() <= 1
+                    && w.padBottom() <= 1 && w.padRight() <= 1 && g.inH() >= 2 && g.inW() >= 2;
+        };
+    }
+
+    /**
+     * A kernel whose interior is unrolled for kernel width {@code k} and stride {@code s} along w
+     * (dilation 1 along w; anything along h), for depthwise or for other convolutions.
+     */
+    static Predicate<Query> fixedWidth(int k, int s, boolean depthwise) {
+        return q -> {
+            Conv2D.Geometry g = conv(q);
+            Window2D w = g.w();
+            return g.depthwise() == depthwise && w.dilationW() == 1 && w.kW() == k && w.strideW() == s;
+        };
+    }
+
+    /** A square k x k pooling window: the window loops unrolled. */
+    static Predicate<Query> squareWindow(int k) {
+        return q -> {
+            Window2D w = window(q);
+            return w.kH() == k && w.kW() == k;
+        };
+    }
+
+    /**
+     * A dense layer's layout, A [M][K] times B stored [N][K]: each output is a dot product over
+     * contiguous memory, so a model of dense layers links one loop shape.
+     */
+    static boolean dense(Query q) {
+        MatMul m = (MatMul) q.op();
+        return !m.transposeA() && m.transposeB();
+    }
+}

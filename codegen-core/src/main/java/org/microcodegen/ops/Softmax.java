@@ -1,0 +1,35 @@
+package org.microcodegen.ops;
+
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Shape;
+import org.microcodegen.ir.TensorType;
+
+import java.util.List;
+
+/** Softmax along one axis (negative counts from the last). */
+public record Softmax(long axis) implements Op {
+    @Override
+    public String opName() {
+        return "Softmax";
+    }
+
+    private int axis(OpContext ctx) {
+        return ctx.shape(0).normalizeAxis(axis, "softmax");
+    }
+
+    @Override
+    public List<TensorType> inferOutputs(Node node, OpContext ctx) {
+        ctx.requireInputs(1, 1);
+        axis(ctx);
+        return List.of(ctx.type(0));
+    }
+
+    @Override
+    public Invocation invocation(Node node, OpContext ctx) {
+        Shape s = ctx.shape(0);
+        int a = axis(ctx);
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                .integer("outer", s.product(0, a)).integer("axisLength", s.dim(a)).integer("inner", s.product(a + 1, s.rank()))
+                .build();
+    }
+}
