@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -75,7 +76,8 @@ public final class Main implements Callable<Integer> {
     Path output;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "Prefix of the generated files and symbols, a C identifier (default: from the model file name).")
+            description = {"Prefix of the generated files and symbols, a C identifier (default: from the model file name);",
+                    "not mc_*, a C library header's name (math, stdint...) or one of the project's files (main, board...)."})
     String name;
 
     @CommandLine.Mixin
@@ -178,12 +180,22 @@ public final class Main implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * The output's name: {@code --name}, or else the model file's name made into a C identifier. Either
+     * way it prefixes every file written, so it must not be one the output or a compiler already uses
+     * (see {@link #reservedBecause}): an explicit name is refused, a derived one gets "_model" added.
+     */
     static String modelName(Path model, String explicit) {
         if (explicit != null) {
             if (!C_IDENTIFIER.matcher(explicit).matches()) {
                 throw new CompileException("--name '" + explicit + "' is not a C identifier (letters, digits, _; at most 48)");
             }
-            return explicit.toLowerCase(Locale.ROOT);
+            String name = explicit.toLowerCase(Locale.ROOT);
+            String why = reservedBecause(name);
+            if (why != null) {
+                throw new CompileException("--name '" + explicit + "' " + why + "; choose another name, e.g. " + safeName(name));
+            }
+            return name;
         }
         String file = model.getFileName().toString();
         int dot = file.lastIndexOf('.');
@@ -191,7 +203,37 @@ public final class Main implements Callable<Integer> {
         if (stem.isEmpty() || Character.isDigit(stem.charAt(0))) {
             stem = "model_" + stem;
         }
-        return stem.length() > 48 ? stem.substring(0, 48) : stem;
+        return safeName(stem.length() > 48 ? stem.substring(0, 48) : stem);
+    }
+
+    /** Every C99/C11 standard header: a NAME.h of that name in a folder on the include path would replace it. */
+    private static final Set<String> C_HEADERS = Set.of("assert", "complex", "ctype", "errno", "fenv", "float", "inttypes",
+            "iso646", "limits", "locale", "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbool", "stddef",
+            "stdint", "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype");
+    /** Files the output itself has besides the model's: the firmware project's, and the host runner of `run`. */
+    private static final Set<String> PROJECT_FILES = Set.of("main", "test_data", "board", "makefile", "host_main");
+
+    /** Why {@code name} cannot name a model's files, or null if it can. */
+    static String reservedBecause(String name) {
+        if (name.equals("mc") || name.startsWith("mc_")) {
+            return "is in the runtime's namespace (mc_*): its files and symbols would collide with the runtime's";
+        }
+        if (C_HEADERS.contains(name)) {
+            return "would shadow the C library's <" + name + ".h> wherever the output folder is on the include path";
+        }
+        if (PROJECT_FILES.contains(name)) {
+            return "would collide with the generated project's own " + name + " file";
+        }
+        return null;
+    }
+
+    /** {@code name} itself when it is free, else a free name made from it ("math" -> "math_model"). */
+    private static String safeName(String name) {
+        if (reservedBecause(name) == null) {
+            return name;
+        }
+        String base = name.length() > 42 ? name.substring(0, 42) : name;
+        return base.startsWith("mc") ? "model_" + base : base + "_model";
     }
 
     static String summary(CompiledModel m, Path output, Map<String, byte[]> files) {

@@ -105,6 +105,7 @@ public final class CEmitter {
             throw new IllegalStateException("template group " + group + " is missing from the build");
         }
         STGroup stg = new STGroupFile(url, "UTF-8", '<', '>');
+        stg.registerRenderer(String.class, new CText.Renderer());
         ST st = stg.getInstanceOf(name);
         attributes.forEach(st::add);
         return st.render(Locale.ROOT, 100);

@@ -1,7 +1,9 @@
 package org.microcodegen.emit;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,9 +15,14 @@ final class CNames {
             "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
             "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
             "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
-            "volatile", "while", "arena", "mem", "main", "_Bool", "_Complex", "_Imaginary");
+            "volatile", "while", "arena", "mem", "main", "_Bool", "_Complex", "_Imaginary",
+            // Type names the generated code spells (int32_t in array literals): a parameter of that name would hide them.
+            "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "size_t", "ptrdiff_t",
+            "intptr_t", "uintptr_t", "wchar_t");
 
     private final Set<String> used = new HashSet<>();
+    /** Per base name, the first suffix not yet tried: a thousand layers called "relu" cost a thousand probes, not half a million. */
+    private final Map<String, Integer> nextSuffix = new HashMap<>();
 
     /** Turns arbitrary text into a C identifier: lower case, [a-z0-9_], not starting with a digit. */
     static String sanitize(String text) {
@@ -84,10 +91,16 @@ final class CNames {
         if (RESERVED.contains(b) || b.startsWith("mc_")) {
             b = b + "_";
         }
-        String name = b;
-        for (int i = 2; !used.add(name); i++) {
-            name = b + "_" + i;
+        if (used.add(b)) {
+            return b;
         }
-        return name;
+        // Suffixes below nextSuffix are taken (names are never released), so the first free one is the
+        // one probing from _2 would find, and no name is probed twice.
+        int i = nextSuffix.getOrDefault(b, 2);
+        while (!used.add(b + "_" + i)) {
+            i++;
+        }
+        nextSuffix.put(b, i + 1);
+        return b + "_" + i;
     }
 }

@@ -111,6 +111,13 @@ public final class JavaEmitter {
         view.lowerBoundBytes = model.placement().plan().lowerBound();
         view.macs = model.macs();
         FIXED_NAMES.forEach(names::unique);
+        // The size constants: a weight named "input0.size" must not become a second INPUT0_SIZE.
+        for (int i = 0; i < model.graph().inputs().size(); i++) {
+            names.unique("input" + i + "_size");
+        }
+        for (int i = 0; i < model.graph().outputs().size(); i++) {
+            names.unique("output" + i + "_size");
+        }
         Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
                 this::javaIdent,
                 base -> names.unique(base).toUpperCase(Locale.ROOT),

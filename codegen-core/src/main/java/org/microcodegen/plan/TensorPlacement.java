@@ -29,6 +29,7 @@ public final class TensorPlacement {
     private final Map<String, Storage> storage;
     private final Set<String> viewsNeedingCopy;
     private final List<BufferRequest> requests;
+    private final Map<String, Long> requestedBytes = new HashMap<>();
     private final MemoryPlan plan;
 
     private TensorPlacement(Map<String, Storage> storage, Set<String> viewsNeedingCopy, List<BufferRequest> requests, MemoryPlan plan) {
@@ -36,6 +37,7 @@ public final class TensorPlacement {
         this.viewsNeedingCopy = viewsNeedingCopy;
         this.requests = requests;
         this.plan = plan;
+        requests.forEach(r -> requestedBytes.put(r.name(), r.size()));
     }
 
     public Storage of(String tensor) {
@@ -53,7 +55,7 @@ public final class TensorPlacement {
 
     /** Bytes requested for the arena buffer {@code anchor} (the largest tensor sharing it), or {@code fallback}. */
     public long bufferBytes(String anchor, long fallback) {
-        return requests.stream().filter(r -> r.name().equals(anchor)).findFirst().map(BufferRequest::size).orElse(fallback);
+        return requestedBytes.getOrDefault(anchor, fallback);
     }
 
     public MemoryPlan plan() {
