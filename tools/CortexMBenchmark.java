@@ -67,7 +67,7 @@ public final class CortexMBenchmark {
         List<Long> fused = new ArrayList<>();
         for (Entry e : entries) {
             CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label(), Target.CORTEX_M4);
-            var project = FirmwareEmitter.render(m, board, List.of(Files.readAllBytes(e.input())));
+            var project = FirmwareEmitter.render(m, board.firmware(), List.of(Files.readAllBytes(e.input())));
             FirmwareSummary s = FirmwareSummary.of(m, board, measure(project, board, List.of(), e.label()));
             System.out.print(s);
             results.add(s);

@@ -70,7 +70,7 @@ public final class Compiler {
                 weightBytes += t.data().byteLength();
             }
         }
-        return new CompiledModel(name, file, target, g, lowerings, placement, macs, weightBytes, calls);
+        return new CompiledModel(name, file, target.traits(), g, lowerings, placement, macs, weightBytes, calls);
     }
 
     /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */

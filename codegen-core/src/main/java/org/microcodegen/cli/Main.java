@@ -2,22 +2,16 @@ package org.microcodegen.cli;
 
 import org.microcodegen.Compiler;
 import org.microcodegen.Version;
-import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ops.OpRegistry;
-import org.microcodegen.emit.FirmwareEmitter;
-import org.microcodegen.target.Board;
-import org.microcodegen.target.FirmwareSummary;
-import org.microcodegen.target.FitCheck;
-import org.microcodegen.target.HostRunner;
+import org.microcodegen.target.MemorySize;
 import org.microcodegen.target.QemuRunner;
-import org.microcodegen.target.RunFiles;
-import org.microcodegen.target.JavaRunner;
 import org.microcodegen.target.Target;
+import org.microcodegen.target.TargetOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,16 +46,15 @@ public final class Main implements Callable<Integer> {
     Path model;
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-            description = {"host: the model's C sources; cortex-m4: a firmware project (model, Makefile,",
-                    "startup code, test main) for --board; java: a Java class (default: ${DEFAULT-VALUE})."})
+            description = {"host: the model's C sources; cortex-m4, cortex-m7: a firmware project (model, Makefile,",
+                    "startup code, test main) for a board; java: a Java class (default: ${DEFAULT-VALUE})."})
     String target;
 
-    @Option(names = "--board", paramLabel = "BOARD",
-            description = "With cortex-m4: mps2-an386 (default) or netduinoplus2. The model must fit its RAM and flash.")
-    String board;
+    @CommandLine.Mixin
+    BoardOptions boardOptions = new BoardOptions();
 
     @Option(names = "--test-input", paramLabel = "IN.bin",
-            description = "With cortex-m4: a raw input tensor the test main runs on (repeat per input; default zeros).")
+            description = "With cortex-m*: a raw input tensor the test main runs on (repeat per input; default zeros).")
     List<Path> testInputs;
 
     @Option(names = "--package", paramLabel = "PACKAGE",
@@ -121,44 +114,17 @@ public final class Main implements Callable<Integer> {
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
         Target t = Target.byName(target);
-        Board b = boardFor(t, board);
-        if (b == null && testInputs != null) {
-            throw new CompileException("--test-input needs --target cortex-m4 (it is linked into the firmware's test main)");
-        }
+        TargetOptions options = boardOptions.options(testInputs, javaPackage);
+        t.check(options);
         String n = modelName(model, name);
-        if (javaPackage != null && t != Target.JAVA) {
-            throw new CompileException("--package applies to --target java only");
-        }
         CompiledModel compiled = Compiler.compile(model, n, t);
-        Map<String, byte[]> files;
-        if (b != null) {
-            List<byte[]> data = testInputs == null ? List.of() : RunFiles.readInputs(compiled, testInputs, "--test-input");
-            FitCheck.check(compiled, b, compiled.inputBytes());
-            files = FirmwareEmitter.render(compiled, b, data);
-        } else if (t == Target.JAVA) {
-            files = JavaEmitter.render(compiled, javaPackage != null ? javaPackage : JavaEmitter.DEFAULT_PACKAGE);
-        } else {
-            files = CEmitter.render(compiled);
-        }
+        Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(summary(compiled, output, files));
-        if (b != null) {
-            out.printf(Locale.ROOT, "  board    %s: build with `make -C %s`, run under QEMU with `make -C %s run`%n", b.name(), output, output);
-        }
+        out.print(summary(compiled, t, output, files));
+        out.print(t.afterCompile(compiled, options, output));
         out.flush();
         return 0;
-    }
-
-    /** The board for a firmware target; null for targets that emit plain sources. */
-    static Board boardFor(Target t, String boardName) {
-        if (t == Target.CORTEX_M4) {
-            return Board.byName(boardName == null ? Board.DEFAULT : boardName);
-        }
-        if (boardName != null) {
-            throw new CompileException("--board needs --target cortex-m4");
-        }
-        return null;
     }
 
     static String modelName(Path model, String explicit) {
@@ -177,7 +143,7 @@ public final class Main implements Callable<Integer> {
         return stem.length() > 48 ? stem.substring(0, 48) : stem;
     }
 
-    static String summary(CompiledModel m, Path output, Map<String, byte[]> files) {
+    static String summary(CompiledModel m, Target t, Path output, Map<String, byte[]> files) {
         Map<String, Integer> ops = new TreeMap<>();
         for (Node node : m.graph().nodes()) {
             String label = node.opType() + (node.attrs().has("fused_activation") ? "+" + node.attrs().getString("fused_activation", "") : "");
@@ -190,8 +156,7 @@ public final class Main implements Callable<Integer> {
                 Version.VERSION, m.sourceFile(), output, m.target().name(), m.name()));
         sb.append(String.format(Locale.ROOT, "  ops      %d nodes, %d kernel calls: %s%n", m.graph().nodes().size(), m.kernelCalls(), String.join(", ", opList)));
         sb.append(String.format(Locale.ROOT, "  MACs     %,d%n", m.macs()));
-        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(),
-                m.target() == Target.JAVA ? "a resource, read once" : "const, flash"));
+        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(), t.weightsLocation()));
         long arena = m.arenaBytes();
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
@@ -210,8 +175,9 @@ public final class Main implements Callable<Integer> {
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Compiles the model, builds it and runs one inference, then writes the outputs.",
                     "host: built with the host C compiler ($CC or cc).",
-                    "cortex-m4: a firmware image for --board, built with arm-none-eabi-gcc and run in",
+                    "cortex-m4, cortex-m7: a firmware image for the board, built with arm-none-eabi-gcc and run in",
                     "qemu-system-arm with an instruction-exact clock; also reports instructions, RAM and flash.",
+                    "java: compiled and run in this JVM.",
                     "Inputs and outputs are raw little-endian tensors, given in graph order."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model (.mindir).")
@@ -226,12 +192,11 @@ public final class Main implements Callable<Integer> {
         List<Path> outputs;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "host (default), cortex-m4 (under QEMU) or java (this JVM).")
+                description = "host (default), cortex-m4 or cortex-m7 (under QEMU) or java (this JVM).")
         String target;
 
-        @Option(names = "--board", paramLabel = "BOARD",
-                description = "With cortex-m4: mps2-an386 (default) or netduinoplus2.")
-        String board;
+        @CommandLine.Mixin
+        BoardOptions boardOptions = new BoardOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -239,23 +204,45 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Target t = Target.byName(target);
-            Board b = boardFor(t, board);
+            TargetOptions options = boardOptions.options(null, null);
+            t.check(options);
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
             PrintWriter out = spec.commandLine().getOut();
-            if (b != null) {
-                FitCheck.check(compiled, b, compiled.inputBytes());
-                QemuRunner.Report r = QemuRunner.run(compiled, b, inputs, outputs);
-                out.print(FirmwareSummary.of(compiled, b, r));
-                out.printf(Locale.ROOT, "  wrote    %s%n", outputs);
-            } else if (t == Target.JAVA) {
-                JavaRunner.run(compiled, inputs, outputs);
-                out.printf(Locale.ROOT, "ran %s on the JVM: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
-            } else {
-                HostRunner.run(compiled, inputs, outputs);
-                out.printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
-            }
+            out.print(t.run(compiled, options, inputs, outputs));
             out.flush();
             return 0;
+        }
+    }
+
+    /** The board options of the Cortex-M targets, shared by compiling and `run`. */
+    static final class BoardOptions {
+        @Option(names = "--board", paramLabel = "BOARD",
+                description = "With cortex-m*: a built-in board (cortex-m4: mps2-an386 (default), netduinoplus2; cortex-m7: mps2-an500 (default)).")
+        String board;
+
+        @Option(names = "--board-file", paramLabel = "FILE",
+                description = "With cortex-m*: your own board's descriptor (cpu, fpu, flash.origin/size, ram.origin/size; optional qemu.machine, clock.hz, stack.size, description).")
+        Path boardFile;
+
+        @Option(names = "--ram", paramLabel = "SIZE", description = "With cortex-m*: the RAM the model may use instead of the board's (bytes, or K/KiB/M/MiB).")
+        String ram;
+
+        @Option(names = "--flash", paramLabel = "SIZE", description = "With cortex-m*: the flash the firmware may use instead of the board's.")
+        String flash;
+
+        TargetOptions options(List<Path> testInputs, String javaPackage) {
+            return new TargetOptions(board, boardFile, size(ram, "--ram"), size(flash, "--flash"), testInputs, javaPackage);
+        }
+
+        private static Long size(String text, String option) {
+            if (text == null) {
+                return null;
+            }
+            long bytes = MemorySize.parse(text, option);
+            if (bytes <= 0) {
+                throw new CompileException(option + ": the size must be more than 0");
+            }
+            return bytes;
         }
     }
 

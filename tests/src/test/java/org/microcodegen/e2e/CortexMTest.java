@@ -189,7 +189,7 @@ class CortexMTest {
     private static Map<String, byte[]> lenetFirmware(E2E.Fixture f) {
         CompiledModel m = Compiler.compile(f.model(), "lenet", Target.CORTEX_M4);
         try {
-            return new LinkedHashMap<>(FirmwareEmitter.render(m, MPS2, List.of(Files.readAllBytes(f.inputs().get(0)))));
+            return new LinkedHashMap<>(FirmwareEmitter.render(m, MPS2.firmware(), List.of(Files.readAllBytes(f.inputs().get(0)))));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

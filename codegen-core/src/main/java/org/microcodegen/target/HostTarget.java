@@ -1,0 +1,55 @@
+package org.microcodegen.target;
+
+import org.microcodegen.emit.CEmitter;
+import org.microcodegen.emit.CompiledModel;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Portable C99 sources for the build machine's C compiler; `run` builds them with cc ({@link HostRunner}). */
+final class HostTarget implements Target {
+    @Override
+    public String name() {
+        return "host";
+    }
+
+    @Override
+    public String description() {
+        return "the model's C99 sources, for any C compiler";
+    }
+
+    /** 8 covers double-word loads on hosts and Cortex-M alike. */
+    @Override
+    public int alignment() {
+        return 8;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of();
+    }
+
+    @Override
+    public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
+        return CEmitter.render(model);
+    }
+
+    @Override
+    public String weightsLocation() {
+        return "const, flash";
+    }
+
+    @Override
+    public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
+        return "";
+    }
+
+    @Override
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
+        HostRunner.run(model, inputs, outputs);
+        return String.format(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", Path.of(model.sourceFile()).getFileName(), inputs.size(), outputs);
+    }
+}

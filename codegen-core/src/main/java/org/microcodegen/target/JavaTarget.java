@@ -1,0 +1,55 @@
+package org.microcodegen.target;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.JavaEmitter;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Java 8 source for a JVM, with runtime-micro's Java kernels; `run` compiles and runs it in this JVM ({@link JavaRunner}). */
+final class JavaTarget implements Target {
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    @Override
+    public String description() {
+        return "a Java 8 class for any JVM (--package)";
+    }
+
+    /** Every tensor is a float[] slice, so float alignment is enough. */
+    @Override
+    public int alignment() {
+        return 4;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of(TargetOptions.PACKAGE);
+    }
+
+    @Override
+    public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
+        return JavaEmitter.render(model, options.javaPackage() != null ? options.javaPackage() : JavaEmitter.DEFAULT_PACKAGE);
+    }
+
+    @Override
+    public String weightsLocation() {
+        return "a resource, read once";
+    }
+
+    @Override
+    public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
+        return "";
+    }
+
+    @Override
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
+        JavaRunner.run(model, inputs, outputs);
+        return String.format(Locale.ROOT, "ran %s on the JVM: %d input(s), wrote %s%n", Path.of(model.sourceFile()).getFileName(), inputs.size(), outputs);
+    }
+}
