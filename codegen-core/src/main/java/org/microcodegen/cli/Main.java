@@ -1,7 +1,7 @@
 package org.microcodegen.cli;
 
 import org.microcodegen.Compiler;
-import org.microcodegen.Version;
+import org.microcodegen.emit.Version;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;

@@ -1,6 +1,5 @@
 package org.microcodegen.emit;
 
-import org.microcodegen.Version;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.ParamsStruct;

@@ -1,0 +1,109 @@
+package org.microcodegen;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The compiler's packages form a pipeline (docs: architecture.md): data flows one way, so the package
+ * graph has no cycles. Edges come from the sources: every reference to another org.microcodegen
+ * package, imported or written out in full.
+ */
+class PackageGraphTest {
+    private static final Path SOURCES = Path.of("src/main/java");
+    private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
+    /** A reference to a class: lower-case package segments, then an upper-case class name. */
+    private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.microcodegen(?:\\.[a-z_][a-z0-9_]*)*)\\.[A-Z]");
+
+    @Test
+    void thePackageGraphHasNoCycles() {
+        Map<String, Set<String>> graph = packageGraph(SOURCES);
+        assertTrue(graph.getOrDefault("org.microcodegen.target", Set.of()).contains("org.microcodegen.emit"),
+                "the scan found no target -> emit edge, so it is not reading the sources: " + graph);
+        List<String> cycle = findCycle(graph);
+        assertTrue(cycle.isEmpty(), "package cycle: " + String.join(" -> ", cycle));
+    }
+
+    @Test
+    void theCycleFinderFindsACycle() {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        graph.put("a", Set.of("b"));
+        graph.put("b", Set.of("c"));
+        graph.put("c", Set.of("a", "d"));
+        assertEquals(List.of("a", "b", "c", "a"), findCycle(graph));
+        graph.put("c", Set.of("d"));
+        assertTrue(findCycle(graph).isEmpty(), "a chain is no cycle");
+    }
+
+    static Map<String, Set<String>> packageGraph(Path root) {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String text = Files.readString(file);
+                Matcher p = PACKAGE.matcher(text);
+                assertTrue(p.find(), file + " has no package declaration");
+                String from = p.group(1);
+                Set<String> edges = graph.computeIfAbsent(from, k -> new TreeSet<>());
+                Matcher r = REFERENCE.matcher(text.substring(p.end()));
+                while (r.find()) {
+                    if (!r.group(1).equals(from)) {
+                        edges.add(r.group(1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return graph;
+    }
+
+    /** A cycle as the packages along it (first = last), or an empty list. */
+    static List<String> findCycle(Map<String, Set<String>> graph) {
+        Set<String> done = new TreeSet<>();
+        for (String start : graph.keySet()) {
+            List<String> path = new ArrayList<>();
+            List<String> cycle = visit(start, graph, path, done);
+            if (!cycle.isEmpty()) {
+                return cycle;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> visit(String node, Map<String, Set<String>> graph, List<String> path, Set<String> done) {
+        int at = path.indexOf(node);
+        if (at >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(at, path.size()));
+            cycle.add(node);
+            return cycle;
+        }
+        if (done.contains(node)) {
+            return List.of();
+        }
+        path.add(node);
+        for (String next : graph.getOrDefault(node, Set.of())) {
+            List<String> cycle = visit(next, graph, path, done);
+            if (!cycle.isEmpty()) {
+                return cycle;
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(node);
+        return List.of();
+    }
+}
