@@ -1,10 +1,10 @@
 package org.microcodegen.cli;
 
 import org.microcodegen.Compiler;
-import org.microcodegen.emit.Version;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ops.OpRegistry;
@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
 public final class Main implements Callable<Integer> {
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", paramLabel = "FILE", description = "The model to compile (MindIR, .mindir).")
     Path model;
 
@@ -74,7 +77,18 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and returns the exit status (tests call this instead of main). */
     public static int execute(String... args) {
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** The same, printing to {@code out} and {@code err}: several runs can share one JVM at once (the tests do). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        return execute(cl, args);
+    }
+
+    private static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
         cl.setParameterExceptionHandler((ex, args2) -> {
             ex.getCommandLine().getErr().println("micro-codegen: " + ex.getMessage() + " (see --help)");
@@ -108,9 +122,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
         if (model == null || output == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
         Target t = Target.byName(target);

@@ -5,7 +5,6 @@ import org.microcodegen.emit.CompiledModel;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,13 +42,8 @@ final class HostTarget implements Target {
     }
 
     @Override
-    public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
-        return "";
-    }
-
-    @Override
     public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
         HostRunner.run(model, inputs, outputs);
-        return String.format(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", Path.of(model.sourceFile()).getFileName(), inputs.size(), outputs);
+        return RunFiles.ranReport(model, "the host", inputs, outputs);
     }
 }

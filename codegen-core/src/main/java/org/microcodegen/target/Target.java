@@ -72,8 +72,10 @@ public interface Target {
     /** Where the weights live, for the summary. */
     String weightsLocation();
 
-    /** Lines the compile summary ends with (how to build or use the output); may be empty. */
-    String afterCompile(CompiledModel model, TargetOptions options, Path output);
+    /** Lines the compile summary ends with (how to build or use the output). */
+    default String afterCompile(CompiledModel model, TargetOptions options, Path output) {
+        return "";
+    }
 
     /** `micro-codegen run`: builds the model, runs one inference, writes the outputs; returns the report. */
     String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs);

@@ -50,13 +50,13 @@ class CortexMTest {
 
     @TestFactory
     Stream<DynamicTest> everySupportedFixtureMatchesMindSporeUnderQemu() {
-        return E2E.conformanceTests(tmp, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an386"), "--target", "cortex-m4");
+        return E2E.conformanceTests(tmp, 2, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an386"), "--target", "cortex-m4");
     }
 
     /** The second core: the same fixtures, the same tolerance, on QEMU's Cortex-M7 (fpv5-d16, caches enabled at reset). */
     @TestFactory
     Stream<DynamicTest> everySupportedFixtureMatchesMindSporeOnTheCortexM7() {
-        return E2E.conformanceTests(tmp, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an500"), "--target", "cortex-m7");
+        return E2E.conformanceTests(tmp, 2, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an500"), "--target", "cortex-m7");
     }
 
     private static void checkReport(String report, String board) {
