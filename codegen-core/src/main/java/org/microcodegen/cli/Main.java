@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,9 +49,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "The model to compile (MindIR, .mindir).")
     Path model;
 
-    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-            description = {"host: the model's C sources; cortex-m4, cortex-m7: a firmware project (model, Makefile,",
-                    "startup code, test main) for a board; java: a Java class (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
+            description = {"${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). host: the model's C sources;",
+                    "cortex-m*: a firmware project (model, Makefile, startup code, test main) for a board; java: a Java class."})
     String target;
 
     @CommandLine.Mixin
@@ -178,6 +179,14 @@ public final class Main implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** The registered targets' names, for the help text. */
+    static final class TargetNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Target.all().stream().map(Target::name).iterator();
+        }
+    }
+
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -204,8 +213,8 @@ public final class Main implements Callable<Integer> {
                 description = "Where to write an output tensor; repeat once per graph output, in order.")
         List<Path> outputs;
 
-        @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "host (default), cortex-m4 or cortex-m7 (under QEMU) or java (this JVM).")
+        @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
+                description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); cortex-m* run under QEMU, java in this JVM.")
         String target;
 
         @CommandLine.Mixin

@@ -50,7 +50,7 @@ final class BoardFile {
         String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         String name = fileName.replaceFirst("\\.properties$", "");
         if (!Files.isRegularFile(file)) {
-            throw new CompileException("board file " + file + ": no such file");
+            throw new CompileException("board file " + file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
         }
         if (!NAME.matcher(name).matches()) {
             throw new CompileException("board file " + file + ": the board is named after the file, and '" + name

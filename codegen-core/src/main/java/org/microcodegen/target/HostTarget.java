@@ -9,23 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Portable C99 sources for the build machine's C compiler; `run` builds them with cc ({@link HostRunner}). */
-final class HostTarget implements Target {
-    @Override
-    public String name() {
-        return "host";
-    }
-
-    @Override
-    public String description() {
-        return "the model's C99 sources, for any C compiler";
-    }
-
-    /** 8 covers double-word loads on hosts and Cortex-M alike. */
-    @Override
-    public int alignment() {
-        return 8;
-    }
-
+record HostTarget(String name, String description, int alignment) implements Target {
     @Override
     public Set<String> options() {
         return Set.of();

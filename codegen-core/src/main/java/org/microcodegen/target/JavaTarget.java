@@ -9,23 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Java 8 source for a JVM, with runtime-micro's Java kernels; `run` compiles and runs it in this JVM ({@link JavaRunner}). */
-final class JavaTarget implements Target {
-    @Override
-    public String name() {
-        return "java";
-    }
-
-    @Override
-    public String description() {
-        return "a Java 8 class for any JVM (--package)";
-    }
-
-    /** Every tensor is a float[] slice, so float alignment is enough. */
-    @Override
-    public int alignment() {
-        return 4;
-    }
-
+record JavaTarget(String name, String description, int alignment) implements Target {
     @Override
     public Set<String> options() {
         return Set.of(TargetOptions.PACKAGE);

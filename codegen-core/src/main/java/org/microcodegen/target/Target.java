@@ -17,10 +17,12 @@ import java.util.stream.Collectors;
  * switches on it: adding a target is one class and one entry in {@link #all()}.
  */
 public interface Target {
-    Target HOST = new HostTarget();
+    /** 8 covers double-word loads on hosts and Cortex-M alike. */
+    Target HOST = new HostTarget("host", "the model's C99 sources, for any C compiler", 8);
     Target CORTEX_M4 = new CortexMTarget("cortex-m4", "Cortex-M4F", "mps2-an386");
     Target CORTEX_M7 = new CortexMTarget("cortex-m7", "Cortex-M7", "mps2-an500");
-    Target JAVA = new JavaTarget();
+    /** Every tensor is a float[] slice, so float alignment is enough. */
+    Target JAVA = new JavaTarget("java", "a Java 8 class for any JVM (--package)", 4);
 
     /** Every target, in the order help lists them. */
     static List<Target> all() {
