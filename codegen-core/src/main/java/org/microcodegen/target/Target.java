@@ -62,8 +62,8 @@ public interface Target {
     default void check(TargetOptions options) {
         for (String option : options.given()) {
             if (!options().contains(option)) {
-                throw new CompileException(option + " needs --target " + all().stream().filter(t -> t.options().contains(option))
-                        .map(Target::name).collect(Collectors.joining(" or ")));
+                throw new CompileException(option + " applies to --target " + all().stream().filter(t -> t.options().contains(option))
+                        .map(Target::name).collect(Collectors.joining(" or ")) + " only");
             }
         }
     }

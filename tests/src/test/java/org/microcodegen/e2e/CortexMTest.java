@@ -147,7 +147,7 @@ class CortexMTest {
         cases.put("board m4 has a cortex-m4, not a cortex-m7 (use --target cortex-m4)", List.of("--target", "cortex-m7", "--board-file", m4OnM7.toString()));
         cases.put("board mps2-an500 has a cortex-m7, not a cortex-m4 (use --target cortex-m7)", List.of("--target", "cortex-m4", "--board", "mps2-an500"));
         cases.put("--board and --board-file exclude each other", List.of("--target", "cortex-m4", "--board", "mps2-an386", "--board-file", typo.toString()));
-        cases.put("--board-file needs --target cortex-m4 or cortex-m7", List.of("--target", "host", "--board-file", typo.toString()));
+        cases.put("--board-file applies to --target cortex-m4 or cortex-m7 only", List.of("--target", "host", "--board-file", typo.toString()));
         int i = 0;
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
             Path out = tmp.resolve("bad" + i++);
@@ -296,7 +296,7 @@ class CortexMTest {
         assertTrue(unknown.contains("unknown board 'uno'") && unknown.contains("netduinoplus2"), unknown);
         String hostBoard = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--board", "netduinoplus2",
                 "--output", tmp.resolve("y").toString()), "board on host");
-        assertTrue(hostBoard.contains("--board needs --target cortex-m4"), hostBoard);
+        assertTrue(hostBoard.contains("--board applies to --target cortex-m4 or cortex-m7 only"), hostBoard);
         String badInput = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--target", "cortex-m4",
                 "--test-input", f.references().get(0).toString(), "--output", tmp.resolve("z").toString()), "wrong-size test input");
         assertTrue(badInput.contains("bytes; the model expects 4096"), badInput);
