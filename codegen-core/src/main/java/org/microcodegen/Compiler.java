@@ -1,7 +1,7 @@
 package org.microcodegen;
 
 import org.microcodegen.emit.CompiledModel;
-import org.microcodegen.frontend.mindir.MindIrLoader;
+import org.microcodegen.frontend.Frontends;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
@@ -10,11 +10,8 @@ import org.microcodegen.ops.Lowering;
 import org.microcodegen.ops.Op;
 import org.microcodegen.ops.OpContext;
 import org.microcodegen.ops.OpRegistry;
-import org.microcodegen.passes.DeadCodeElimination;
-import org.microcodegen.passes.FoldBatchNorm;
-import org.microcodegen.passes.PretransposeMatMulWeights;
-import org.microcodegen.passes.FuseEpilogues;
-import org.microcodegen.passes.ShapeInference;
+import org.microcodegen.passes.PassDumps;
+import org.microcodegen.passes.PassManager;
 import org.microcodegen.plan.BestOfPlanner;
 import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.target.Target;
@@ -30,24 +27,14 @@ public final class Compiler {
     }
 
     public static CompiledModel compile(Path modelFile, String name, Target target) {
+        return compile(modelFile, name, target, null);
+    }
+
+    /** As above; with {@code dumpIrDir} non-null, the graph is written there as text after each pass. */
+    public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir) {
         String file = modelFile.toString();
-        if (!java.nio.file.Files.isRegularFile(modelFile)) {
-            throw new CompileException(file + ": no such model file");
-        }
-        if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".mindir")) {
-            throw new CompileException(file + ": unknown model format (expected a .mindir file)");
-        }
-        Graph g = MindIrLoader.load(modelFile);
-        g = DeadCodeElimination.run(g);
-        // Every op must be known before anything else is reported, so the user sees the first unsupported
-        // op even when an earlier pass would have failed for another reason.
-        for (Node n : g.nodes()) {
-            OpRegistry.forNode(n, file);
-        }
-        g = ShapeInference.run(g, file);
-        g = FoldBatchNorm.run(g);
-        g = PretransposeMatMulWeights.run(g);
-        g = FuseEpilogues.run(g);
+        Graph g = Frontends.load(modelFile);
+        g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();

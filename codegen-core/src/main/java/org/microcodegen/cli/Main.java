@@ -65,12 +65,24 @@ public final class Main implements Callable<Integer> {
             description = "With java: the generated class's package (default: " + JavaEmitter.DEFAULT_PACKAGE + ").")
     String javaPackage;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the generated sources (created; generated files in it are replaced).")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = {"Folder for the generated sources (created if missing). The files of the previous",
+                    "compile into it are replaced or removed; any other file in it is kept."})
     Path output;
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "Prefix of the generated files and symbols, a C identifier (default: from the model file name).")
     String name;
+
+    @CommandLine.Mixin
+    DumpIr dumpIr;
+
+    /** {@code --dump-ir DIR}, shared by compiling and {@code run}. */
+    static final class DumpIr {
+        @Option(names = "--dump-ir", paramLabel = "DIR",
+                description = "Write the graph as text after loading and after each pass, one numbered file per step (00-load.txt, ...).")
+        Path dir;
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -127,11 +139,15 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
+        if (output.toString().isEmpty()) {
+            throw new CompileException("--output is empty: name a folder (. for the current one)");
+        }
         Target t = Target.byName(target);
         TargetOptions options = boardOptions.options(testInputs, javaPackage);
         t.check(options);
         String n = modelName(model, name);
-        CompiledModel compiled = Compiler.compile(model, n, t);
+        OutputFolder.checkWritable(output);    // before the compile, which can take a while
+        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir);
         Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
@@ -220,6 +236,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         BoardOptions boardOptions = new BoardOptions();
 
+        @CommandLine.Mixin
+        DumpIr dumpIr;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -228,7 +247,7 @@ public final class Main implements Callable<Integer> {
             Target t = Target.byName(target);
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t);
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs));
             out.flush();

@@ -35,6 +35,11 @@ public final class CView {
         public List<Step> steps;
         public List<Weight> weights;
         public int argCount;
+
+        /** The arena in 8-byte units for a {@code double} array, at least 1: C has no arrays of 0 elements. */
+        public long getArenaDoubles() {
+            return Math.max(1, (arenaSize + 7) / 8);
+        }
     }
 
     /** A graph input or output. */

@@ -90,7 +90,7 @@ public final class Attributes {
         if (v instanceof ConstData d && d.elementCount() == 1) {
             return d.asDoubles()[0];
         }
-        throw new CompileException("attribute '" + name + "' is not a number: " + v);
+        throw new ValueException("attribute '" + name + "' is not a number: " + v);
     }
 
     public String getString(String name, String fallback) {
@@ -101,7 +101,7 @@ public final class Attributes {
         if (v instanceof String s) {
             return s;
         }
-        throw new CompileException("attribute '" + name + "' is not a string: " + v);
+        throw new ValueException("attribute '" + name + "' is not a string: " + v);
     }
 
     /** A scalar or tuple attribute as a list of longs (a scalar becomes a one-element list). */
@@ -153,7 +153,7 @@ public final class Attributes {
         if (v instanceof ConstData d && d.elementCount() == 1) {
             return d.asLongs()[0];
         }
-        throw new CompileException("attribute '" + name + "' is not an integer: " + v);
+        throw new ValueException("attribute '" + name + "' is not an integer: " + v);
     }
 
     @Override

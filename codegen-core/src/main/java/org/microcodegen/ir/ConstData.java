@@ -52,7 +52,7 @@ public final class ConstData {
     /** The values as float32; only for FLOAT32 data (weights are never converted silently). */
     public float[] asFloats() {
         if (dtype != DType.FLOAT32) {
-            throw new CompileException("expected float32 constant data, found " + dtype.displayName());
+            throw new ValueException("expected float32 constant data, found " + dtype.displayName());
         }
         float[] out = new float[bytes.length / 4];
         buffer().asFloatBuffer().get(out);
@@ -88,7 +88,7 @@ public final class ConstData {
                 case UINT16 -> Short.toUnsignedInt(b.getShort(i * 2));
                 case INT8 -> b.get(i);
                 case UINT8, BOOL -> Byte.toUnsignedInt(b.get(i));
-                default -> throw new CompileException("expected integer constant data, found " + dtype.displayName());
+                default -> throw new ValueException("expected integer constant data, found " + dtype.displayName());
             };
         }
         return out;

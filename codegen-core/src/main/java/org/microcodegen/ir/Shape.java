@@ -33,15 +33,15 @@ public final class Shape {
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
-                throw new CompileException("dynamic or negative dimension " + dims[i] + " in shape "
+                throw new ValueException("dynamic or negative dimension " + dims[i] + " in shape "
                         + Arrays.toString(dims) + ": only static shapes are supported");
             }
             if (dims[i] > MAX_ELEMENTS) {
-                throw new CompileException("absurd dimension " + dims[i] + " in shape " + Arrays.toString(dims));
+                throw new ValueException("absurd dimension " + dims[i] + " in shape " + Arrays.toString(dims));
             }
             count *= Math.max(dims[i], 1);
             if (count > MAX_ELEMENTS) {
-                throw new CompileException("shape " + Arrays.toString(dims) + " has more than "
+                throw new ValueException("shape " + Arrays.toString(dims) + " has more than "
                         + MAX_ELEMENTS + " elements: too large for a microcontroller");
             }
             d[i] = (int) dims[i];
@@ -62,18 +62,14 @@ public final class Shape {
     }
 
     public long elementCount() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return n;
+        return product(0, dims.length);
     }
 
-    /** Product of dims in [from, to). */
+    /** Product of dims in [from, to); exact (of() caps the dims, but an overflow must never go unnoticed). */
     public long product(int from, int to) {
         long n = 1;
         for (int i = from; i < to; i++) {
-            n *= dims[i];
+            n = Math.multiplyExact(n, dims[i]);
         }
         return n;
     }
@@ -86,7 +82,7 @@ public final class Shape {
     public static int normalizeAxis(long axis, int rank, String what) {
         long a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= Math.max(rank, 1)) {
-            throw new CompileException(what + " axis " + axis + " is out of range for rank " + rank);
+            throw new ValueException(what + " axis " + axis + " is out of range for rank " + rank);
         }
         return (int) a;
     }

@@ -24,6 +24,9 @@ final class ConcatOp implements Op {
             throw ctx.error("has no inputs");
         }
         Shape first = ctx.shape(0);
+        if (first.rank() == 0) {
+            throw ctx.error("cannot concatenate 0-d inputs");
+        }
         int axis = axis(node, ctx);
         int[] out = first.dims();
         out[axis] = 0;

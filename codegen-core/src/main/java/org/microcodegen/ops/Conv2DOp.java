@@ -30,7 +30,7 @@ final class Conv2DOp implements Op {
         if (x.rank() != 4 || w.rank() != 4) {
             throw ctx.error("expects 4-D input and weight, got " + x + " and " + w);
         }
-        int groups = (int) a.getLong(a.firstPresent("group", "groups") == null ? "group" : a.firstPresent("group", "groups"), 1);
+        int groups = Window2D.bounded(ctx, a.getLong(a.firstPresent("group", "groups") == null ? "group" : a.firstPresent("group", "groups"), 1), "group");
         int inC = x.dim(1);
         int outC = w.dim(0);
         if (groups <= 0 || inC % groups != 0 || outC % groups != 0 || w.dim(1) != inC / groups) {
@@ -38,6 +38,12 @@ final class Conv2DOp implements Op {
         }
         if (a.has("out_channel") && a.getLong("out_channel", outC) != outC) {
             throw ctx.error("out_channel " + a.getLong("out_channel", outC) + " disagrees with weight " + w);
+        }
+        if (a.has("kernel_size")) {
+            int[] k = Window2D.pair(ctx, a.getLongs("kernel_size"), 1, "kernel_size");
+            if (k[0] != w.dim(2) || k[1] != w.dim(3)) {
+                throw ctx.error("kernel_size " + k[0] + "x" + k[1] + " disagrees with weight " + w);
+            }
         }
         if (ctx.inputCount() == 3) {
             ctx.requireFloat32(2);

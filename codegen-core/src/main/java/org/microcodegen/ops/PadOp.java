@@ -67,6 +67,9 @@ final class PadOp implements Op {
             if (before[i] < 0 || after[i] < 0) {
                 throw ctx.error("negative padding (cropping) is not supported");
             }
+            if (before[i] > Shape.MAX_ELEMENTS || after[i] > Shape.MAX_ELEMENTS) {
+                throw ctx.error("padding " + Math.max(before[i], after[i]) + " on axis " + i + " is out of range");
+            }
         }
         if (rank > BinaryOp.MAX_RANK) {
             throw ctx.error("rank " + rank + " exceeds the supported " + BinaryOp.MAX_RANK);

@@ -59,6 +59,10 @@ final class StridedSliceOp implements Op {
             if (st == 0) {
                 throw ctx.error("stride 0 on axis " + i);
             }
+            if (Math.abs(st) > Shape.MAX_ELEMENTS || st == Long.MIN_VALUE) {
+                // beyond any dimension; bounding it keeps the length arithmetic below from overflowing
+                throw ctx.error("stride " + st + " on axis " + i + " is out of range");
+            }
             if ((shrinkMask >> i & 1) != 0) {
                 long idx = begin[i] < 0 ? begin[i] + dim : begin[i];
                 if (idx < 0 || idx >= dim) {

@@ -1,6 +1,7 @@
 package org.microcodegen.ops;
 
 import org.microcodegen.ir.Attributes;
+import org.microcodegen.ir.Shape;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,14 +33,16 @@ record Window2D(int kH, int kW, int strideH, int strideW, int dilationH, int dil
         if (stride[0] <= 0 || stride[1] <= 0 || dil[0] <= 0 || dil[1] <= 0 || kH <= 0 || kW <= 0) {
             throw ctx.error("kernel, stride and dilation must be positive");
         }
-        int effH = dil[0] * (kH - 1) + 1;
-        int effW = dil[1] * (kW - 1) + 1;
-        int pt = 0;
-        int pb = 0;
-        int pl = 0;
-        int pr = 0;
-        int outH;
-        int outW;
+        // Every operand is at most Shape.MAX_ELEMENTS (2^29), so the long arithmetic below cannot
+        // overflow; the results are range-checked before they become ints.
+        long effH = (long) dil[0] * (kH - 1) + 1;
+        long effW = (long) dil[1] * (kW - 1) + 1;
+        long pt = 0;
+        long pb = 0;
+        long pl = 0;
+        long pr = 0;
+        long outH;
+        long outW;
         switch (mode) {
             case "valid" -> {
                 outH = ceilDiv(inH - effH + 1, stride[0]);
@@ -48,8 +51,8 @@ record Window2D(int kH, int kW, int strideH, int strideW, int dilationH, int dil
             case "same" -> {
                 outH = ceilDiv(inH, stride[0]);
                 outW = ceilDiv(inW, stride[1]);
-                int padH = Math.max(0, (outH - 1) * stride[0] + effH - inH);
-                int padW = Math.max(0, (outW - 1) * stride[1] + effW - inW);
+                long padH = Math.max(0, (outH - 1) * stride[0] + effH - inH);
+                long padW = Math.max(0, (outW - 1) * stride[1] + effW - inW);
                 pt = padH / 2;
                 pb = padH - pt;
                 pl = padW / 2;
@@ -69,22 +72,28 @@ record Window2D(int kH, int kW, int strideH, int strideW, int dilationH, int dil
                 if (pads.size() != 4) {
                     throw ctx.error("expects 1 or 4 padding values, found " + pads);
                 }
-                pt = Math.toIntExact(pads.get(0));
-                pb = Math.toIntExact(pads.get(1));
-                pl = Math.toIntExact(pads.get(2));
-                pr = Math.toIntExact(pads.get(3));
-                if (pt < 0 || pb < 0 || pl < 0 || pr < 0) {
-                    throw ctx.error("negative padding " + pads);
+                for (long p : pads) {
+                    if (p < 0) {
+                        throw ctx.error("negative padding " + pads);
+                    }
                 }
-                outH = (inH + pt + pb - effH) / stride[0] + 1;
-                outW = (inW + pl + pr - effW) / stride[1] + 1;
+                pt = bounded(ctx, pads.get(0), "padding");
+                pb = bounded(ctx, pads.get(1), "padding");
+                pl = bounded(ctx, pads.get(2), "padding");
+                pr = bounded(ctx, pads.get(3), "padding");
+                outH = Math.floorDiv(inH + pt + pb - effH, stride[0]) + 1;
+                outW = Math.floorDiv(inW + pl + pr - effW, stride[1]) + 1;
             }
             default -> throw ctx.error("unsupported pad_mode '" + mode + "'");
         }
         if (outH <= 0 || outW <= 0) {
             throw ctx.error("window " + kH + "x" + kW + " does not fit the " + inH + "x" + inW + " input");
         }
-        return new Window2D(kH, kW, stride[0], stride[1], dil[0], dil[1], pt, pb, pl, pr, outH, outW);
+        if (outH > Shape.MAX_ELEMENTS || outW > Shape.MAX_ELEMENTS) {
+            throw ctx.error("padding " + List.of(pt, pb, pl, pr) + " gives an absurd " + outH + "x" + outW + " output");
+        }
+        return new Window2D(kH, kW, stride[0], stride[1], dil[0], dil[1], (int) pt, (int) pb, (int) pl, (int) pr,
+                (int) outH, (int) outW);
     }
 
     /** (h, w) from a 1-, 2- or 4-element (NCHW) attribute. */
@@ -93,9 +102,9 @@ record Window2D(int kH, int kW, int strideH, int strideW, int dilationH, int dil
             return new int[] {fallback, fallback};
         }
         return switch (values.size()) {
-            case 1 -> new int[] {Math.toIntExact(values.get(0)), Math.toIntExact(values.get(0))};
-            case 2 -> new int[] {Math.toIntExact(values.get(0)), Math.toIntExact(values.get(1))};
-            case 4 -> new int[] {Math.toIntExact(values.get(2)), Math.toIntExact(values.get(3))};
+            case 1 -> new int[] {bounded(ctx, values.get(0), what), bounded(ctx, values.get(0), what)};
+            case 2 -> new int[] {bounded(ctx, values.get(0), what), bounded(ctx, values.get(1), what)};
+            case 4 -> new int[] {bounded(ctx, values.get(2), what), bounded(ctx, values.get(3), what)};
             default -> throw ctx.error("attribute " + what + " has " + values.size() + " values; expected 1, 2 or 4");
         };
     }
@@ -110,7 +119,19 @@ record Window2D(int kH, int kW, int strideH, int strideW, int dilationH, int dil
         }
     }
 
-    private static int ceilDiv(int a, int b) {
+    /**
+     * A kernel size, stride, dilation or padding as an int, refused when it is beyond any tensor
+     * dimension (a hostile model's -2^63 or 2^40 must not wrap around in the arithmetic above).
+     * Zero and negative values pass through to the callers' own "must be positive" checks.
+     */
+    static int bounded(OpContext ctx, long value, String what) {
+        if (value < Integer.MIN_VALUE || value > Shape.MAX_ELEMENTS) {
+            throw ctx.error(what + " " + value + " is out of range");
+        }
+        return (int) value;
+    }
+
+    private static long ceilDiv(long a, long b) {
         return a <= 0 ? 0 : (a + b - 1) / b;
     }
 }

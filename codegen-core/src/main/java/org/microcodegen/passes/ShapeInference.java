@@ -5,6 +5,7 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ir.ValueException;
 import org.microcodegen.ops.OpContext;
 import org.microcodegen.ops.OpRegistry;
 
@@ -25,10 +26,15 @@ public final class ShapeInference {
         Map<String, Tensor> tensors = new LinkedHashMap<>(g.tensors());
         for (Node n : g.nodes()) {
             OpContext ctx = new OpContext(n, tensors, modelFile);
-            List<TensorType> types = OpRegistry.forNode(n, modelFile).inferOutputs(n, ctx);
+            List<TensorType> types;
+            try {
+                types = OpRegistry.forNode(n, modelFile).inferOutputs(n, ctx);
+            } catch (ValueException e) {
+                // A shape, axis or attribute helper refused a value without knowing where it came from.
+                throw ctx.error(e.getMessage());
+            }
             if (types.size() < n.outputs().size()) {
-                throw new CompileException(n.describe() + ": the model reads output " + (n.outputs().size() - 1)
-                        + ", but the op has only " + types.size());
+                throw ctx.error("the model reads output " + (n.outputs().size() - 1) + ", but the op has only " + types.size());
             }
             List<TensorType> exported = n.exportedTypes();
             for (int i = 0; i < n.outputs().size(); i++) {

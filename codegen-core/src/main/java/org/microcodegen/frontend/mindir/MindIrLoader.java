@@ -2,6 +2,7 @@ package org.microcodegen.frontend.mindir;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import org.microcodegen.frontend.ModelFile;
 import org.microcodegen.frontend.mindir.MindIrValues.TensorValue;
 import org.microcodegen.frontend.mindir.proto.MindIr.AttributeProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.GraphProto;
@@ -17,6 +18,7 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.ir.ValueException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +47,8 @@ public final class MindIrLoader {
     /** Ops whose operand list is a tuple: a MakeTuple input is spliced into their inputs. */
     private static final Set<String> TUPLE_INPUT_OPS = Set.of("Concat", "AddN", "Stack", "Pack");
     private static final Set<String> IGNORED_ATTRIBUTES = Set.of("input_names", "output_names", "shape");
+    /** More outputs than any primitive has: a larger TupleGetItem index is a corrupt model, not a big op. */
+    private static final int MAX_NODE_OUTPUTS = 1024;
 
     private final Path file;
     private final MindIrValues values;
@@ -54,14 +58,47 @@ public final class MindIrLoader {
     private final Map<String, List<String>> tuples = new HashMap<>();
     private final Set<String> monads = new HashSet<>();
     private final Map<String, Integer> tupleArity = new HashMap<>();
+    /** Every name defined so far (inputs, parameters, constants, node outputs, folded or not): what defines it. */
+    private final Map<String, String> defined = new HashMap<>();
+    /** Position of the node being read, for messages about nodes without a name. */
+    private int nodeIndex;
 
     private MindIrLoader(Path file) {
         this.file = file;
         this.values = new MindIrValues(file);
     }
 
+    /**
+     * Reads the model. Everything in the file is untrusted: malformed content must end in a one-line
+     * {@link CompileException} that names the file. The checks below catch each known defect where it
+     * happens; as a narrow safety net for the ones not found yet, the runtime failures that only
+     * malformed content can cause inside this loader (an index, a null, an arithmetic overflow, a
+     * hostile size or nesting depth) are reported as a malformed model rather than an internal error.
+     */
     public static Graph load(Path file) {
-        return new MindIrLoader(file).read();
+        try {
+            return new MindIrLoader(file).read();
+        } catch (ValueException e) {
+            throw new CompileException(file + ": " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException | NullPointerException | ArithmeticException | NegativeArraySizeException
+                 | ClassCastException | java.nio.BufferUnderflowException | StackOverflowError | OutOfMemoryError e) {
+            throw new CompileException(file + ": malformed MindIR model: the loader failed on it ("
+                    + e.getClass().getSimpleName().replace("Exception", "").replace("Error", "") + ")", e);
+        }
+    }
+
+    /** Whether a file's first bytes are MindSpore's cipher magic: the model was exported with enc_key. */
+    static boolean isEncrypted(byte[] head) {
+        if (head.length < 4) {
+            return false;
+        }
+        int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8 | (head[2] & 0xff) << 16 | (head[3] & 0xff) << 24;
+        for (int m : ENCRYPTION_MAGIC) {
+            if (magic == m) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Graph read() {
@@ -78,6 +115,7 @@ public final class MindIrLoader {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         List<String> inputs = new ArrayList<>();
         for (ValueInfoProto in : g.getInputList()) {
+            requireName(in.getName(), "a graph input");
             if (in.getTensorCount() == 0) {
                 throw new CompileException(file + ": graph input " + in.getName()
                         + " is not a tensor (a Python scalar or tuple input); only tensor inputs are supported");
@@ -85,8 +123,11 @@ public final class MindIrLoader {
             TensorType type = MindIrValues.typeOf(in.getTensor(0), "graph input " + in.getName());
             tensors.put(in.getName(), new Tensor(in.getName(), type, null, shortName(in.getName())));
             inputs.add(in.getName());
+            defined.putIfAbsent(in.getName(), "graph input " + in.getName());
         }
         for (TensorProto p : g.getParameterList()) {
+            requireName(p.getName(), "a parameter");
+            define(p.getName(), "parameter " + p.getName());
             String what = "parameter " + p.getName();
             TensorType type = MindIrValues.typeOf(p, what);
             tensors.put(p.getName(), new Tensor(p.getName(), type, values.dataOf(p, what), shortName(p.getName())));
@@ -94,6 +135,7 @@ public final class MindIrLoader {
 
         List<Node> nodes = new ArrayList<>();
         for (NodeProto n : g.getNodeList()) {
+            nodeIndex++;
             Node node = readNode(n, primitives, tensors);
             if (node != null) {
                 nodes.add(node);
@@ -125,9 +167,7 @@ public final class MindIrLoader {
     }
 
     private ModelProto parse() {
-        if (!Files.isRegularFile(file)) {
-            throw new CompileException(file + ": no such model file");
-        }
+        ModelFile.requireRegularFile(file);
         try {
             long size = Files.size(file);
             if (size == 0) {
@@ -139,12 +179,9 @@ public final class MindIrLoader {
             byte[] head = new byte[4];
             try (InputStream in = Files.newInputStream(file)) {
                 int n = in.readNBytes(head, 0, 4);
-                int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8 | (head[2] & 0xff) << 16 | (head[3] & 0xff) << 24;
-                for (int m : ENCRYPTION_MAGIC) {
-                    if (n == 4 && magic == m) {
-                        throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
-                                + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
-                    }
+                if (n == 4 && isEncrypted(head)) {
+                    throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
+                            + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
                 }
             }
             try (InputStream in = Files.newInputStream(file)) {
@@ -161,19 +198,24 @@ public final class MindIrLoader {
             throw new CompileException(file + ": not a valid MindIR file (truncated or corrupt protobuf: "
                     + (stop > 0 ? why.substring(0, stop) : why) + ")");
         } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + e.getMessage(), e);
+            throw new CompileException(file + ": cannot read: " + ModelFile.reason(e), e);
         }
     }
 
     private Node readNode(NodeProto n, Map<String, PrimitiveProto> primitives, Map<String, Tensor> tensors) {
         String out = n.getOutputCount() > 0 ? n.getOutput(0) : n.getName();
         String opType = n.getOpType();
+        if (out.isEmpty()) {
+            throw new CompileException(file + ": node " + scopeOf(n) + " has an empty output name");
+        }
+        define(out, "node " + scopeOf(n));
         List<AttributeProto> attrs = new ArrayList<>();
         if (opType.startsWith("REF::")) {
             String key = opType.substring("REF::".length());
             PrimitiveProto prim = primitives.get(key);
             if (prim == null) {
-                throw new CompileException(file + ": node " + scopeOf(n) + " refers to primitive '" + key + "', which the model does not define");
+                throw new CompileException(file + ": node " + scopeOf(n) + " refers to primitive '" + key
+                        + "', which the model does not define");
             }
             opType = prim.getOpType();
             attrs.addAll(prim.getAttributeList());
@@ -202,6 +244,9 @@ public final class MindIrLoader {
         }
         switch (opType) {
             case "Load", "Depend" -> {
+                if (ins.isEmpty()) {
+                    throw new CompileException(file + ": " + opType + " at node " + scope + " has no inputs");
+                }
                 aliases.put(out, ins.get(0));
                 return null;
             }
@@ -210,12 +255,20 @@ public final class MindIrLoader {
                 return null;
             }
             case "MakeTuple" -> {
+                for (String element : ins) {
+                    // Only earlier values: a tuple that contains itself, directly or through another
+                    // tuple, would make its expansion endless.
+                    if (element.equals(out) || !defined.containsKey(element)) {
+                        throw new CompileException(file + ": MakeTuple at node " + scope + " lists '" + element
+                                + "', which is not defined before it");
+                    }
+                }
                 tuples.put(out, ins);
                 return null;
             }
             case "TupleGetItem" -> {
-                int index = (int) tensors.get(ins.get(1)).data().asLongs()[0];
-                String src = ins.get(0);
+                String src = ins.isEmpty() ? null : ins.get(0);
+                int index = tupleIndex(scope, ins, tensors, tuples.containsKey(src) ? tuples.get(src).size() : MAX_NODE_OUTPUTS);
                 if (tuples.containsKey(src)) {
                     aliases.put(out, tuples.get(src).get(index));
                 } else {
@@ -229,6 +282,9 @@ public final class MindIrLoader {
         }
         Map<String, Object> decoded = new LinkedHashMap<>();
         ins = argumentsToAttributes(opType, scope, ins, tensors, decoded);
+        if (TUPLE_INPUT_OPS.contains(opType) && ins.stream().noneMatch(tuples::containsKey)) {
+            throw new CompileException(file + ": " + opType + " at node " + scope + " has no tuple of inputs to combine");
+        }
         List<String> dataInputs = new ArrayList<>();
         for (String in : ins) {
             if (monads.contains(in)) {
@@ -253,6 +309,37 @@ public final class MindIrLoader {
             decoded.put(a.getName(), values.attributeValue(a));
         }
         return new Node(out, opType, dataInputs, List.of(out), Attributes.of(decoded), scope, exported);
+    }
+
+    /** A TupleGetItem's index: its second input, a constant integer in [0, size). */
+    private int tupleIndex(String scope, List<String> ins, Map<String, Tensor> tensors, int size) {
+        String where = file + ": TupleGetItem at node " + scope;
+        if (ins.size() != 2) {
+            throw new CompileException(where + " has " + ins.size() + " inputs; it needs a tuple and an index");
+        }
+        Tensor t = tensors.get(ins.get(1));
+        if (t == null || !t.isConstant() || t.data().dtype().isFloatingPoint() || t.data().elementCount() != 1) {
+            throw new CompileException(where + ": its index '" + ins.get(1) + "' must be a constant integer");
+        }
+        long index = t.data().asLongs()[0];
+        if (index < 0 || index >= size) {
+            throw new CompileException(where + ": index " + index + " is out of range for a tuple of " + size);
+        }
+        return (int) index;
+    }
+
+    /** Records a definition, refusing a second one: maps keyed by name would silently keep only one. */
+    private void define(String name, String what) {
+        String earlier = defined.putIfAbsent(name, what);
+        if (earlier != null) {
+            throw new CompileException(file + ": " + what + " defines '" + name + "', which " + earlier + " already defines");
+        }
+    }
+
+    private void requireName(String name, String what) {
+        if (name.isEmpty()) {
+            throw new CompileException(file + ": " + what + " has an empty name");
+        }
     }
 
     /**
@@ -360,20 +447,34 @@ public final class MindIrLoader {
         return cur;
     }
 
+    /**
+     * The tensors a (possibly nested) tuple stands for, in order. Iterative, because a hostile model can
+     * nest tuples deeper than the stack; tuples only list earlier values, so this ends.
+     */
     private List<String> expand(String name) {
-        String r = resolve(name);
-        if (tuples.containsKey(r)) {
-            List<String> out = new ArrayList<>();
-            for (String e : tuples.get(r)) {
-                out.addAll(expand(e));
+        List<String> out = new ArrayList<>();
+        java.util.Deque<String> work = new java.util.ArrayDeque<>();
+        work.push(name);
+        while (!work.isEmpty()) {
+            String r = resolve(work.pop());
+            List<String> elements = tuples.get(r);
+            if (elements == null) {
+                out.add(r);
+            } else {
+                for (int i = elements.size() - 1; i >= 0; i--) {
+                    work.push(elements.get(i));
+                }
             }
-            return out;
         }
-        return List.of(r);
+        return out;
     }
 
-    private static String scopeOf(NodeProto n) {
-        return n.getDomain().isEmpty() ? n.getName() : n.getDomain();
+    /** How messages name a node: its scope, else its name, else its position in the file. */
+    private String scopeOf(NodeProto n) {
+        if (!n.getDomain().isEmpty()) {
+            return n.getDomain();
+        }
+        return n.getName().isEmpty() ? "#" + nodeIndex + " (unnamed)" : n.getName();
     }
 
     /** "17_1_construct.Default_wrapper.5:conv1.weight" -> "conv1.weight". */

@@ -108,6 +108,23 @@ class MindIrLoaderTest {
         assertEquals("w", g.tensor("g:w").sourceName());
     }
 
+    /** A hostile nesting depth must not overflow the stack: tuples are expanded iteratively. */
+    @Test
+    void expandsDeeplyNestedTuples(@TempDir Path dir) throws Exception {
+        ModelProto base = addModel(weight().setRawData(ByteString.copyFrom(floats(3f, 4f))).build());
+        GraphProto.Builder g = base.getGraph().toBuilder().clearOutput();
+        String previous = "g:y";
+        for (int i = 0; i < 50_000; i++) {
+            String t = "g:t" + i;
+            g.addNode(NodeProto.newBuilder().setName("t" + i).setOpType("MakeTuple").addInput(previous).addOutput(t));
+            previous = t;
+        }
+        g.addOutput(ValueInfoProto.newBuilder().setName(previous));
+        Path model = dir.resolve("m.mindir");
+        Files.write(model, base.toBuilder().setGraph(g).build().toByteArray());
+        assertEquals(java.util.List.of("g:y"), MindIrLoader.load(model).outputs());
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
