@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Cortex-M4 benchmark (tools/benchmark runs it): compiles each fixture network into firmware for
- * mps2-an386, runs it under QEMU with -icount shift=0, and prints the results table: instructions of
+ * The Cortex-M benchmark (tools/benchmark runs it): compiles each fixture network into firmware for
+ * mps2-an386 (or --board NAME), runs it under QEMU with its instruction-exact clock, and prints the results table: instructions of
  * one inference (the second of two), RAM and flash from the linked image. Each --write FILE also gets
  * the tables between its cortex-m and peers markers (BENCHMARKS.md, README.md).
  *
@@ -42,11 +42,14 @@ public final class CortexMBenchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("microcodegen.root", ".")).toAbsolutePath().normalize();
         List<Path> writes = new ArrayList<>();
+        String boardName = "mps2-an386";
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--write") && i + 1 < args.length) {
                 writes.add(Path.of(args[++i]));
+            } else if (args[i].equals("--board") && i + 1 < args.length) {
+                boardName = args[++i];
             } else {
-                System.err.println("usage: tools/benchmark [--write FILE]...  (FILE gets the tables between its cortex-m / peers markers)");
+                System.err.println("usage: tools/benchmark [--board NAME] [--write FILE]...  (FILE gets the tables between its cortex-m / peers markers)");
                 System.exit(2);
             }
         }
@@ -62,19 +65,20 @@ public final class CortexMBenchmark {
             System.err.println("note: " + ms20 + " is absent: the peer comparison row is left out");
         }
 
-        Board board = Board.byName(Board.DEFAULT);
+        Board board = Board.byName(boardName);
+        Target target = Target.byName(board.cpu());
         List<FirmwareSummary> results = new ArrayList<>();
         List<Long> fused = new ArrayList<>();
         for (Entry e : entries) {
-            CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label(), Target.CORTEX_M4);
-            var project = FirmwareEmitter.render(m, board, List.of(Files.readAllBytes(e.input())));
+            CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label(), target);
+            var project = FirmwareEmitter.render(m, board.firmware(), List.of(Files.readAllBytes(e.input())));
             FirmwareSummary s = FirmwareSummary.of(m, board, measure(project, board, List.of(), e.label()));
             System.out.print(s);
             results.add(s);
             // The same build with fused multiply-adds: fewer instructions, not fewer cycles on a real M4.
             fused.add(measure(project, board, List.of("EXTRA_CFLAGS=" + FUSED), e.label()).execution().instructions());
         }
-        String table = table(entries, results, fused, root);
+        String table = table(entries, results, fused, board, root);
         System.out.println();
         System.out.println(table);
         String peers = null;
@@ -139,13 +143,17 @@ public final class CortexMBenchmark {
         return sb.toString();
     }
 
-    static String table(List<Entry> entries, List<FirmwareSummary> results, List<Long> fused, Path root) {
+    static String table(List<Entry> entries, List<FirmwareSummary> results, List<Long> fused, Board board, Path root) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Measured %s by `tools/benchmark` on `%s` (`-M mps2-an386 -icount shift=0,sleep=off`),%n",
-                LocalDate.now(ZoneOffset.UTC), version(List.of(QemuRunner.qemu(), "--version"), root)));
-        sb.append(String.format(Locale.ROOT, "%s, flags as in the generated Makefile (`-mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 %s`, gc-sections, newlib-nano).%n",
-                version(List.of(QemuRunner.cross() + "gcc", "--version"), root), FirmwareEmitter.FP_CONTRACT));
-        sb.append("Instructions: the second of two inferences, SysTick ticks x 40. RAM: .data + .bss (arena and output buffer included) + stack high-water.\n");
+        List<String> qemu = QemuRunner.command(board, "qemu-system-arm", "app.elf");
+        sb.append(String.format(Locale.ROOT, "Measured %s by `tools/benchmark` on `%s` (`%s`),%n",
+                LocalDate.now(ZoneOffset.UTC), version(List.of(QemuRunner.qemu(), "--version"), root),
+                String.join(" ", qemu.subList(1, 3)) + " -icount " + board.instructionClock().icount()));
+        sb.append(String.format(Locale.ROOT, "%s, flags as in the generated Makefile (`%s -O2 %s`, gc-sections, newlib-nano).%n",
+                version(List.of(QemuRunner.cross() + "gcc", "--version"), root), board.cpuFlags(), FirmwareEmitter.FP_CONTRACT));
+        sb.append("Instructions: the second of two inferences, exact (SysTick ticks under -icount, one instruction = "
+                + String.format(Locale.ROOT, "%.2f", (double) board.instructionClock().denominator() / board.instructionClock().numerator())
+                + " ticks; see InstructionClock). RAM: .data + .bss (arena and output buffer included) + stack high-water.\n");
         sb.append("Flash: the whole image; code = flash - weights - test input, split into the model's code (kernels, schedule, parameters), the test main + startup, and libc/libm/libgcc.\n");
         sb.append("\"fused\": the same firmware built with `" + FUSED + "` (VFMA): fewer instructions, but not fewer cycles on a real M4 (VFMA 3 cycles, VMUL + VADD 1 + 1), and no longer bit-identical with the host build.\n\n");
         sb.append("| model | MACs | instructions | instr/MAC | instr/MAC fused | arena | lower bound | RAM total | stack | flash | weights | code | model code | main + startup | libc/libm |\n");

@@ -21,7 +21,13 @@
 extern uint32_t _sstack;
 extern uint32_t _estack;
 
-static volatile uint32_t systick_wraps;
+/* Incremented by SysTick_Handler; external so the assembly handler can name it. */
+volatile uint32_t board_systick_wraps;
+
+/* The handler's instruction count, which board_instructions subtracts once per wrap. It is written in
+ * assembly so that this count is a fact of this file, not of a compiler version. r0 and r1 need no saving:
+ * the core stacks r0-r3, r12, lr, pc and xPSR on exception entry. */
+#define SYSTICK_HANDLER_INSTRUCTIONS 6u
 
 static int semihost(int operation, const void *argument)
 {
@@ -90,9 +96,15 @@ void board_exit(int status)
     }
 }
 
-void SysTick_Handler(void)
+__attribute__((naked)) void SysTick_Handler(void)
 {
-    systick_wraps++;
+    __asm__ volatile(
+        "movw r0, #:lower16:board_systick_wraps\n\t"
+        "movt r0, #:upper16:board_systick_wraps\n\t"
+        "ldr r1, [r0]\n\t"
+        "adds r1, r1, #1\n\t"
+        "str r1, [r0]\n\t"
+        "bx lr\n\t");
 }
 
 void board_timer_start(void)
@@ -100,24 +112,41 @@ void board_timer_start(void)
     SYST_CSR = 0u;
     SYST_RVR = SYST_RELOAD;
     SYST_CVR = 0u;
-    systick_wraps = 0u;
+    board_systick_wraps = 0u;
     SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
     /* QEMU loads the reload value lazily: the first reads would otherwise see 0. */
     while (SYST_CVR == 0u) {
     }
 }
 
-uint64_t board_ticks(void)
+board_mark_t board_mark(void)
 {
-    uint32_t wraps;
+    board_mark_t mark;
     uint32_t current;
     /* Re-read if the counter wrapped between the two reads. */
     do {
-        wraps = systick_wraps;
+        mark.wraps = board_systick_wraps;
         current = SYST_CVR;
-    } while (wraps != systick_wraps);
-    return (uint64_t)wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - current);
+    } while (mark.wraps != board_systick_wraps);
+    mark.ticks = (uint64_t)mark.wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - current);
+    return mark;
 }
+
+uint64_t board_ticks(void)
+{
+    return board_mark().ticks;
+}
+
+#if BOARD_TICKS_DENOMINATOR
+uint64_t board_instructions(board_mark_t start, board_mark_t end)
+{
+    /* Rounded, not truncated: with -icount shift chosen so that one instruction spans more than two ticks,
+     * a tick count is within half an instruction of the truth (InstructionClock in the compiler). */
+    uint64_t ticks = end.ticks - start.ticks;
+    uint64_t instructions = (ticks * BOARD_TICKS_NUMERATOR + BOARD_TICKS_DENOMINATOR / 2u) / BOARD_TICKS_DENOMINATOR;
+    return instructions - (uint64_t)(end.wraps - start.wraps) * SYSTICK_HANDLER_INSTRUCTIONS;
+}
+#endif
 
 uint32_t board_stack_used(void)
 {

@@ -1,11 +1,13 @@
-/* Board support for running a generated model on a Cortex-M4F without an operating system: console
- * output and exit status over Arm semihosting (QEMU, or a debug probe), an instruction counter on
- * SysTick, and the stack high-water mark. Only the test main uses it; the model itself never does. */
+/* Board support for running a generated model on a Cortex-M4F or M7 without an operating system:
+ * console output and exit status over Arm semihosting (QEMU, or a debug probe), an instruction counter
+ * on SysTick, and the stack high-water mark. Only the test main uses it; the model itself never does. */
 #ifndef BOARD_H
 #define BOARD_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "board_config.h"
 
 /* Exit statuses the firmware reports through semihosting (QEMU exits with the same status). */
 #define BOARD_EXIT_OK 0
@@ -31,6 +33,21 @@ void board_timer_start(void);
 
 /* Processor clock ticks since board_timer_start. */
 uint64_t board_ticks(void);
+
+/* A point in time: ticks since board_timer_start, and how many SysTick wraps (interrupts) they include. */
+typedef struct {
+    uint64_t ticks;
+    uint32_t wraps;
+} board_mark_t;
+
+board_mark_t board_mark(void);
+
+#if BOARD_TICKS_DENOMINATOR
+/* Guest instructions between two marks under QEMU with board_config.h's -icount shift: the ticks
+ * converted exactly, less the instructions of the SysTick interrupts that ran in between. Defined only
+ * for an emulated board: on a real part SysTick ticks are cycles, not instructions. */
+uint64_t board_instructions(board_mark_t start, board_mark_t end);
+#endif
 
 /* Bytes of stack used so far: the reset handler paints the stack and this finds the deepest write. */
 uint32_t board_stack_used(void);

@@ -1,6 +1,7 @@
-/* Reset and fault handling for a bare-metal Cortex-M4F: the vector table, the FPU enable, .data and
- * .bss initialisation, stack painting (for the high-water mark), and fault handlers that report
- * where the core stopped and exit non-zero, so a crash under QEMU is a failure rather than a hang. */
+/* Reset and fault handling for a bare-metal Cortex-M4F or M7: the vector table, the FPU enable, the
+ * M7's caches, .data and .bss initialisation, stack painting (for the high-water mark), and fault
+ * handlers that report where the core stopped and exit non-zero, so a crash under QEMU is a failure
+ * rather than a hang. */
 #include <stdint.h>
 
 #include "board.h"
@@ -28,6 +29,44 @@ void board_report_fault(const uint32_t *frame, uint32_t exc_return);
 #define SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
 #define BOARD_STACK_PAINT 0xA5A5A5A5u
 
+#if BOARD_CORTEX_M7
+#define SCB_CCR (*(volatile uint32_t *)0xE000ED14u)
+#define SCB_CCSIDR (*(volatile uint32_t *)0xE000ED80u)
+#define SCB_CSSELR (*(volatile uint32_t *)0xE000ED84u)
+#define SCB_ICIALLU (*(volatile uint32_t *)0xE000EF50u)
+#define SCB_DCISW (*(volatile uint32_t *)0xE000EF60u)
+#define SCB_CCR_DC (1u << 16)
+#define SCB_CCR_IC (1u << 17)
+
+/* A real M7 runs from flash several times slower without its caches; they come up disabled and with
+ * undefined contents, so invalidate each, then enable it (Arm's Cortex-M7 TRM sequence, as CMSIS's
+ * SCB_EnableICache/SCB_EnableDCache). QEMU does not model caches: there this costs a few hundred
+ * instructions before main and changes nothing else. Nothing here uses DMA, so no cache maintenance is
+ * needed later. */
+static void enable_caches(void)
+{
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    SCB_ICIALLU = 0u;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    SCB_CCR |= SCB_CCR_IC;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+
+    SCB_CSSELR = 0u; /* level 1 data cache */
+    __asm__ volatile("dsb" ::: "memory");
+    uint32_t ccsidr = SCB_CCSIDR;
+    uint32_t sets = (ccsidr >> 13) & 0x7FFFu;
+    do {
+        uint32_t ways = (ccsidr >> 3) & 0x3FFu;
+        do {
+            SCB_DCISW = ((sets & 0x1FFu) << 5) | ((ways & 0x3u) << 30);
+        } while (ways-- != 0u);
+    } while (sets-- != 0u);
+    __asm__ volatile("dsb" ::: "memory");
+    SCB_CCR |= SCB_CCR_DC;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+#endif
+
 /* The 16 system exceptions of Armv7-M; no peripheral interrupt is enabled, so none is listed. */
 __attribute__((section(".isr_vector"), used)) const uintptr_t board_vector_table[16] = {
     (uintptr_t)&_estack,           /* initial main stack pointer */
@@ -50,6 +89,9 @@ void Reset_Handler(void)
     /* Full access to CP10/CP11 before any floating-point instruction, or the core faults. */
     SCB_CPACR |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+#if BOARD_CORTEX_M7
+    enable_caches();
+#endif
 
     /* volatile: keeps GCC from turning these loops into memcpy/memset calls before .data exists. */
     volatile uint32_t *dst = &_sdata;

@@ -38,7 +38,7 @@ public final class Compiler {
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 
-        KernelRegistry kernels = KernelRegistry.forTarget(target.name());
+        KernelRegistry kernels = target.kernels();
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;
@@ -59,7 +59,7 @@ public final class Compiler {
                 weightBytes += t.data().byteLength();
             }
         }
-        return new CompiledModel(name, file, target, g, lowerings, placement, macs, weightBytes, calls);
+        return new CompiledModel(name, file, target.traits(), g, lowerings, placement, macs, weightBytes, calls);
     }
 
     /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */

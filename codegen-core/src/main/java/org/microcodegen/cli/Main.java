@@ -1,24 +1,18 @@
 package org.microcodegen.cli;
 
 import org.microcodegen.Compiler;
-import org.microcodegen.Version;
-import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
-import org.microcodegen.emit.FirmwareEmitter;
-import org.microcodegen.target.Board;
-import org.microcodegen.target.FirmwareSummary;
-import org.microcodegen.target.FitCheck;
-import org.microcodegen.target.HostRunner;
+import org.microcodegen.target.MemorySize;
 import org.microcodegen.target.QemuRunner;
-import org.microcodegen.target.RunFiles;
-import org.microcodegen.target.JavaRunner;
 import org.microcodegen.target.Target;
+import org.microcodegen.target.TargetOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +20,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,20 +45,22 @@ import java.util.regex.Pattern;
 public final class Main implements Callable<Integer> {
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", paramLabel = "FILE", description = "The model to compile (MindIR, .mindir).")
     Path model;
 
-    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-            description = {"host: the model's C sources; cortex-m4: a firmware project (model, Makefile,",
-                    "startup code, test main) for --board; java: a Java class (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
+            description = {"${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). host: the model's C sources;",
+                    "cortex-m*: a firmware project (model, Makefile, startup code, test main) for a board; java: a Java class."})
     String target;
 
-    @Option(names = "--board", paramLabel = "BOARD",
-            description = "With cortex-m4: mps2-an386 (default) or netduinoplus2. The model must fit its RAM and flash.")
-    String board;
+    @CommandLine.Mixin
+    BoardOptions boardOptions = new BoardOptions();
 
     @Option(names = "--test-input", paramLabel = "IN.bin",
-            description = "With cortex-m4: a raw input tensor the test main runs on (repeat per input; default zeros).")
+            description = "With cortex-m*: a raw input tensor the test main runs on (repeat per input; default zeros).")
     List<Path> testInputs;
 
     @Option(names = "--package", paramLabel = "PACKAGE",
@@ -96,7 +93,18 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and returns the exit status (tests call this instead of main). */
     public static int execute(String... args) {
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** The same, printing to {@code out} and {@code err}: several runs can share one JVM at once (the tests do). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        return execute(cl, args);
+    }
+
+    private static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr()));
         cl.setParameterExceptionHandler((ex, args2) -> {
             ex.getCommandLine().getErr().println("micro-codegen: " + ex.getMessage() + " (see --help)");
@@ -130,54 +138,26 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
         if (model == null || output == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
         if (output.toString().isEmpty()) {
             throw new CompileException("--output is empty: name a folder (. for the current one)");
         }
         Target t = Target.byName(target);
-        Board b = boardFor(t, board);
-        if (b == null && testInputs != null) {
-            throw new CompileException("--test-input needs --target cortex-m4 (it is linked into the firmware's test main)");
-        }
+        TargetOptions options = boardOptions.options(testInputs, javaPackage);
+        t.check(options);
         String n = modelName(model, name);
-        if (javaPackage != null && t != Target.JAVA) {
-            throw new CompileException("--package applies to --target java only");
-        }
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
         CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir);
-        Map<String, byte[]> files;
-        if (b != null) {
-            List<byte[]> data = testInputs == null ? List.of() : RunFiles.readInputs(compiled, testInputs, "--test-input");
-            FitCheck.check(compiled, b, compiled.inputBytes());
-            files = FirmwareEmitter.render(compiled, b, data);
-        } else if (t == Target.JAVA) {
-            files = JavaEmitter.render(compiled, javaPackage != null ? javaPackage : JavaEmitter.DEFAULT_PACKAGE);
-        } else {
-            files = CEmitter.render(compiled);
-        }
+        Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(summary(compiled, output, files));
-        if (b != null) {
-            out.printf(Locale.ROOT, "  board    %s: build with `make -C %s`, run under QEMU with `make -C %s run`%n", b.name(), output, output);
-        }
+        out.print(summary(compiled, t, output, files));
+        out.print(t.afterCompile(compiled, options, output));
         out.flush();
         return 0;
-    }
-
-    /** The board for a firmware target; null for targets that emit plain sources. */
-    static Board boardFor(Target t, String boardName) {
-        if (t == Target.CORTEX_M4) {
-            return Board.byName(boardName == null ? Board.DEFAULT : boardName);
-        }
-        if (boardName != null) {
-            throw new CompileException("--board needs --target cortex-m4");
-        }
-        return null;
     }
 
     /**
@@ -236,7 +216,7 @@ public final class Main implements Callable<Integer> {
         return base.startsWith("mc") ? "model_" + base : base + "_model";
     }
 
-    static String summary(CompiledModel m, Path output, Map<String, byte[]> files) {
+    static String summary(CompiledModel m, Target t, Path output, Map<String, byte[]> files) {
         Map<String, Integer> ops = new TreeMap<>();
         for (Node node : m.graph().nodes()) {
             FusedActivation act = Op.of(node).activation();
@@ -250,14 +230,21 @@ public final class Main implements Callable<Integer> {
                 Version.VERSION, m.sourceFile(), output, m.target().name(), m.name()));
         sb.append(String.format(Locale.ROOT, "  ops      %d nodes, %d kernel calls: %s%n", m.graph().nodes().size(), m.kernelCalls(), String.join(", ", opList)));
         sb.append(String.format(Locale.ROOT, "  MACs     %,d%n", m.macs()));
-        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(),
-                m.target() == Target.JAVA ? "a resource, read once" : "const, flash"));
+        sb.append(String.format(Locale.ROOT, "  weights  %,d bytes (%s)%n", m.weightBytes(), t.weightsLocation()));
         long arena = m.arenaBytes();
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
                 arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
         sb.append(String.format(Locale.ROOT, "  files    %s%n", String.join(" ", files.keySet())));
         return sb.toString();
+    }
+
+    /** The registered targets' names, for the help text. */
+    static final class TargetNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Target.all().stream().map(Target::name).iterator();
+        }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
@@ -270,8 +257,9 @@ public final class Main implements Callable<Integer> {
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Compiles the model, builds it and runs one inference, then writes the outputs.",
                     "host: built with the host C compiler ($CC or cc).",
-                    "cortex-m4: a firmware image for --board, built with arm-none-eabi-gcc and run in",
+                    "cortex-m4, cortex-m7: a firmware image for the board, built with arm-none-eabi-gcc and run in",
                     "qemu-system-arm with an instruction-exact clock; also reports instructions, RAM and flash.",
+                    "java: compiled and run in this JVM.",
                     "Inputs and outputs are raw little-endian tensors, given in graph order."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model (.mindir).")
@@ -285,13 +273,12 @@ public final class Main implements Callable<Integer> {
                 description = "Where to write an output tensor; repeat once per graph output, in order.")
         List<Path> outputs;
 
-        @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host",
-                description = "host (default), cortex-m4 (under QEMU) or java (this JVM).")
+        @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
+                description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); cortex-m* run under QEMU, java in this JVM.")
         String target;
 
-        @Option(names = "--board", paramLabel = "BOARD",
-                description = "With cortex-m4: mps2-an386 (default) or netduinoplus2.")
-        String board;
+        @CommandLine.Mixin
+        BoardOptions boardOptions = new BoardOptions();
 
         @CommandLine.Mixin
         DumpIr dumpIr;
@@ -302,23 +289,45 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Target t = Target.byName(target);
-            Board b = boardFor(t, board);
+            TargetOptions options = boardOptions.options(null, null);
+            t.check(options);
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir);
             PrintWriter out = spec.commandLine().getOut();
-            if (b != null) {
-                FitCheck.check(compiled, b, compiled.inputBytes());
-                QemuRunner.Report r = QemuRunner.run(compiled, b, inputs, outputs);
-                out.print(FirmwareSummary.of(compiled, b, r));
-                out.printf(Locale.ROOT, "  wrote    %s%n", outputs);
-            } else if (t == Target.JAVA) {
-                JavaRunner.run(compiled, inputs, outputs);
-                out.printf(Locale.ROOT, "ran %s on the JVM: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
-            } else {
-                HostRunner.run(compiled, inputs, outputs);
-                out.printf(Locale.ROOT, "ran %s on the host: %d input(s), wrote %s%n", model.getFileName(), inputs.size(), outputs);
-            }
+            out.print(t.run(compiled, options, inputs, outputs));
             out.flush();
             return 0;
+        }
+    }
+
+    /** The board options of the Cortex-M targets, shared by compiling and `run`. */
+    static final class BoardOptions {
+        @Option(names = "--board", paramLabel = "BOARD",
+                description = "With cortex-m*: a built-in board (cortex-m4: mps2-an386 (default), netduinoplus2; cortex-m7: mps2-an500 (default)).")
+        String board;
+
+        @Option(names = "--board-file", paramLabel = "FILE",
+                description = "With cortex-m*: your own board's descriptor (cpu, fpu, flash.origin/size, ram.origin/size; optional qemu.machine, clock.hz, stack.size, description).")
+        Path boardFile;
+
+        @Option(names = "--ram", paramLabel = "SIZE", description = "With cortex-m*: the RAM the model may use instead of the board's (bytes, or K/KiB/M/MiB).")
+        String ram;
+
+        @Option(names = "--flash", paramLabel = "SIZE", description = "With cortex-m*: the flash the firmware may use instead of the board's.")
+        String flash;
+
+        TargetOptions options(List<Path> testInputs, String javaPackage) {
+            return new TargetOptions(board, boardFile, size(ram, "--ram"), size(flash, "--flash"), testInputs, javaPackage);
+        }
+
+        private static Long size(String text, String option) {
+            if (text == null) {
+                return null;
+            }
+            long bytes = MemorySize.parse(text, option);
+            if (bytes <= 0) {
+                throw new CompileException(option + ": the size must be more than 0");
+            }
+            return bytes;
         }
     }
 

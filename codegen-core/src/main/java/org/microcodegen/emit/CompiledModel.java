@@ -4,7 +4,6 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Lowering;
 import org.microcodegen.plan.TensorPlacement;
-import org.microcodegen.target.Target;
 
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import java.util.Map;
  * The compiler's result before any file is written: the final graph, how each node lowers, where
  * each tensor lives, and the totals the summary reports.
  */
-public record CompiledModel(String name, String sourceFile, Target target, Graph graph, Map<Node, Lowering> lowerings,
+public record CompiledModel(String name, String sourceFile, TargetTraits target, Graph graph, Map<Node, Lowering> lowerings,
                             TensorPlacement placement, long macs, long weightBytes, int kernelCalls) {
     public long arenaBytes() {
         return placement.plan().arenaSize();

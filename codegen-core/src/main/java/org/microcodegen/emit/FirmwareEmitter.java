@@ -1,7 +1,6 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.ir.CompileException;
-import org.microcodegen.target.Board;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A buildable bare-metal firmware project for a Cortex-M4F board: the model's sources (as for any
+ * A buildable bare-metal firmware project for a Cortex-M board: the model's sources (as for any
  * target, with only the runtime files they call), a test main that needs no file system, the test
  * input as const data, the project's startup and board support code (targets/cortex-m), the board's
  * memory map for the linker, and a Makefile.
@@ -19,6 +18,7 @@ import java.util.Map;
 public final class FirmwareEmitter {
     /** Board support files copied from targets/cortex-m into the project's board/ folder. */
     private static final List<String> SUPPORT_FILES = List.of("board.h", "board.c", "startup.c", "sections.ld");
+    private static final String SUPPORT_ROOT = "/microcodegen/targets/cortex-m/";
 
     /**
      * Floating-point contraction on the device. Off, like the host build, so both produce bit-identical
@@ -32,15 +32,19 @@ public final class FirmwareEmitter {
     /**
      * @param testInputs one raw little-endian tensor per graph input, or an empty list for zeros
      */
-    public static Map<String, byte[]> render(CompiledModel model, Board board, List<byte[]> testInputs) {
+    public static Map<String, byte[]> render(CompiledModel model, FirmwareBoard board, List<byte[]> testInputs) {
         return CEmitter.render(model, (view, files) -> addFirmware(view, board, testInputs, files));
     }
 
-    private static void addFirmware(CView.Model m, Board board, List<byte[]> testInputs, Map<String, byte[]> files) {
+    private static void addFirmware(CView.Model m, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files) {
         FirmwareView f = new FirmwareView();
         f.boardName = board.name();
         f.boardDescription = board.description();
-        f.qemuMachine = board.qemuMachine();
+        f.cpuFlags = board.cpuFlags();
+        f.cortexM7 = board.cpu().equals("cortex-m7");
+        f.runCommand = board.runCommand();
+        f.ticksNumerator = board.ticksNumerator();
+        f.ticksDenominator = board.ticksDenominator();
         f.flashOrigin = String.format(Locale.ROOT, "0x%08X", board.flashOrigin());
         f.flashSize = board.flashSize();
         f.ramOrigin = String.format(Locale.ROOT, "0x%08X", board.ramOrigin());
@@ -57,8 +61,9 @@ public final class FirmwareEmitter {
         files.put("test_data.h", CEmitter.bytes(CEmitter.template("firmware.stg", "testDataHeader", attrs)));
         files.put("test_data.c", CEmitter.bytes(CEmitter.template("firmware.stg", "testData", attrs)));
         for (String name : SUPPORT_FILES) {
-            files.put("board/" + name, Board.supportFile(name));
+            files.put("board/" + name, RuntimeSources.read(SUPPORT_ROOT + name));
         }
+        files.put("board/board_config.h", CEmitter.bytes(CEmitter.template("firmware.stg", "boardConfig", attrs)));
         files.put("board/memory.ld", CEmitter.bytes(CEmitter.template("firmware.stg", "memory", attrs)));
         f.sources = new ArrayList<>();
         for (String name : files.keySet()) {

@@ -9,7 +9,12 @@ import java.util.List;
 public final class FirmwareView {
     public String boardName;
     public String boardDescription;
-    public String qemuMachine;
+    public String cpuFlags;
+    public boolean cortexM7;
+    /** The Makefile's run command; null for a board no emulator runs. */
+    public String runCommand;
+    public long ticksNumerator;
+    public long ticksDenominator;
     public String flashOrigin;
     public long flashSize;
     public String ramOrigin;

@@ -1,6 +1,5 @@
 package org.microcodegen.emit;
 
-import org.microcodegen.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Tensor;

@@ -152,7 +152,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             this.placement = model.placement();
             this.names = names;
             this.spelling = spelling;
-            this.kernels = KernelRegistry.forTarget(model.target().name());
+            this.kernels = model.target().kernels();
         }
 
         Schedule build() {

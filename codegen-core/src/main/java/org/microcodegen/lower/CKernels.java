@@ -7,13 +7,13 @@ import org.microcodegen.ir.DType;
  * calls (with -ffunction-sections and --gc-sections), so shapes with a specialised entry point get
  * it here, at compile time, instead of a run-time dispatch inside one kernel.
  */
-final class CKernels {
+public final class CKernels {
     private static final Signature F32 = Signature.all(DType.FLOAT32);
 
     private CKernels() {
     }
 
-    static KernelRegistry registry(String target) {
+    public static KernelRegistry registry(String target) {
         KernelRegistry.Builder r = KernelRegistry.builder(target);
         conv(r);
         pool(r, "MaxPool2D", "mc_maxpool2d");

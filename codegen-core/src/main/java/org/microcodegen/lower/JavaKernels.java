@@ -7,7 +7,7 @@ import org.microcodegen.ir.DType;
  * several entry points: a class is loaded whole and the JIT specialises at run time, so the shape
  * specialisations of the C registry buy nothing here.
  */
-final class JavaKernels {
+public final class JavaKernels {
     private static final Signature F32 = Signature.all(DType.FLOAT32);
     /** The nested parameter class of a runtime class, e.g. Conv2D.Params. */
     private static final String PARAMS = "Params";
@@ -15,7 +15,7 @@ final class JavaKernels {
     private JavaKernels() {
     }
 
-    static KernelRegistry registry(String target) {
+    public static KernelRegistry registry(String target) {
         KernelRegistry.Builder r = KernelRegistry.builder(target);
         r.add("Conv2D", F32, Kernel.withParams("Conv2D", "conv2d", PARAMS));
         r.add("MaxPool2D", F32, Kernel.withParams("Pool2D", "maxpool2d", PARAMS));

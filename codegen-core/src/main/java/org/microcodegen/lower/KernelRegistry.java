@@ -27,10 +27,6 @@ public final class KernelRegistry {
     }
 
     /** The registry of the target named {@code target} ("host", "cortex-m4", "java"). */
-    public static KernelRegistry forTarget(String target) {
-        return target.equals("java") ? JavaKernels.registry(target) : CKernels.registry(target);
-    }
-
     public List<Entry> entries() {
         return entries;
     }

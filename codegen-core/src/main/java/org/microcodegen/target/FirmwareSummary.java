@@ -9,13 +9,13 @@ import java.util.Locale;
  * instructions of one inference (the second of two), RAM = .data + .bss (arena included) + stack
  * high-water, flash split into model weights, the embedded test input, and code (everything else).
  */
-public record FirmwareSummary(String model, String board, long macs, long instructions, long arena, long lowerBound,
+public record FirmwareSummary(String model, String board, String icount, long macs, long instructions, long arena, long lowerBound,
                               long ramUsed, long staticRam, long stackUsed, long stackReserved,
                               long flash, long weights, long testInput, long modelCode, long scheduleCode, long harnessCode, long libraryCode) {
     public static FirmwareSummary of(CompiledModel m, Board b, QemuRunner.Report r) {
         ElfSizes s = r.sizes();
         QemuRunner.Execution e = r.execution();
-        return new FirmwareSummary(m.name(), b.name(), m.macs(), e.instructions(), m.arenaBytes(), m.lowerBoundBytes(),
+        return new FirmwareSummary(m.name(), b.name(), b.instructionClock().icount(), m.macs(), e.instructions(), m.arenaBytes(), m.lowerBoundBytes(),
                 s.ramStatic() + e.stackUsed(), s.ramStatic(), e.stackUsed(), s.section(".stack"),
                 s.flash(), m.weightBytes(), m.inputBytes(),
                 r.linkMap().bytes(LinkMap.Part.MODEL) - m.weightBytes(), r.linkMap().objectBytes("build/" + m.name() + ".o"),
@@ -33,7 +33,7 @@ public record FirmwareSummary(String model, String board, long macs, long instru
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ran %s on %s under QEMU (-icount shift=0: instruction-exact)%n", model, board)
+        return String.format(Locale.ROOT, "ran %s on %s under QEMU (-icount %s: instruction-exact)%n", model, board, icount)
                 + String.format(Locale.ROOT, "  time     %,d instructions per inference, %.2f per MAC (%,d MACs)%n", instructions, instructionsPerMac(), macs)
                 + String.format(Locale.ROOT, "  RAM      %,d bytes: .data+.bss %,d (arena %,d, lower bound %,d) + stack %,d used of %,d reserved%n",
                 ramUsed, staticRam, arena, lowerBound, stackUsed, stackReserved)

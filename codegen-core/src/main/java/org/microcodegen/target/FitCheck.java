@@ -20,10 +20,7 @@ public final class FitCheck {
 
     public static void check(CompiledModel model, Board board, long testInputBytes) {
         long arena = Align.up(model.arenaBytes(), 8);
-        long outputs = 0;
-        for (String t : model.graph().outputs()) {
-            outputs += Align.up(model.graph().type(t).byteSize(), 8);
-        }
+        long outputs = outputBytes(model);
         long ram = board.stackSize() + arena + outputs;
         long flash = model.weightBytes() + testInputBytes;
         List<String> problems = new ArrayList<>();
@@ -38,6 +35,21 @@ public final class FitCheck {
         if (!problems.isEmpty()) {
             throw new CompileException(model.name() + " " + String.join("; and it ", problems));
         }
+    }
+
+    /** The numbers of a model that fits, for the compile summary. */
+    public static String describe(CompiledModel model, Board board, long testInputBytes) {
+        long ram = board.stackSize() + Align.up(model.arenaBytes(), 8) + outputBytes(model);
+        return String.format(Locale.ROOT, "%s: RAM %s of %s (arena, outputs, stack), flash %s of %s before code (weights, test input)",
+                board.name(), size(ram), size(board.ramSize()), size(model.weightBytes() + testInputBytes), size(board.flashSize()));
+    }
+
+    private static long outputBytes(CompiledModel model) {
+        long outputs = 0;
+        for (String t : model.graph().outputs()) {
+            outputs += Align.up(model.graph().type(t).byteSize(), 8);
+        }
+        return outputs;
     }
 
     /** Bytes, in KiB with one decimal when at least 1 KiB. */

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a generated firmware project with its own Makefile (arm-none-eabi-gcc) and runs it in
- * qemu-system-arm as a child process, with an instruction-exact clock ({@code -icount shift=0}) and
- * a time limit. The firmware reports over semihosting; this class reads the report back: exit status,
+ * qemu-system-arm as a child process, with an instruction-exact clock ({@link InstructionClock}) and
+ * a time limit. {@link #command} is the one QEMU command line: the generated Makefile's {@code make run}
+ * is rendered from it too. The firmware reports over semihosting; this class reads the report back: exit status,
  * SysTick ticks of one inference, stack use, and the output tensors, bit-exact from their hex dump.
  */
 public final class QemuRunner {
@@ -31,7 +32,7 @@ public final class QemuRunner {
     public static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Pattern OUTPUT_LINE = Pattern.compile("mc: output (\\d+) ([0-9a-f]{8}) ([0-9a-f]+)");
-    private static final Pattern NUMBER_LINE = Pattern.compile("mc: (ticks|stack) (\\d+)");
+    private static final Pattern NUMBER_LINE = Pattern.compile("mc: (ticks|instructions|stack) (\\d+)");
     private static final Pattern FAULT_LINE = Pattern.compile("mc: FAULT .*");
 
     private QemuRunner() {
@@ -67,11 +68,15 @@ public final class QemuRunner {
 
     /** `micro-codegen run --target cortex-m4`: builds the model with the inputs linked in, runs it, writes the outputs. */
     public static Report run(CompiledModel model, Board board, List<Path> inputs, List<Path> outputs) {
+        if (!board.emulated()) {
+            throw new CompileException("board " + board.name() + " cannot be emulated: its descriptor names no qemu.machine"
+                    + " (compile without `run` and flash the firmware, or choose a board QEMU emulates)");
+        }
         List<byte[]> data = RunFiles.readInputs(model, inputs, outputs);
         Path work = null;
         try {
             work = Files.createTempDirectory("micro-codegen-qemu");
-            Report r = buildAndRun(FirmwareEmitter.render(model, board, data), board, work, RUN_TIMEOUT);
+            Report r = buildAndRun(FirmwareEmitter.render(model, board.firmware(), data), board, work, RUN_TIMEOUT);
             Execution e = r.execution();
             if (!e.succeeded()) {
                 throw new FirmwareFailure(model.name() + " on " + board.name() + ": " + e.failure());
@@ -121,15 +126,24 @@ public final class QemuRunner {
 
     /** Runs an image under QEMU and parses its semihosting report. */
     public static Execution execute(Path elf, Board board, Duration timeout) {
-        List<String> cmd = List.of(qemu(), "-M", board.qemuMachine(), "-nographic", "-monitor", "none",
-                "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off", "-kernel", elf.toString());
-        Processes.Outcome o = Processes.run(cmd, elf.getParent(), timeout, "running the firmware under QEMU", INSTALL_HINT);
-        return parse(o, board);
+        Processes.Outcome o = Processes.run(command(board, qemu(), elf.toString()), elf.getParent(), timeout,
+                "running the firmware under QEMU", INSTALL_HINT);
+        return parse(o);
     }
 
-    static Execution parse(Processes.Outcome o, Board board) {
+    /**
+     * The QEMU command line that runs {@code elf} on an emulated board: semihosting for the report and the
+     * exit status, no monitor (stdin is not a console), and the board's instruction-exact clock.
+     */
+    public static List<String> command(Board board, String program, String elf) {
+        return List.of(program, "-M", board.qemuMachine(), "-nographic", "-monitor", "none",
+                "-semihosting-config", "enable=on,target=native", "-icount", board.instructionClock().icount(), "-kernel", elf);
+    }
+
+    static Execution parse(Processes.Outcome o) {
         Map<Integer, ByteArrayOutputStream> outputs = new TreeMap<>();
         long ticks = -1;
+        long instructions = -1;
         long stack = -1;
         boolean done = false;
         String fault = null;
@@ -144,10 +158,10 @@ public final class QemuRunner {
                 buf.writeBytes(HexFormat.of().parseHex(m.group(3)));
             } else if ((m = NUMBER_LINE.matcher(line)).matches()) {
                 long v = Long.parseLong(m.group(2));
-                if (m.group(1).equals("ticks")) {
-                    ticks = v;
-                } else {
-                    stack = v;
+                switch (m.group(1)) {
+                    case "ticks" -> ticks = v;
+                    case "instructions" -> instructions = v;
+                    default -> stack = v;
                 }
             } else if (FAULT_LINE.matcher(line).matches()) {
                 fault = line;
@@ -157,7 +171,6 @@ public final class QemuRunner {
         }
         List<byte[]> tensors = new ArrayList<>();
         outputs.values().forEach(b -> tensors.add(b.toByteArray()));
-        long instructions = ticks < 0 ? -1 : Math.round(ticks * board.instructionsPerTick());
         return new Execution(o.exitStatus(), o.timedOut(), done, fault, ticks, instructions, stack, tensors, o.output());
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The raw tensor files of `micro-codegen run`: checked against the model before anything is built. */
 public final class RunFiles {
@@ -60,5 +61,11 @@ public final class RunFiles {
             }
             Files.copy(produced.get(i), dest, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The one-line report of a run that measures nothing (host, JVM). */
+    static String ranReport(CompiledModel model, String where, List<Path> inputs, List<Path> outputs) {
+        return String.format(Locale.ROOT, "ran %s on %s: %d input(s), wrote %s%n",
+                Path.of(model.sourceFile()).getFileName(), where, inputs.size(), outputs);
     }
 }

@@ -1,32 +1,88 @@
 package org.microcodegen.target;
 
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.TargetTraits;
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.lower.KernelRegistry;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * A code generation target: what the generated sources are built for. Both targets emit the same
- * portable C99 today; the target fixes the arena alignment and, later, kernels and project files.
- *
- * @param name      as typed on the command line
- * @param alignment arena and weight alignment in bytes (8 covers double-word loads on Cortex-M and hosts)
+ * A code generation target: what the output is built for and how. Each target knows its arena
+ * alignment, how to render its files (delegating to the emitters), how to build and run one inference
+ * (its runner), and what the compile summary says about it. The command line asks the target and never
+ * switches on it: adding a target is one class and one entry in {@link #all()}.
  */
-public record Target(String name, int alignment, String description) {
-    public static final Target HOST = new Target("host", 8, "the build machine's C compiler");
-    public static final Target CORTEX_M4 = new Target("cortex-m4", 8, "Arm Cortex-M4F (arm-none-eabi-gcc)");
-    /** Java source for any JVM (Java 8 or later): every tensor is a float[] slice, so float alignment is enough. */
-    public static final Target JAVA = new Target("java", 4, "Java 8 source for a JVM (runtime-micro's Java kernels)");
+public interface Target {
+    /** 8 covers double-word loads on hosts and Cortex-M alike. */
+    Target HOST = new HostTarget("host", "the model's C99 sources, for any C compiler", 8);
+    Target CORTEX_M4 = new CortexMTarget("cortex-m4", "Cortex-M4F", "mps2-an386");
+    Target CORTEX_M7 = new CortexMTarget("cortex-m7", "Cortex-M7", "mps2-an500");
+    /** Every tensor is a float[] slice, so float alignment is enough. */
+    Target JAVA = new JavaTarget("java", "a Java 8 class for any JVM (--package)", 4);
 
-    public static List<Target> all() {
-        return List.of(HOST, CORTEX_M4, JAVA);
+    /** Every target, in the order help lists them. */
+    static List<Target> all() {
+        return List.of(HOST, CORTEX_M4, CORTEX_M7, JAVA);
     }
 
-    public static Target byName(String name) {
+    static Target byName(String name) {
         for (Target t : all()) {
-            if (t.name.equals(name)) {
+            if (t.name().equals(name)) {
                 return t;
             }
         }
-        throw new CompileException("unknown target '" + name + "' (choose from host, cortex-m4, java)");
+        throw new CompileException("unknown target '" + name + "' (choose from "
+                + all().stream().map(Target::name).collect(Collectors.joining(", ")) + ")");
     }
+
+    /** As typed after {@code --target}. */
+    String name();
+
+    /** One line for the help text. */
+    String description();
+
+    /** Arena and weight alignment in bytes. */
+    int alignment();
+
+    /** The kernels this target's output calls: the registry lowering picks from. */
+    KernelRegistry kernels();
+
+    default TargetTraits traits() {
+        return new TargetTraits(name(), alignment(), kernels());
+    }
+
+    /** The target-specific options ({@link TargetOptions#given()} names) this target accepts. */
+    Set<String> options();
+
+    /**
+     * Refuses options this target does not take, naming the targets that do, and checks the ones it
+     * takes before anything is compiled (a board file, say).
+     */
+    default void check(TargetOptions options) {
+        for (String option : options.given()) {
+            if (!options().contains(option)) {
+                throw new CompileException(option + " applies to --target " + all().stream().filter(t -> t.options().contains(option))
+                        .map(Target::name).collect(Collectors.joining(" or ")) + " only");
+            }
+        }
+    }
+
+    /** The generated files, by relative path. */
+    Map<String, byte[]> render(CompiledModel model, TargetOptions options);
+
+    /** Where the weights live, for the summary. */
+    String weightsLocation();
+
+    /** Lines the compile summary ends with (how to build or use the output). */
+    default String afterCompile(CompiledModel model, TargetOptions options, Path output) {
+        return "";
+    }
+
+    /** `micro-codegen run`: builds the model, runs one inference, writes the outputs; returns the report. */
+    String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs);
 }

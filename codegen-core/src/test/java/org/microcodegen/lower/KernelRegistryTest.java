@@ -36,7 +36,7 @@ class KernelRegistryTest {
     }
 
     private static String kernel(Graph g, String target) {
-        return Lowerer.lower(g, g.nodes().get(0), KernelRegistry.forTarget(target), "m.mindir").call().kernel().function();
+        return Lowerer.lower(g, g.nodes().get(0), org.microcodegen.target.Target.byName(target).kernels(), "m.mindir").call().kernel().function();
     }
 
     @Test

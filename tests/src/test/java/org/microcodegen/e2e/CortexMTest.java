@@ -50,10 +50,127 @@ class CortexMTest {
 
     @TestFactory
     Stream<DynamicTest> everySupportedFixtureMatchesMindSporeUnderQemu() {
-        return E2E.conformanceTests(tmp, E2E::requireCortexMTools, report -> {
-            System.out.print(report);
-            assertTrue(report.contains("instructions per inference"), "no instruction count in " + report);
-        }, "--target", "cortex-m4");
+        return E2E.conformanceTests(tmp, 2, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an386"), "--target", "cortex-m4");
+    }
+
+    /** The second core: the same fixtures, the same tolerance, on QEMU's Cortex-M7 (fpv5-d16, caches enabled at reset). */
+    @TestFactory
+    Stream<DynamicTest> everySupportedFixtureMatchesMindSporeOnTheCortexM7() {
+        return E2E.conformanceTests(tmp, 2, E2E::requireCortexMTools, report -> checkReport(report, "mps2-an500"), "--target", "cortex-m7");
+    }
+
+    private static void checkReport(String report, String board) {
+        System.out.print(report);
+        assertTrue(report.contains("on " + board + " under QEMU"), "not run on " + board + ": " + report);
+        assertTrue(report.contains("instructions per inference"), "no instruction count in " + report);
+    }
+
+    /**
+     * Under -icount the count is exact, so the same code counts the same instructions on every board,
+     * whatever its SysTick clock (25 MHz: 40 instructions per tick at shift 0; 168 MHz: 5.95). With one
+     * shift for all boards, LeNet read 1,237,600 on one and 1,237,601 on the other.
+     */
+    @Test
+    void bothCortexM4BoardsCountTheSameInstructions() {
+        E2E.requireCortexMTools();
+        Board netduino = Board.byName("netduinoplus2");
+        CompiledModel m = Compiler.compile(E2E.fixture("lenet").model(), "lenet", Target.CORTEX_M4);
+        QemuRunner.Execution a = QemuRunner.buildAndRun(firmware(m, MPS2), MPS2, tmp.resolve("a"), QemuRunner.RUN_TIMEOUT).execution();
+        QemuRunner.Execution b = QemuRunner.buildAndRun(firmware(m, netduino), netduino, tmp.resolve("b"), QemuRunner.RUN_TIMEOUT).execution();
+        assertTrue(a.succeeded() && b.succeeded(), a.failure() + " / " + b.failure());
+        System.out.println("lenet: " + a.instructions() + " instructions on mps2-an386, " + b.instructions() + " on netduinoplus2");
+        assertEquals(a.instructions(), b.instructions(), "the boards disagree on LeNet's instruction count");
+        assertTrue(a.ticks() != b.ticks(), "the boards' clocks should differ, or this test shows nothing");
+    }
+
+    /** A real part QEMU does not emulate: a firmware project that builds, a fit check, and a clear `run` refusal. */
+    @Test
+    void aUserBoardWithoutQemuGetsAFirmwareProjectThatBuilds() throws IOException {
+        Path boardFile = stm32l476();
+        E2E.Fixture f = E2E.fixture("lenet");
+        Path out = tmp.resolve("l476");
+        E2E.CliResult r = E2E.cli("--model", f.model().toString(), "--target", "cortex-m4", "--board-file", boardFile.toString(),
+                "--test-input", f.inputs().get(0).toString(), "--name", "lenet", "--output", out.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("fits     stm32l476: RAM 31.0 KiB of 128 KiB"), r.out());
+        assertTrue(r.out().contains("no emulator runs this board"), r.out());
+        String makefile = Files.readString(out.resolve("Makefile"));
+        assertTrue(makefile.contains("CPU := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"), makefile);
+        assertFalse(makefile.contains("-icount"), makefile);
+        String memory = Files.readString(out.resolve("board/memory.ld"));
+        assertTrue(memory.contains("FLASH (rx) : ORIGIN = 0x08000000, LENGTH = 1048576"), memory);
+        assertTrue(memory.contains("RAM (rwx) : ORIGIN = 0x20000000, LENGTH = 131072"), memory);
+
+        E2E.requireCortexMTools();
+        Path elf = QemuRunner.build(out, List.of());
+        assertEquals("lenet.elf", elf.getFileName().toString());
+
+        E2E.CliResult run = E2E.cli("run", "--model", f.model().toString(), "--target", "cortex-m4", "--board-file", boardFile.toString(),
+                "--input", f.inputs().get(0).toString(), "--out", tmp.resolve("o.bin").toString());
+        String line = E2E.assertCleanFailure(run, "run on a board QEMU does not emulate");
+        assertTrue(line.contains("board stm32l476 cannot be emulated"), line);
+        assertFalse(Files.exists(tmp.resolve("o.bin")));
+    }
+
+    @Test
+    void ramAndFlashOverridesReplaceTheBoardsSizesEverywhere() throws IOException {
+        E2E.Fixture f = E2E.fixture("lenet");
+        Path small = tmp.resolve("small");
+        String line = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--target", "cortex-m4", "--board-file",
+                stm32l476().toString(), "--ram", "16K", "--output", small.toString()), "too little RAM");
+        assertTrue(line.matches("micro-codegen: model needs [\\d.]+ KiB RAM \\(arena .*\\), stm32l476 has 16 KiB"), line);
+        assertFalse(Files.exists(small));
+
+        Path out = tmp.resolve("sized");
+        E2E.CliResult r = E2E.cli("--model", f.model().toString(), "--target", "cortex-m4", "--ram", "64KiB", "--flash", "0x80000",
+                "--output", out.toString());
+        assertEquals(0, r.exit(), r.toString());
+        String memory = Files.readString(out.resolve("board/memory.ld"));
+        assertTrue(memory.contains("ORIGIN = 0x00000000, LENGTH = 524288") && memory.contains("ORIGIN = 0x20000000, LENGTH = 65536"), memory);
+
+        String bad = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--target", "cortex-m4", "--ram", "lots",
+                "--output", tmp.resolve("x").toString()), "bad --ram");
+        assertTrue(bad.contains("--ram: 'lots' is not a size"), bad);
+    }
+
+    @Test
+    void badBoardFilesAreOneLineNamingFileAndKey() throws IOException {
+        E2E.Fixture f = E2E.fixture("lenet");
+        Path noCpu = Files.writeString(tmp.resolve("nocpu.properties"), Files.readString(stm32l476()).replace("cpu=cortex-m4\n", ""));
+        Path typo = Files.writeString(tmp.resolve("typo.properties"), Files.readString(stm32l476()).replace("ram.size=", "ram.sise="));
+        Path m4OnM7 = Files.writeString(tmp.resolve("m4.properties"), Files.readString(stm32l476()));
+        Map<String, List<String>> cases = new LinkedHashMap<>();
+        cases.put("board file " + noCpu + ": missing key cpu", List.of("--target", "cortex-m4", "--board-file", noCpu.toString()));
+        cases.put("board file " + typo + ": unknown key ram.sise (known: clock.hz, cpu, description, flash.origin, flash.size, fpu, qemu.machine, ram.origin, ram.size, stack.size)", List.of("--target", "cortex-m4", "--board-file", typo.toString()));
+        cases.put("board file " + tmp.resolve("none.properties") + ": no such file",
+                List.of("--target", "cortex-m4", "--board-file", tmp.resolve("none.properties").toString()));
+        cases.put("board m4 has a cortex-m4, not a cortex-m7 (use --target cortex-m4)", List.of("--target", "cortex-m7", "--board-file", m4OnM7.toString()));
+        cases.put("board mps2-an500 has a cortex-m7, not a cortex-m4 (use --target cortex-m7)", List.of("--target", "cortex-m4", "--board", "mps2-an500"));
+        cases.put("--board and --board-file exclude each other", List.of("--target", "cortex-m4", "--board", "mps2-an386", "--board-file", typo.toString()));
+        cases.put("--board-file applies to --target cortex-m4 or cortex-m7 only", List.of("--target", "host", "--board-file", typo.toString()));
+        int i = 0;
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            Path out = tmp.resolve("bad" + i++);
+            List<String> args = new java.util.ArrayList<>(List.of("--model", f.model().toString(), "--output", out.toString()));
+            args.addAll(c.getValue());
+            String line = E2E.assertCleanFailure(E2E.cli(args.toArray(String[]::new)), c.getKey());
+            assertEquals("micro-codegen: " + c.getKey(), line);
+            assertFalse(Files.exists(out), "output written despite: " + line);
+        }
+    }
+
+    /** An STM32L476RG as a user would describe it: 1 MiB flash, 128 KiB SRAM (SRAM1 96 + SRAM2 32, contiguous at 0x20000000 through SRAM2's alias at 0x20018000). */
+    private Path stm32l476() throws IOException {
+        return Files.writeString(tmp.resolve("stm32l476.properties"), String.join("\n",
+                "# STM32L476RG (Nucleo-L476RG): not emulated by QEMU",
+                "description=STM32L476RG (Cortex-M4F, 80 MHz, 1 MiB flash, 128 KiB SRAM)",
+                "cpu=cortex-m4",
+                "fpu=fpv4-sp-d16",
+                "flash.origin=0x08000000",
+                "flash.size=1MiB",
+                "ram.origin=0x20000000",
+                "ram.size=128K",
+                ""));
     }
 
     /** The part with real limits: what fits in 128 KiB of SRAM runs there too. */
@@ -179,7 +296,7 @@ class CortexMTest {
         assertTrue(unknown.contains("unknown board 'uno'") && unknown.contains("netduinoplus2"), unknown);
         String hostBoard = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--board", "netduinoplus2",
                 "--output", tmp.resolve("y").toString()), "board on host");
-        assertTrue(hostBoard.contains("--board needs --target cortex-m4"), hostBoard);
+        assertTrue(hostBoard.contains("--board applies to --target cortex-m4 or cortex-m7 only"), hostBoard);
         String badInput = E2E.assertCleanFailure(E2E.cli("--model", f.model().toString(), "--target", "cortex-m4",
                 "--test-input", f.references().get(0).toString(), "--output", tmp.resolve("z").toString()), "wrong-size test input");
         assertTrue(badInput.contains("bytes; the model expects 4096"), badInput);
@@ -187,9 +304,12 @@ class CortexMTest {
     }
 
     private static Map<String, byte[]> lenetFirmware(E2E.Fixture f) {
-        CompiledModel m = Compiler.compile(f.model(), "lenet", Target.CORTEX_M4);
+        return firmware(Compiler.compile(f.model(), "lenet", Target.CORTEX_M4), MPS2);
+    }
+
+    private static Map<String, byte[]> firmware(CompiledModel m, Board board) {
         try {
-            return new LinkedHashMap<>(FirmwareEmitter.render(m, MPS2, List.of(Files.readAllBytes(f.inputs().get(0)))));
+            return new LinkedHashMap<>(FirmwareEmitter.render(m, board.firmware(), List.of(Files.readAllBytes(E2E.fixture("lenet").inputs().get(0)))));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.microcodegen.cli.Main;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,6 +19,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -237,29 +241,15 @@ final class E2E {
         }
     }
 
-    private static final Object CLI_LOCK = new Object();
-
-    /** Runs {@code Main.execute(args)} with System.out/err captured (restored afterwards). */
+    /** Runs {@code Main.execute} with its output and errors captured; safe to call from several threads at once. */
     static CliResult cli(String... args) {
-        synchronized (CLI_LOCK) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit;
-            try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-                System.setOut(o);
-                System.setErr(e);
-                exit = Main.execute(args);
-                o.flush();
-                e.flush();
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            return new CliResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit;
+        try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
+            exit = Main.execute(o, e, args);
         }
+        return new CliResult(exit, out.toString(), err.toString());
     }
 
     /** Compiles {@code model} for the host into {@code output}; asserts success and returns the result. */
@@ -292,11 +282,40 @@ final class E2E {
      * gets the run's report.
      */
     static Stream<DynamicTest> conformanceTests(Path tmp, Runnable requireTools, Consumer<String> checkReport, String... extra) {
-        return supportedFixtures().stream().map(f -> DynamicTest.dynamicTest(f.name(), f.dir().toUri(), () -> {
-            f.requireModel();
-            requireTools.run();
-            checkReport.accept(runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))), extra));
-        }));
+        return conformanceTests(tmp, 1, requireTools, checkReport, extra);
+    }
+
+    /**
+     * The same with {@code workers} fixtures running at once (firmware builds and QEMU runs are single
+     * processes that leave a core idle): each fixture's run starts on a pool, and its dynamic test waits
+     * for it and reports it, in fixture order.
+     */
+    static Stream<DynamicTest> conformanceTests(Path tmp, int workers, Runnable requireTools, Consumer<String> checkReport, String... extra) {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "conformance");
+            t.setDaemon(true);
+            return t;
+        });
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Fixture f : supportedFixtures()) {
+            Future<String> run = pool.submit(() -> {
+                f.requireModel();
+                requireTools.run();
+                return runAndCompare(f, Files.createDirectories(tmp.resolve(f.name().replace('/', '_'))), extra);
+            });
+            tests.add(DynamicTest.dynamicTest(f.name(), f.dir().toUri(), () -> checkReport.accept(outcome(run))));
+        }
+        pool.shutdown();
+        return tests.stream().onClose(pool::shutdownNow);
+    }
+
+    /** A run's result, or what it threw (an assertion failure, or a skip), as if thrown here. */
+    private static String outcome(Future<String> run) throws Throwable {
+        try {
+            return run.get();
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        }
     }
 
     /**

@@ -1,0 +1,94 @@
+package org.microcodegen.target;
+
+import org.microcodegen.lower.CKernels;
+import org.microcodegen.lower.KernelRegistry;
+
+import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.FirmwareEmitter;
+import org.microcodegen.ir.CompileException;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Cortex-M core (cortex-m4, cortex-m7): a bare-metal firmware project for a board of that core,
+ * checked against the board's memory before anything is written; `run` builds it and runs it under QEMU
+ * ({@link QemuRunner}) when the board is emulated.
+ *
+ * @param name         the core, as GCC's -mcpu spells it; a board must have this core
+ * @param core         the core as Arm names it, for the help text
+ * @param defaultBoard the board used when neither --board nor --board-file is given
+ */
+record CortexMTarget(String name, String core, String defaultBoard) implements Target {
+    @Override
+    public KernelRegistry kernels() {
+        return CKernels.registry(name());
+    }
+
+    @Override
+    public String description() {
+        return "a firmware project for an Arm " + core + " board (--board, default " + defaultBoard + "; or --board-file)";
+    }
+
+    /** 8: double-word loads (LDRD, VLDR.64) need it. */
+    @Override
+    public int alignment() {
+        return 8;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of(TargetOptions.BOARD, TargetOptions.BOARD_FILE, TargetOptions.RAM, TargetOptions.FLASH, TargetOptions.TEST_INPUT);
+    }
+
+    @Override
+    public void check(TargetOptions options) {
+        Target.super.check(options);
+        board(options);
+    }
+
+    /** The board the options choose, with --ram/--flash applied; it must have this target's core. */
+    Board board(TargetOptions o) {
+        if (o.board() != null && o.boardFile() != null) {
+            throw new CompileException("--board and --board-file exclude each other");
+        }
+        Board b = o.boardFile() != null ? Board.fromFile(o.boardFile()) : Board.byName(o.board() != null ? o.board() : defaultBoard);
+        if (!b.cpu().equals(name)) {
+            throw new CompileException("board " + b.name() + " has a " + b.cpu() + ", not a " + name + " (use --target " + b.cpu() + ")");
+        }
+        return b.withMemory(o.ram(), o.flash());
+    }
+
+    @Override
+    public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
+        Board b = board(options);
+        List<byte[]> data = options.testInputs() == null ? List.of() : RunFiles.readInputs(model, options.testInputs(), TargetOptions.TEST_INPUT);
+        FitCheck.check(model, b, model.inputBytes());
+        return FirmwareEmitter.render(model, b.firmware(), data);
+    }
+
+    @Override
+    public String weightsLocation() {
+        return "const, flash";
+    }
+
+    @Override
+    public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
+        Board b = board(options);
+        String fit = "  fits     " + FitCheck.describe(model, b, model.inputBytes()) + "\n";
+        return fit + (b.emulated()
+                ? String.format(Locale.ROOT, "  board    %s: build with `make -C %s`, run under QEMU with `make -C %s run`%n", b.name(), output, output)
+                : String.format(Locale.ROOT, "  board    %s: build with `make -C %s` and flash %s.elf (no emulator runs this board)%n", b.name(), output, model.name()));
+    }
+
+    @Override
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
+        Board b = board(options);
+        FitCheck.check(model, b, model.inputBytes());
+        QemuRunner.Report r = QemuRunner.run(model, b, inputs, outputs);
+        return FirmwareSummary.of(model, b, r) + String.format(Locale.ROOT, "  wrote    %s%n", outputs);
+    }
+}
