@@ -50,8 +50,7 @@ class FirmwareGuardTest {
     @Test
     void theCheckingBuildOfACorrectModelPasses() throws IOException {
         E2E.requireCortexMTools();
-        QemuRunner.Execution e = QemuRunner.buildAndRun(lenet(), MPS2, tmp.resolve("clean"), QemuRunner.RUN_TIMEOUT,
-                List.of(QemuRunner.LAYER_CHECK)).execution();
+        QemuRunner.Execution e = checkingRun(lenet(), "clean");
         assertTrue(e.succeeded(), e.failure());
     }
 
@@ -69,8 +68,7 @@ class FirmwareGuardTest {
         assertTrue(plain.failure().contains("after the arena overwritten during inference"), plain.failure());
         assertTrue(plain.outputs().isEmpty(), "a run with a broken guard reported outputs");
 
-        QemuRunner.Execution check = QemuRunner.buildAndRun(project, MPS2, tmp.resolve("check"), QemuRunner.RUN_TIMEOUT,
-                List.of(QemuRunner.LAYER_CHECK)).execution();
+        QemuRunner.Execution check = checkingRun(project, "check");
         System.out.println("arena overflow, checking build: " + check.failure());
         assertTrue(check.guardBroken(), check.log());
         assertTrue(check.failure().contains("after the arena overwritten by layer 6 (fc2: MatMul"), check.failure());
@@ -81,11 +79,15 @@ class FirmwareGuardTest {
     void aWritePastAnOutputBufferNamesTheOutputAndTheLayer() throws IOException {
         E2E.requireCortexMTools();
         Map<String, byte[]> project = patched(lenet(), "lenet.c", "output, 1, 84, 10, MC_ACT_NONE)", "output, 1, 84, 11, MC_ACT_NONE)");
-        QemuRunner.Execution check = QemuRunner.buildAndRun(project, MPS2, tmp.resolve("check"), QemuRunner.RUN_TIMEOUT,
-                List.of(QemuRunner.LAYER_CHECK)).execution();
+        QemuRunner.Execution check = checkingRun(project, "check");
         System.out.println("output overflow, checking build: " + check.failure());
         assertTrue(check.guardBroken(), check.log());
         assertTrue(check.failure().contains("after output 0 overwritten by layer 7 (fc3: MatMul"), check.failure());
+    }
+
+    /** Builds and runs the checking build (guards checked after every layer). */
+    private QemuRunner.Execution checkingRun(Map<String, byte[]> project, String dir) {
+        return QemuRunner.buildAndRun(project, MPS2, tmp.resolve(dir), QemuRunner.RUN_TIMEOUT, List.of(QemuRunner.LAYER_CHECK)).execution();
     }
 
     @Test

@@ -146,34 +146,30 @@ class SanitizerTest {
     /** The check can fail: a planted write past a static array (in a constructor linked into the program), ASan's report. */
     @Test
     void aPlantedOverflowFailsTheRunWithTheReport(@TempDir Path dir) throws IOException {
-        E2E.requireCc();
-        Path planted = dir.resolve("planted.c");
-        Files.writeString(planted, """
+        String report = runWithPlanted(dir, "planted.c", """
                 static int planted_buffer[4];
                 int *volatile planted_pointer = planted_buffer;
                 static void planted_overflow(void) __attribute__((constructor));
                 static void planted_overflow(void) { planted_pointer[4] = 1; }
                 """);
-        List<String> flags = new ArrayList<>(flags(dir));
-        flags.add(planted.toString());
-        E2E.Fixture f = E2E.fixture("ops/abs");
-        CompiledModel m = Compiler.compile(f.model(), "model", Target.HOST);
-        CompileException e = assertThrows(CompileException.class,
-                () -> HostRunner.run(m, f.inputs(), List.of(dir.resolve("out.bin")), flags));
-        String report = report(e.getMessage());
-        System.out.println("planted overflow: " + report);
         assertTrue(report.contains("global-buffer-overflow") && report.contains("planted"), report);
     }
 
     /** Signed overflow is undefined behaviour: UBSan stops the program. */
     @Test
     void plantedUndefinedBehaviourFailsTheRun(@TempDir Path dir) throws IOException {
-        E2E.requireCc();
-        Path planted = dir.resolve("planted_ub.c");
-        Files.writeString(planted, """
+        String report = runWithPlanted(dir, "planted_ub.c", """
                 static void planted_ub(void) __attribute__((constructor));
                 static void planted_ub(void) { volatile int big = 2147483647; volatile int r = big + 1; (void)r; }
                 """);
+        assertTrue(report.contains("signed integer overflow"), report);
+    }
+
+    /** Runs ops/abs sanitized with {@code source} linked in; returns the report of the run's failure. */
+    private static String runWithPlanted(Path dir, String file, String source) throws IOException {
+        E2E.requireCc();
+        Path planted = dir.resolve(file);
+        Files.writeString(planted, source);
         List<String> flags = new ArrayList<>(flags(dir));
         flags.add(planted.toString());
         E2E.Fixture f = E2E.fixture("ops/abs");
@@ -181,7 +177,7 @@ class SanitizerTest {
         CompileException e = assertThrows(CompileException.class,
                 () -> HostRunner.run(m, f.inputs(), List.of(dir.resolve("out.bin")), flags));
         String report = report(e.getMessage());
-        System.out.println("planted UB: " + report);
-        assertTrue(report.contains("signed integer overflow"), report);
+        System.out.println(file + ": " + report);
+        return report;
     }
 }
