@@ -56,6 +56,12 @@ public final class FirmwareEmitter {
         for (CView.Io io : m.inputs) {
             f.inputs.add(testInput(io, testInputs.isEmpty() ? null : testInputs.get(io.index)));
         }
+        f.layers = new ArrayList<>();
+        for (CView.Step step : m.steps) {
+            if (step.call != null) {
+                f.layers.add(cString("by layer " + (f.layers.size() + 1) + " (" + step.title + ")"));
+            }
+        }
         Map<String, Object> attrs = Map.of("m", m, "f", f);
         files.put("main.c", CEmitter.bytes(CEmitter.template("firmware.stg", "main", attrs)));
         files.put("test_data.h", CEmitter.bytes(CEmitter.template("firmware.stg", "testDataHeader", attrs)));
@@ -66,12 +72,35 @@ public final class FirmwareEmitter {
         files.put("board/board_config.h", CEmitter.bytes(CEmitter.template("firmware.stg", "boardConfig", attrs)));
         files.put("board/memory.ld", CEmitter.bytes(CEmitter.template("firmware.stg", "memory", attrs)));
         f.sources = new ArrayList<>();
+        f.kernelSources = new ArrayList<>();
         for (String name : files.keySet()) {
             if (name.endsWith(".c")) {
                 f.sources.add(name);
+                if (name.startsWith("mc_") && !name.equals(m.sourceFile) && !name.equals(m.weightsFile)) {
+                    f.kernelSources.add(name);
+                }
             }
         }
+
         files.put("Makefile", CEmitter.bytes(CEmitter.template("firmware.stg", "makefile", attrs)));
+    }
+
+    /**
+     * A C string literal of {@code text} (which comes from the model) that nothing in it can end or
+     * escape: printable ASCII is kept but for the quote, backslash and '?' (trigraphs), every other byte
+     * of its UTF-8 is a three-digit octal escape.
+     */
+    public static String cString(String text) {
+        StringBuilder b = new StringBuilder("\"");
+        for (byte x : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?') {
+                b.append((char) c);
+            } else {
+                b.append(String.format(Locale.ROOT, "\\%03o", c));
+            }
+        }
+        return b.append('"').toString();
     }
 
     private static FirmwareView.TestInput testInput(CView.Io io, byte[] raw) {

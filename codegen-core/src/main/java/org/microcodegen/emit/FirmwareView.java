@@ -23,6 +23,10 @@ public final class FirmwareView {
     public long clockHz;
     public String fpContract;
     public List<String> sources;
+    /** The runtime kernels' .c files: a checking build instruments them to check guards per layer. */
+    public List<String> kernelSources;
+    /** One C string literal per kernel call of the model, in order, naming its layer. */
+    public List<String> layers;
     public List<TestInput> inputs;
 
     /** One graph input's test values, as const data in flash. */

@@ -25,6 +25,14 @@ public final class HostRunner {
     }
 
     public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs) {
+        run(model, inputs, outputs, List.of());
+    }
+
+    /**
+     * The same with {@code extraCflags} after {@link #CFLAGS} (the tests' sanitizer builds:
+     * {@code -fsanitize=address,undefined}); a sanitizer report fails the run like any other error.
+     */
+    public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs, List<String> extraCflags) {
         RunFiles.readInputs(model, inputs, outputs);
         int nOut = model.graph().outputs().size();
         Path work = null;
@@ -36,6 +44,7 @@ public final class HostRunner {
             List<String> cc = new ArrayList<>();
             cc.add(System.getenv().getOrDefault("CC", "cc"));
             cc.addAll(CFLAGS);
+            cc.addAll(extraCflags);
             cc.add("-o");
             cc.add(exe.toString());
             try (var files = Files.list(src)) {

@@ -34,6 +34,10 @@ public final class QemuRunner {
     private static final Pattern OUTPUT_LINE = Pattern.compile("mc: output (\\d+) ([0-9a-f]{8}) ([0-9a-f]+)");
     private static final Pattern NUMBER_LINE = Pattern.compile("mc: (ticks|instructions|stack) (\\d+)");
     private static final Pattern FAULT_LINE = Pattern.compile("mc: FAULT .*");
+    /** A guard word next to the arena or an output buffer was overwritten (firmware.stg); kept as the fault. */
+    private static final Pattern GUARD_LINE = Pattern.compile("mc: GUARD .*");
+    /** Make variable of the checking build, whose guard report names the layer. */
+    public static final String LAYER_CHECK = "LAYER_CHECK=1";
 
     private QemuRunner() {
     }
@@ -45,13 +49,19 @@ public final class QemuRunner {
             return exitStatus == 0 && !timedOut && completed;
         }
 
+        /** True when the firmware found a guard word overwritten. */
+        public boolean guardBroken() {
+            return fault != null && GUARD_LINE.matcher(fault).matches();
+        }
+
         /** One line saying why the run failed, for errors and test messages. */
         public String failure() {
             if (timedOut) {
                 return "timed out (killed QEMU)";
             }
             if (fault != null) {
-                return fault.replace("mc: FAULT ", "crashed: ") + " (exit status " + exitStatus + ")";
+                return fault.replace("mc: FAULT ", "crashed: ").replace("mc: GUARD ", "wrote outside its memory: guard ")
+                        + " (exit status " + exitStatus + ")";
             }
             if (exitStatus != 0) {
                 String tail = log.strip();
@@ -76,10 +86,19 @@ public final class QemuRunner {
         Path work = null;
         try {
             work = Files.createTempDirectory("micro-codegen-qemu");
-            Report r = buildAndRun(FirmwareEmitter.render(model, board.firmware(), data), board, work, RUN_TIMEOUT);
+            Map<String, byte[]> project = FirmwareEmitter.render(model, board.firmware(), data);
+            Report r = buildAndRun(project, board, work.resolve("firmware"), RUN_TIMEOUT);
             Execution e = r.execution();
             if (!e.succeeded()) {
-                throw new FirmwareFailure(model.name() + " on " + board.name() + ": " + e.failure());
+                String failure = e.failure();
+                if (e.guardBroken()) {
+                    // Only the checking build can tell which layer wrote outside its memory: run it too.
+                    Execution check = buildAndRun(project, board, work.resolve("layer-check"), RUN_TIMEOUT, List.of(LAYER_CHECK)).execution();
+                    if (check.guardBroken()) {
+                        failure = check.failure();
+                    }
+                }
+                throw new FirmwareFailure(model.name() + " on " + board.name() + ": " + failure);
             }
             List<Path> produced = new ArrayList<>();
             for (int i = 0; i < e.outputs().size(); i++) {
@@ -163,7 +182,7 @@ public final class QemuRunner {
                     case "instructions" -> instructions = v;
                     default -> stack = v;
                 }
-            } else if (FAULT_LINE.matcher(line).matches()) {
+            } else if (FAULT_LINE.matcher(line).matches() || GUARD_LINE.matcher(line).matches()) {
                 fault = line;
             } else if (line.equals("mc: done")) {
                 done = true;
