@@ -141,6 +141,7 @@ public final class CEmitter {
         view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
         view.weights = schedule.weights().stream().map(this::weight).toList();
         view.params = schedule.params().stream().map(CEmitter::params).toList();
+        view.weightsNeedMath = view.weights.stream().flatMap(w -> w.rows.stream()).flatMap(List::stream).anyMatch(CLiterals::needsMath);
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
         for (Schedule.Step scheduled : schedule.steps()) {
@@ -154,6 +155,10 @@ public final class CEmitter {
             view.steps.add(step);
         }
         view.runtimeHeaders = new ArrayList<>(headers);
+        view.sourceNeedsMath = view.params.stream().flatMap(p -> p.fields.stream())
+                .anyMatch(f -> f.list != null ? f.list.stream().anyMatch(CLiterals::needsMath) : f.value != null && CLiterals.needsMath(f.value))
+                || view.steps.stream().filter(st -> st.call != null).flatMap(st -> st.call.args.stream())
+                        .anyMatch(a -> a.text != null && CLiterals.needsMath(a.text));
 
         view.pointers = new ArrayList<>();
         view.inputs.forEach(io -> view.pointers.add(io.ident));

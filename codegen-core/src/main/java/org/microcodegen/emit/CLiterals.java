@@ -25,6 +25,11 @@ final class CLiterals {
         return String.format(Locale.ROOT, "%.8e", exact) + "f";
     }
 
+    /** Whether a literal this class wrote needs math.h (C99 defines NAN and INFINITY there). */
+    static boolean needsMath(String literal) {
+        return literal.equals("NAN") || literal.endsWith("INFINITY");
+    }
+
     static String intLiteral(long v) {
         // INT32_MIN cannot be written as a negated literal without a warning.
         return v == Integer.MIN_VALUE ? "(-2147483647 - 1)" : Long.toString(v);

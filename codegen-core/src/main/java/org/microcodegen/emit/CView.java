@@ -21,6 +21,10 @@ public final class CView {
         public String sourceFile;
         public String weightsHeaderFile;
         public String weightsFile;
+        /** Whether a parameter literal is NAN or INFINITY, which C99 defines in math.h. */
+        public boolean sourceNeedsMath;
+        /** Whether a weight literal is NAN or INFINITY. */
+        public boolean weightsNeedMath;
         public List<Io> inputs;
         public List<Io> outputs;
         public List<String> pointers;
