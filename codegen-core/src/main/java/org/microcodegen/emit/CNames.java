@@ -21,6 +21,16 @@ final class CNames {
             "intptr_t", "uintptr_t", "wchar_t");
 
     private final Set<String> used = new HashSet<>();
+    /** The output language's own reserved words besides C's (Java's keywords and literals for the Java target). */
+    private final Set<String> languageReserved;
+
+    CNames() {
+        this(Set.of());
+    }
+
+    CNames(Set<String> languageReserved) {
+        this.languageReserved = Set.copyOf(languageReserved);
+    }
     /** Per base name, the first suffix not yet tried: a thousand layers called "relu" cost a thousand probes, not half a million. */
     private final Map<String, Integer> nextSuffix = new HashMap<>();
 
@@ -88,7 +98,7 @@ final class CNames {
     /** Reserves a unique identifier based on {@code base}, appending _2, _3... on clashes. */
     String unique(String base) {
         String b = sanitize(base);
-        if (RESERVED.contains(b) || b.startsWith("mc_")) {
+        if (RESERVED.contains(b) || languageReserved.contains(b) || b.startsWith("mc_")) {
             b = b + "_";
         }
         if (used.add(b)) {

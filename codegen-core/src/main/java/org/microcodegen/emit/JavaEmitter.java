@@ -48,7 +48,7 @@ public final class JavaEmitter {
     private static final List<String> FIXED_NAMES = List.of("arena_size", "macs", "weights", "weights_size", "weights_crc32");
 
     private final CompiledModel model;
-    private final CNames names = new CNames();
+    private final CNames names = new CNames(JAVA_KEYWORDS);
     private final ByteArrayOutputStream weightBytes = new ByteArrayOutputStream();
     private final JavaView.Model view = new JavaView.Model();
 
@@ -142,8 +142,7 @@ public final class JavaEmitter {
     }
 
     private String javaIdent(String text) {
-        String id = CNames.sanitize(text);
-        return names.unique(JAVA_KEYWORDS.contains(id) ? id + "_" : id);
+        return names.unique(CNames.sanitize(text));
     }
 
     private static JavaView.Io io(String role, Schedule.Io scheduled, String constant) {

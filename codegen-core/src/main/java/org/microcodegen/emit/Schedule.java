@@ -219,7 +219,9 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return ident;
             }
             Tensor t = g.tensor(tensor);
-            ident = spelling.weight().apply(WeightRoles.baseName(t, layerNames.get(consumer.name()), Op.of(consumer), inputIndex));
+            // A graph with no nodes whose output is a constant has no consumer to name the weight after.
+            ident = spelling.weight().apply(consumer == null ? t.sourceName()
+                    : WeightRoles.baseName(t, layerNames.get(consumer.name()), Op.of(consumer), inputIndex));
             weightIdents.put(tensor, ident);
             weights.add(new Weight(ident, t, "\"" + t.sourceName() + "\" " + t.type() + ", " + t.data().byteLength() + " bytes"));
             return ident;

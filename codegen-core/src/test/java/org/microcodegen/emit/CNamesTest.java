@@ -46,4 +46,14 @@ class CNamesTest {
         assertEquals("relu_30001", names.unique("relu"));
         assertTrue(ms < 3_000, "30,000 clashing names took " + ms + " ms");
     }
+
+    @Test
+    void theOutputLanguagesReservedWordsGetASuffixThatSurvivesSanitising() {
+        // Found by the fuzz suite: a graph input named "NULL" became the Java parameter "null".
+        CNames javaNames = new CNames(java.util.Set.of("null", "class"));
+        assertEquals("null_", javaNames.unique("NULL"));
+        assertEquals("class_", javaNames.unique("class"));
+        assertEquals("null__2", javaNames.unique("null"), "as C does for its keywords: int_, int__2");
+        assertEquals("null", new CNames().unique("NULL"), "C has no null keyword");
+    }
 }
