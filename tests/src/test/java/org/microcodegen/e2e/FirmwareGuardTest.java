@@ -36,7 +36,7 @@ class FirmwareGuardTest {
     private static Map<String, byte[]> lenet() throws IOException {
         E2E.Fixture f = E2E.fixture("lenet");
         CompiledModel m = Compiler.compile(f.model(), "lenet", Target.CORTEX_M4);
-        return new LinkedHashMap<>(FirmwareEmitter.render(m, MPS2, List.of(Files.readAllBytes(f.inputs().get(0)))));
+        return new LinkedHashMap<>(FirmwareEmitter.render(m, MPS2.firmware(), List.of(Files.readAllBytes(f.inputs().get(0)))));
     }
 
     /** Replaces {@code from} (which must occur once) in one generated file. */
