@@ -1,6 +1,7 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
@@ -209,14 +210,19 @@ public final class CEmitter {
 
     /** The constant's values as C literals of its dtype: floats round-trip exactly, integers are integers. */
     private static List<List<String>> rows(Tensor t) {
-        DType dtype = t.type().dtype();
+        return rows(t.data(), "constant " + t.sourceName() + " is " + t.type());
+    }
+
+    /** {@code data} as C literals of its dtype; {@code what} names it in the error for a dtype C cannot spell. */
+    static List<List<String>> rows(ConstData data, String what) {
+        DType dtype = data.dtype();
         if (dtype == DType.FLOAT32) {
-            return floatRows(t.data().asFloats());
+            return floatRows(data.asFloats());
         }
         if (dtype.isFloatingPoint()) {
-            throw new CompileException("constant " + t.sourceName() + " is " + t.type() + "; C constants of that type are not supported");
+            throw new CompileException(what + "; C constants of that type are not supported");
         }
-        long[] values = t.data().asLongs();
+        long[] values = data.asLongs();
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < values.length; i += VALUES_PER_ROW) {
             List<String> row = new ArrayList<>();

@@ -1,9 +1,9 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.ConstData;
+import org.microcodegen.ir.DType;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +33,10 @@ public final class FirmwareEmitter {
      * @param testInputs one raw little-endian tensor per graph input, or an empty list for zeros
      */
     public static Map<String, byte[]> render(CompiledModel model, FirmwareBoard board, List<byte[]> testInputs) {
-        return CEmitter.render(model, (view, files) -> addFirmware(view, board, testInputs, files));
+        return CEmitter.render(model, (view, files) -> addFirmware(view, model, board, testInputs, files));
     }
 
-    private static void addFirmware(CView.Model m, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files) {
+    private static void addFirmware(CView.Model m, CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files) {
         FirmwareView f = new FirmwareView();
         f.boardName = board.name();
         f.boardDescription = board.description();
@@ -54,7 +54,8 @@ public final class FirmwareEmitter {
         f.fpContract = FP_CONTRACT;
         f.inputs = new ArrayList<>();
         for (CView.Io io : m.inputs) {
-            f.inputs.add(testInput(io, testInputs.isEmpty() ? null : testInputs.get(io.index)));
+            DType dtype = model.graph().type(model.graph().inputs().get(io.index)).dtype();
+            f.inputs.add(testInput(io, dtype, testInputs.isEmpty() ? null : testInputs.get(io.index)));
         }
         f.layers = new ArrayList<>();
         for (CView.Step step : m.steps) {
@@ -103,17 +104,10 @@ public final class FirmwareEmitter {
         return b.append('"').toString();
     }
 
-    private static FirmwareView.TestInput testInput(CView.Io io, byte[] raw) {
-        if (!io.cType.equals("float")) {
-            throw new CompileException("input " + io.index + " is " + io.dtype + "; test inputs must be float32");
-        }
-        float[] values = new float[Math.toIntExact(io.elements)];
-        if (raw != null) {
-            if (raw.length != io.bytes) {
-                throw new CompileException("test input " + io.index + " has " + raw.length + " bytes; the model expects "
-                        + io.bytes + " (" + io.dtype + io.shape + ", little-endian)");
-            }
-            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    private static FirmwareView.TestInput testInput(CView.Io io, DType dtype, byte[] raw) {
+        if (raw != null && raw.length != io.bytes) {
+            throw new CompileException("test input " + io.index + " has " + raw.length + " bytes; the model expects "
+                    + io.bytes + " (" + io.dtype + io.shape + ", little-endian)");
         }
         FirmwareView.TestInput t = new FirmwareView.TestInput();
         t.ident = io.ident;
@@ -121,7 +115,8 @@ public final class FirmwareEmitter {
         t.count = io.elements;
         t.comment = "input " + io.index + " \"" + io.sourceName + "\": " + io.dtype + io.shape
                 + (raw == null ? ", all zeros (compile with --test-input to embed a real input)" : "");
-        t.rows = CEmitter.floatRows(values);
+        t.rows = CEmitter.rows(new ConstData(dtype, raw == null ? new byte[Math.toIntExact(io.bytes)] : raw),
+                "input " + io.index + " is " + io.dtype);
         return t;
     }
 }

@@ -106,7 +106,7 @@ public final class JavaEmitter {
         view.className = className(model.name());
         view.version = Version.VERSION;
         view.source = Path.of(model.sourceFile()).getFileName().toString();
-        view.arenaFloats = floats(model.placement().plan().arenaSize(), "the arena");
+        view.arenaBytes = model.placement().plan().arenaSize();
         view.lowerBoundBytes = model.placement().plan().lowerBound();
         view.macs = model.macs();
         FIXED_NAMES.forEach(names::unique);
@@ -124,7 +124,8 @@ public final class JavaEmitter {
 
         view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index() + "_SIZE")).toList();
         view.outputs = schedule.outputs().stream().map(io -> io("output", io, "OUTPUT" + io.index() + "_SIZE")).toList();
-        view.buffers = schedule.buffers().stream().map(this::buffer).toList();
+        view.buffers = schedule.buffers().stream().map(JavaEmitter::buffer).toList();
+        view.arenas = arenas(schedule.buffers());
         view.weights = new ArrayList<>();
         for (Schedule.Weight weight : schedule.weights()) {
             view.weights.add(weight(weight));
@@ -150,28 +151,71 @@ public final class JavaEmitter {
         JavaView.Io io = new JavaView.Io();
         io.ident = scheduled.ident();
         io.sizeConstant = constant;
+        io.elementType = elementType(type.dtype());
         io.elements = type.shape().elementCount();
         io.comment = role + " " + scheduled.index() + " \"" + scheduled.sourceName() + "\": " + type.dtype().displayName() + type.shape();
         return io;
     }
 
-    /** Bytes to floats: every tensor of the Java target is float32, so the planner's byte offsets divide by 4. */
-    private long floats(long bytes, String what) {
-        if (bytes % 4 != 0) {
-            throw new CompileException(model.sourceFile() + ": " + what + " is not a whole number of floats; the java target supports float32 tensors only");
-        }
-        return bytes / 4;
+    /**
+     * The Java array element type holding a dtype's values, of the same byte size: the bits are the model's,
+     * so unsigned and boolean values live in the signed type of their width and float16 in a short.
+     */
+    public static Class<?> elementType(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> float.class;
+            case FLOAT64 -> double.class;
+            case INT8, UINT8, BOOL -> byte.class;
+            case INT16, UINT16, FLOAT16 -> short.class;
+            case INT32, UINT32 -> int.class;
+            case INT64, UINT64 -> long.class;
+        };
     }
 
-    /** An arena buffer's offset constant. */
-    private JavaView.Offset buffer(Schedule.Buffer scheduled) {
-        if (scheduled.type().dtype() != DType.FLOAT32) {
-            throw new CompileException(model.sourceFile() + ": tensor " + scheduled.tensor() + " is " + scheduled.type().dtype().displayName()
-                    + "; the java target supports float32 tensors only");
+    /** The arena array of an element type: "floatArena". */
+    private static String arenaName(Class<?> elementType) {
+        return elementType.getName() + "Arena";
+    }
+
+    /**
+     * The arena as Java arrays: the memory plan is in bytes, but a JVM array has one element type and
+     * cannot be reinterpreted, so each element type the buffers use gets its own array, as long as
+     * that type's highest buffer end. A buffer is the slice at its byte offset / element size (the java
+     * target aligns every offset to 8, the largest element). Buffers of different types never overlap
+     * in memory, so every placement the planner made stays valid; a float32 model has one float[]
+     * arena, as large as the plan.
+     */
+    private static List<JavaView.Arena> arenas(List<Schedule.Buffer> buffers) {
+        Map<Class<?>, Long> ends = new LinkedHashMap<>();
+        for (Schedule.Buffer b : buffers) {
+            ends.merge(elementType(b.type().dtype()), b.offset() + b.type().byteSize(), Math::max);
         }
+        List<JavaView.Arena> arenas = new ArrayList<>();
+        for (Map.Entry<Class<?>, Long> e : ends.entrySet()) {
+            JavaView.Arena a = new JavaView.Arena();
+            a.elementType = e.getKey();
+            a.name = arenaName(e.getKey());
+            a.sizeConstant = e.getKey().getName().toUpperCase(Locale.ROOT) + "_ARENA_SIZE";
+            a.elements = (e.getValue() + elementBytes(e.getKey()) - 1) / elementBytes(e.getKey());
+            arenas.add(a);
+        }
+        return arenas;
+    }
+
+    private static int elementBytes(Class<?> elementType) {
+        return elementType == byte.class ? 1 : elementType == short.class ? 2
+                : elementType == long.class || elementType == double.class ? 8 : 4;
+    }
+
+    /** An arena buffer's offset constant, in elements of its arena array. */
+    private static JavaView.Offset buffer(Schedule.Buffer scheduled) {
+        Class<?> type = elementType(scheduled.type().dtype());
         JavaView.Offset o = new JavaView.Offset();
         o.name = scheduled.ident();
-        o.value = floats(scheduled.offset(), "arena offset of " + scheduled.tensor());
+        o.array = arenaName(type);
+        o.unit = type.getName() + "s";
+        // the java target's alignment (8) makes every byte offset a whole number of elements
+        o.value = scheduled.offset() / elementBytes(type);
         o.comment = scheduled.description();
         return o;
     }
@@ -185,6 +229,8 @@ public final class JavaEmitter {
         }
         JavaView.Offset o = new JavaView.Offset();
         o.name = scheduled.ident();
+        o.array = "WEIGHTS";
+        o.unit = "floats";
         o.value = weightBytes.size() / 4;
         o.comment = scheduled.description();
         // ConstData holds the little-endian bytes of the model file: copied as they are, weights stay bit-exact.
@@ -224,7 +270,7 @@ public final class JavaEmitter {
                 b.offset = place.ident();
             }
             case ARENA -> {
-                b.array = "arena";
+                b.array = arenaName(elementType(place.dtype()));
                 b.offset = place.ident();
             }
         }

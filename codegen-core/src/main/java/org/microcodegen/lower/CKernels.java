@@ -45,7 +45,20 @@ public final class CKernels {
         r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
         r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
         r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
+        copies(r);
         return r.build();
+    }
+
+    /**
+     * Copying moves bits whatever they mean, so every other dtype is copied by the kernel for its element
+     * size (void pointers: any element type converts to them without a cast).
+     */
+    private static void copies(KernelRegistry.Builder r) {
+        for (DType d : DType.values()) {
+            if (d != DType.FLOAT32) {
+                r.add(KernelRegistry.COPY, Signature.all(d), Kernel.of("mc_copy_bits", "mc_copy_" + 8 * d.byteSize() + "bit"));
+            }
+        }
     }
 
     /** mc_conv2d_general_f32 and depthwise_f32 are the reference kernels; the others specialise them. */

@@ -46,7 +46,10 @@ public final class JavaKernels {
         r.add("ReduceMean", F32, Kernel.withParams("Reduce", "reduceMean", PARAMS));
         r.add("StridedSlice", F32, Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
         r.add("Transpose", F32, Kernel.withParams("Transpose", "transpose", PARAMS));
-        r.add(KernelRegistry.COPY, F32, Kernel.of("Copy", "copy"));
+        // Copying moves bits whatever they mean: Copy.copy has one overload per arena array type.
+        for (DType d : DType.values()) {
+            r.add(KernelRegistry.COPY, Signature.all(d), Kernel.of("Copy", "copy"));
+        }
         return r.build();
     }
 

@@ -1,5 +1,6 @@
 package org.microcodegen.ops;
 
+import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
@@ -24,7 +25,8 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
         return "Pad";
     }
 
-    private record Pads(long[] before, long[] after, float value) {
+    /** {@code value}: the fill value in the data's dtype, a Float for floating-point data, a Long for integers. */
+    private record Pads(long[] before, long[] after, Number value) {
     }
 
     private Pads pads(OpContext ctx) {
@@ -32,7 +34,8 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
         int rank = in.rank();
         long[] before = new long[rank];
         long[] after = new long[rank];
-        float value = 0f;
+        boolean real = ctx.type(0).dtype().isFloatingPoint();
+        Number value = real ? (Number) 0f : (Number) 0L;
         long[] p;
         if (pads != null) {
             ctx.requireInputs(1, 1);
@@ -47,7 +50,7 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
                 throw ctx.error("paddings " + Arrays.toString(p) + " do not fit a rank-" + rank + " input");
             }
             if (ctx.inputCount() == 3 && ctx.input(2).isConstant()) {
-                value = (float) ctx.input(2).data().asDoubles()[0];
+                value = fillValue(ctx.input(2).data(), real);
             } else if (ctx.inputCount() == 3) {
                 throw ctx.error("the fill value must be a compile-time constant");
             }
@@ -70,6 +73,14 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
             throw ctx.error("rank " + rank + " exceeds the supported " + Binary.MAX_RANK);
         }
         return new Pads(before, after, value);
+    }
+
+    /** The fill constant read in the padded data's dtype: a float for floating-point data, an integer otherwise. */
+    private static Number fillValue(ConstData fill, boolean real) {
+        if (real) {
+            return (float) fill.asDoubles()[0];
+        }
+        return fill.dtype().isFloatingPoint() ? (long) fill.asDoubles()[0] : fill.asLongs()[0];
     }
 
     @Override
@@ -95,9 +106,13 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
             before.add(p.before[i]);
             after.add(p.after[i]);
         }
-        ParamsStruct params = ParamsStruct.builder()
-                .set("rank", in.rank()).ints("in_dims", dims).ints("pad_before", before).ints("pad_after", after)
-                .set("value", p.value).build();
-        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(params).build();
+        ParamsStruct.Builder params = ParamsStruct.builder()
+                .set("rank", in.rank()).ints("in_dims", dims).ints("pad_before", before).ints("pad_after", after);
+        if (p.value instanceof Float f) {
+            params.set("value", f.floatValue());
+        } else {
+            params.set("value", p.value.longValue());
+        }
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(params.build()).build();
     }
 }

@@ -4,6 +4,8 @@ import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.TensorType;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -51,13 +53,14 @@ public final class JavaRunner {
             Path classes = work.resolve("classes");
             OutputFolder.write(src, JavaEmitter.render(model, JavaEmitter.DEFAULT_PACKAGE));
             build(src, classes);
-            List<float[]> in = new ArrayList<>();
-            for (byte[] b : data) {
-                in.add(floats(b));
+            List<Object> in = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                in.add(array(model.graph().type(model.graph().inputs().get(i)).dtype(), data.get(i)));
             }
-            List<float[]> out = new ArrayList<>();
+            List<Object> out = new ArrayList<>();
             for (String t : model.graph().outputs()) {
-                out.add(new float[Math.toIntExact(model.graph().type(t).shape().elementCount())]);
+                TensorType type = model.graph().type(t);
+                out.add(array(type.dtype(), new byte[Math.toIntExact(type.byteSize())]));
             }
             try (URLClassLoader loader = loader(classes)) {
                 Object instance = newModel(loader, JavaEmitter.DEFAULT_PACKAGE + "." + JavaEmitter.className(model.name()));
@@ -133,31 +136,72 @@ public final class JavaRunner {
         }
     }
 
-    /** Calls the instance's run(inputs..., outputs...). */
-    public static void invokeRun(Object model, List<float[]> inputs, List<float[]> outputs) {
-        Class<?>[] types = new Class<?>[inputs.size() + outputs.size()];
-        java.util.Arrays.fill(types, float[].class);
+    /** Calls the instance's run(inputs..., outputs...), each a primitive array of the tensor's element type. */
+    public static void invokeRun(Object model, List<?> inputs, List<?> outputs) {
         List<Object> args = new ArrayList<>(inputs);
         args.addAll(outputs);
+        Class<?>[] types = new Class<?>[args.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = args.get(i).getClass();
+        }
         try {
             Method run = model.getClass().getMethod("run", types);
             run.invoke(model, args.toArray());
         } catch (InvocationTargetException e) {
             throw new CompileException("the model failed on the JVM: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no run method with " + types.length + " float[] parameters: " + e, e);
+            throw new IllegalStateException("no run method with parameters " + java.util.Arrays.toString(types) + ": " + e, e);
         }
     }
 
-    private static float[] floats(byte[] b) {
-        float[] f = new float[b.length / 4];
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-        return f;
+    /** A raw little-endian tensor as the Java array of its dtype's element type (the bits unchanged). */
+    static Object array(DType dtype, byte[] raw) {
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        Class<?> type = JavaEmitter.elementType(dtype);
+        int n = raw.length / dtype.byteSize();
+        if (type == float.class) {
+            float[] a = new float[n];
+            b.asFloatBuffer().get(a);
+            return a;
+        } else if (type == double.class) {
+            double[] a = new double[n];
+            b.asDoubleBuffer().get(a);
+            return a;
+        } else if (type == byte.class) {
+            return raw.clone();
+        } else if (type == short.class) {
+            short[] a = new short[n];
+            b.asShortBuffer().get(a);
+            return a;
+        } else if (type == int.class) {
+            int[] a = new int[n];
+            b.asIntBuffer().get(a);
+            return a;
+        }
+        long[] a = new long[n];
+        b.asLongBuffer().get(a);
+        return a;
     }
 
-    private static byte[] bytes(float[] values) {
-        ByteBuffer bb = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(values);
-        return bb.array();
+    /** The raw little-endian bytes of a Java array made by {@link #array}. */
+    static byte[] bytes(Object array) {
+        if (array instanceof byte[] a) {
+            return a.clone();
+        }
+        int n = java.lang.reflect.Array.getLength(array);
+        int size = array instanceof short[] ? 2 : array instanceof long[] || array instanceof double[] ? 8 : 4;
+        ByteBuffer b = ByteBuffer.allocate(n * size).order(ByteOrder.LITTLE_ENDIAN);
+        if (array instanceof float[] a) {
+            b.asFloatBuffer().put(a);
+        } else if (array instanceof double[] a) {
+            b.asDoubleBuffer().put(a);
+        } else if (array instanceof short[] a) {
+            b.asShortBuffer().put(a);
+        } else if (array instanceof int[] a) {
+            b.asIntBuffer().put(a);
+        } else {
+            b.asLongBuffer().put((long[]) array);
+        }
+        return b.array();
     }
 }

@@ -22,8 +22,11 @@ public interface Target {
     Target HOST = new HostTarget("host", "the model's C99 sources, for any C compiler", 8);
     Target CORTEX_M4 = new CortexMTarget("cortex-m4", "Cortex-M4F", "mps2-an386");
     Target CORTEX_M7 = new CortexMTarget("cortex-m7", "Cortex-M7", "mps2-an500");
-    /** Every tensor is a float[] slice, so float alignment is enough. */
-    Target JAVA = new JavaTarget("java", "a Java 8 class for any JVM (--package)", 4);
+    /**
+     * A tensor is a slice of the arena array of its element type, indexed by byte offset / element size,
+     * so every offset must be a multiple of the largest element size (int64, float64: 8).
+     */
+    Target JAVA = new JavaTarget("java", "a Java 8 class for any JVM (--package)", 8);
 
     /** Every target, in the order help lists them. */
     static List<Target> all() {

@@ -4,9 +4,10 @@
  *
  * <p>Conventions, kept by every class here:
  * <ul>
- * <li>A tensor is a pair {@code (float[] buf, int off)}: the generated model keeps all activations
- * in one preallocated arena array and passes offsets into it, exactly like the C pointers into the
- * arena. An absent optional operand (a missing bias) is {@code (null, 0)}.</li>
+ * <li>A tensor is a pair {@code (float[] buf, int off)} (or another primitive array for other dtypes,
+ * see Copy): the generated model keeps its activations in preallocated arena arrays, one per element
+ * type, and passes offsets into them, like the C pointers into the arena. An absent optional operand
+ * (a missing bias) is {@code (null, 0)}.</li>
  * <li>Nothing is allocated while a kernel runs; parameter objects are built once, when the model
  * class is initialised.</li>
  * <li>Sums run in the same order as in C and accumulate in {@code float}, so on the JVM the results

@@ -309,9 +309,22 @@ class JavaKernelsTest {
     @Test
     void checkSize() {
         Check.size(new float[4], 4, "x");
-        assertThrows(NullPointerException.class, () -> Check.size(null, 1, "x"));
+        assertThrows(NullPointerException.class, () -> Check.size((float[]) null, 1, "x"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Check.size(new float[3], 4, "x"));
         assertTrue(e.getMessage().contains("x has 3 floats; the model needs 4"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Check.size(new byte[3], 4, "q"));
+        assertTrue(e.getMessage().contains("q has 3 bytes; the model needs 4"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> Check.size((long[]) null, 1, "x"));
+    }
+
+    @Test
+    void copiesEveryArrayTypeBitForBit() {
+        byte[] b = new byte[3];
+        Copy.copy(new byte[] {-128, 1, 127, 9}, 1, b, 1, 2);
+        assertArrayEquals(new byte[] {0, 1, 127}, b);
+        long[] l = new long[2];
+        Copy.copy(new long[] {Long.MIN_VALUE, 7}, 0, l, 0, 2);
+        assertArrayEquals(new long[] {Long.MIN_VALUE, 7}, l);
     }
 
     // ---------------------------------------------------------------- weights

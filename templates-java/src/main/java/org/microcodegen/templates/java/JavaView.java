@@ -21,8 +21,10 @@ public final class JavaView {
         public String source;
         public List<Io> inputs;
         public List<Io> outputs;
-        /** Arena size in floats (the memory plan's bytes / 4). */
-        public long arenaFloats;
+        /** The memory plan's arena size in bytes. */
+        public long arenaBytes;
+        /** One array per element type the activation buffers use, in order of first use. */
+        public List<Arena> arenas;
         public long lowerBoundBytes;
         public long macs;
         /** File name of the weights resource next to the class, or null when the model has no weights. */
@@ -31,23 +33,35 @@ public final class JavaView {
         public long weightsCrc32;
         /** Where each weight tensor starts in the weights array, in floats. */
         public List<Offset> weights;
-        /** Where each activation buffer starts in the arena, in floats. */
+        /** Where each activation buffer starts in the arena array of its element type, in elements. */
         public List<Offset> buffers;
         public List<Params> params;
         public List<Step> steps;
     }
 
-    /** A graph input or output: a run() parameter and its size constant. */
+    /** A graph input or output: a run() parameter (an array of elementType) and its size constant. */
     public static final class Io {
         public String ident;
         public String sizeConstant;
+        /** The primitive element type, e.g. float.class, byte.class for int8. */
+        public Class<?> elementType;
         public long elements;
         public String comment;
     }
 
-    /** A named offset constant. */
+    /** The arena array of one element type: a field, its size constant, its length in elements. */
+    public static final class Arena {
+        public String name;
+        public String sizeConstant;
+        public Class<?> elementType;
+        public long elements;
+    }
+
+    /** A named offset constant into {@code array}, in {@code unit} (e.g. "floats"). */
     public static final class Offset {
         public String name;
+        public String array;
+        public String unit;
         public long value;
         public String comment;
     }

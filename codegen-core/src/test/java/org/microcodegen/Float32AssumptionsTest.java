@@ -1,0 +1,58 @@
+package org.microcodegen;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No stage assumes float32 (architecture.md): only the files listed here may name the float32 dtype or
+ * read constants as floats. A new file that does fails this test; it must either handle every dtype or
+ * check the dtype and step aside, and then be added here with the reason. An entry whose file no
+ * longer mentions float32 fails too, so the list stays the exact set of places to review.
+ */
+class Float32AssumptionsTest {
+    private static final Pattern FLOAT32 = Pattern.compile("\\bFLOAT32\\b|\\basFloats\\(|\\bofFloats\\(|TensorType\\.f32\\(");
+
+    /** Source files (under org/microcodegen) allowed to mention float32, and why. */
+    private static final Map<String, String> ALLOWED = Map.of(
+            "ir/DType.java", "declares the dtype",
+            "ir/ConstData.java", "decodes constant bytes of every dtype, float32 among them",
+            "ir/TensorType.java", "the f32 shorthand for tests and frontends",
+            "frontend/mindir/MindIrValues.java", "maps MindIR's dtype codes and float attributes to the IR",
+            "lower/CKernels.java", "the float32 kernels' registry entries",
+            "lower/JavaKernels.java", "the float32 kernels' registry entries",
+            "passes/FoldBatchNorm.java", "a float-only pass: it checks every operand's dtype and leaves others alone",
+            "emit/CEmitter.java", "float32 constants are printed as exact float literals, other dtypes as integers",
+            "emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only");
+
+    private static Path sources() {
+        Path fromModule = Path.of("src/main/java/org/microcodegen");
+        return Files.isDirectory(fromModule) ? fromModule : Path.of("codegen-core").resolve(fromModule);
+    }
+
+    @Test
+    void onlyTheListedFilesMentionFloat32() throws IOException {
+        Path root = sources();
+        assertTrue(Files.isDirectory(root), "sources not found at " + root.toAbsolutePath());
+        TreeSet<String> mentioning = new TreeSet<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (FLOAT32.matcher(Files.readString(p)).find()) {
+                    mentioning.add(root.relativize(p).toString().replace('\\', '/'));
+                }
+            }
+        }
+        assertEquals(new TreeSet<>(ALLOWED.keySet()), mentioning,
+                "files naming float32 (FLOAT32, asFloats, ofFloats, TensorType.f32) differ from the reviewed list: "
+                        + "a new one must handle every dtype or check the dtype and skip; a stale entry must go");
+    }
+}
