@@ -194,8 +194,8 @@ MC_POOL2D_ENTRY(mc_avgpool2d_k3_f32, 0, 3)
 
 /* The compact kernels (`--optimize size`): any window, plain loops over the window's cells inside
  * the input, in the order of window_max / window_sum (so the same bits as the other entry points). */
-static void pool_compact(const float *restrict in, float *restrict out, const mc_pool2d_params *restrict p,
-                         int32_t is_max) {
+MC_ALWAYS_INLINE void pool_compact(const float *restrict in, float *restrict out, const mc_pool2d_params *restrict p,
+                                   int32_t is_max) {
     const int32_t planes = p->batch * p->channels;
     int32_t c, oh, ow, kh, kw;
     for (c = 0; c < planes; ++c, in += p->in_h * p->in_w) {
