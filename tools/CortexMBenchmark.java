@@ -2,6 +2,7 @@ import org.microcodegen.Compiler;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.lower.Optimize;
 import org.microcodegen.target.Board;
 import org.microcodegen.target.FirmwareSummary;
 import org.microcodegen.target.Processes;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * The Cortex-M benchmark (tools/benchmark runs it): compiles each fixture network into firmware for
  * mps2-an386 (or --board NAME), runs it under QEMU with its instruction-exact clock, and prints the results table: instructions of
  * one inference (the second of two), RAM and flash from the linked image. Each --write FILE also gets
- * the tables between its cortex-m and peers markers (BENCHMARKS.md, README.md).
+ * the tables between its cortex-m and peers markers (BENCHMARKS.md, README.md). Each --optimize MODE
+ * (speed, size, balanced; default balanced) gives every network a row in that mode.
  *
  * Not a test: nothing here asserts a speed. The conformance tests check the same firmware's outputs.
  */
@@ -36,41 +38,55 @@ public final class CortexMBenchmark {
     static final long MSLITE_CODE = 11_570;
     static final String FUSED = "-ffp-contract=fast";
 
-    record Entry(String label, Path model, Path input) {
+    record Entry(String label, Path model, Path input, Optimize mode) {
     }
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("microcodegen.root", ".")).toAbsolutePath().normalize();
         List<Path> writes = new ArrayList<>();
         String boardName = "mps2-an386";
+        List<Optimize> modes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--write") && i + 1 < args.length) {
                 writes.add(Path.of(args[++i]));
             } else if (args[i].equals("--board") && i + 1 < args.length) {
                 boardName = args[++i];
+            } else if (args[i].equals("--optimize") && i + 1 < args.length) {
+                modes.add(Optimize.byName(args[++i]));
             } else {
-                System.err.println("usage: tools/benchmark [--board NAME] [--write FILE]...  (FILE gets the tables between its cortex-m / peers markers)");
+                System.err.println("usage: tools/benchmark [--board NAME] [--optimize speed|size|balanced]... [--write FILE]...  (FILE gets the tables"
+                        + " between its cortex-m / peers markers; each mode a row per network, default balanced)");
                 System.exit(2);
             }
         }
         List<Entry> entries = new ArrayList<>();
         for (String f : List.of("lenet", "mlp", "dscnn", "resnet8", "mobilenetv2")) {
             Path dir = root.resolve("tests/fixtures").resolve(f);
-            entries.add(new Entry(f, dir.resolve("model.mindir"), dir.resolve("input_0.bin")));
+            entries.add(new Entry(f, dir.resolve("model.mindir"), dir.resolve("input_0.bin"), null));
         }
         Path ms20 = root.resolve("../shared/models/mindir/lenet_ms20.mindir").normalize();
         if (Files.isRegularFile(ms20)) {
-            entries.add(new Entry("lenet_ms20 (../shared)", ms20, root.resolve("tests/fixtures/shared/lenet_ms20/input_0.bin")));
+            entries.add(new Entry("lenet_ms20 (../shared)", ms20, root.resolve("tests/fixtures/shared/lenet_ms20/input_0.bin"), null));
         } else {
             System.err.println("note: " + ms20 + " is absent: the peer comparison row is left out");
         }
 
+        if (modes.isEmpty()) {
+            modes.add(Optimize.BALANCED);
+        }
+        List<Entry> perMode = new ArrayList<>();
+        for (Entry e : entries) {
+            for (Optimize mode : modes) {
+                perMode.add(new Entry(modes.size() > 1 ? e.label() + " (" + mode.optionName() + ")" : e.label(), e.model(), e.input(), mode));
+            }
+        }
+        entries = perMode;
         Board board = Board.byName(boardName);
         Target target = Target.byName(board.cpu());
         List<FirmwareSummary> results = new ArrayList<>();
         List<Long> fused = new ArrayList<>();
         for (Entry e : entries) {
-            CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label(), target);
+            CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label().split(" ")[0], target, null, e.mode());
             var project = FirmwareEmitter.render(m, board.firmware(), List.of(Files.readAllBytes(e.input())));
             FirmwareSummary s = FirmwareSummary.of(m, board, measure(project, board, List.of(), e.label()));
             System.out.print(s);

@@ -635,3 +635,49 @@ void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const floa
                                 float *out, const mc_conv2d_params *p) {
     pointwise(in, weight, bias, out, p, 2);
 }
+
+/* The compact kernel (`--optimize size`): any shape, plain loops, small code. The valid kernel rows
+ * and columns of each output are found once (no bounds test per tap), the sum stays in a register
+ * (restrict: no store can change an input) and the tap loop walks two pointers; sums run over input
+ * channel, kernel row, kernel column from the bias, as in conv_point, so the results equal the other
+ * entry points' bit for bit. */
+void mc_conv2d_compact_f32(const float *restrict in, const float *restrict weight,
+                           const float *restrict bias, float *restrict out,
+                           const mc_conv2d_params *restrict p) {
+    const int32_t icg = p->in_c / p->groups;
+    const int32_t plane = p->in_h * p->in_w;
+    const int32_t taps = p->k_h * p->k_w;
+    const int32_t dw = p->dilation_w;
+    const int32_t x_row = p->dilation_h * p->in_w;
+    int32_t i, oh, ow;
+    /* i runs over batch item and output channel: the output planes in memory order */
+    for (i = 0; i < p->batch * p->out_c; ++i) {
+        const int32_t oc = i % p->out_c;
+        const float *in_g = in + (i / p->out_c * p->in_c + oc / (p->out_c / p->groups) * icg) * plane;
+        const float *w_oc = weight + oc * icg * taps;
+        for (oh = 0; oh < p->out_h; ++oh) {
+            const int32_t ih0 = oh * p->stride_h - p->pad_top;
+            int32_t kh0, kh1;
+            valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const int32_t iw0 = ow * p->stride_w - p->pad_left;
+                int32_t kw0, kw1, ic, kh;
+                float acc = bias != NULL ? bias[oc] : 0.0f;
+                valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);
+                for (ic = 0; ic < icg; ++ic) {
+                    const float *x = in_g + ic * plane + (ih0 + kh0 * p->dilation_h) * p->in_w + iw0 + kw0 * dw;
+                    const float *w = w_oc + ic * taps + kh0 * p->k_w + kw0;
+                    for (kh = kh0; kh < kh1; ++kh, x += x_row, w += p->k_w) {
+                        const float *xt = x;
+                        const float *wt = w;
+                        const float *const w_end = w + (kw1 - kw0);
+                        for (; wt < w_end; xt += dw) {
+                            acc += *xt * *wt++;
+                        }
+                    }
+                }
+                *out++ = mc_apply_act(acc, p->act);
+            }
+        }
+    }
+}

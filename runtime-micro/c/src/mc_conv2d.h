@@ -68,4 +68,8 @@ void mc_conv2d_pointwise_f32(const float *in, const float *weight, const float *
 void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const float *bias,
                                 float *out, const mc_conv2d_params *p);
 
+/* Any shape in plain loops: the smallest code (`--optimize size`). */
+void mc_conv2d_compact_f32(const float *in, const float *weight, const float *bias, float *out,
+                           const mc_conv2d_params *p);
+
 #endif

@@ -136,3 +136,25 @@ void mc_matmul_dense_f32(const float *a, const float *b, const float *bias, floa
         matmul_row(a + i * k, 1, b, 1, bias, out + i * n, k, n, act);
     }
 }
+
+/* The compact kernel (`--optimize size`): one plain dot product per output, any transposition, the
+ * sum in a register; the same order (over k, then the bias) as the blocked kernels, so the same bits. */
+void mc_matmul_compact_f32(const float *restrict a, const float *restrict b, const float *restrict bias,
+                           float *restrict out, int32_t m, int32_t k, int32_t n, int32_t transpose_a,
+                           int32_t transpose_b, mc_act act) {
+    /* op(a)[i][kk] = a[i * a_i + kk * a_k], op(b)[kk][j] = b[kk * b_k + j * b_j] */
+    const int32_t a_i = transpose_a ? 1 : k, a_k = transpose_a ? m : 1;
+    const int32_t b_j = transpose_b ? k : 1, b_k = transpose_b ? 1 : n;
+    int32_t i, j, kk;
+    for (i = 0; i < m; ++i) {
+        for (j = 0; j < n; ++j) {
+            const float *x = a + i * a_i;
+            const float *y = b + j * b_j;
+            float s = 0.0f;
+            for (kk = 0; kk < k; ++kk, x += a_k, y += b_k) {
+                s += *x * *y;
+            }
+            *out++ = mc_apply_act(bias != NULL ? s + bias[j] : s, act);
+        }
+    }
+}

@@ -15,4 +15,9 @@ void mc_matmul_f32(const float *a, const float *b, const float *bias, float *out
 void mc_matmul_dense_f32(const float *a, const float *b, const float *bias, float *out,
                          int32_t m, int32_t k, int32_t n, mc_act act);
 
+/* Any shape and transposition in plain loops: the smallest code (`--optimize size`). */
+void mc_matmul_compact_f32(const float *a, const float *b, const float *bias, float *out,
+                           int32_t m, int32_t k, int32_t n, int32_t transpose_a, int32_t transpose_b,
+                           mc_act act);
+
 #endif

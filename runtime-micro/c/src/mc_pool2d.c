@@ -191,3 +191,49 @@ MC_POOL2D_ENTRY(mc_maxpool2d_k3_f32, 1, 3)
 MC_POOL2D_ENTRY(mc_avgpool2d_f32, 0, 0)
 MC_POOL2D_ENTRY(mc_avgpool2d_k2_f32, 0, 2)
 MC_POOL2D_ENTRY(mc_avgpool2d_k3_f32, 0, 3)
+
+/* The compact kernels (`--optimize size`): any window, plain loops over the window's cells inside
+ * the input, in the order of window_max / window_sum (so the same bits as the other entry points). */
+MC_ALWAYS_INLINE void pool_compact(const float *restrict in, float *restrict out, const mc_pool2d_params *restrict p,
+                                   int32_t is_max) {
+    const int32_t planes = p->batch * p->channels;
+    int32_t c, oh, ow, kh, kw;
+    for (c = 0; c < planes; ++c, in += p->in_h * p->in_w) {
+        for (oh = 0; oh < p->out_h; ++oh) {
+            const int32_t ih0 = oh * p->stride_h - p->pad_top;
+            int32_t kh0, kh1;
+            valid_cells(ih0, p->k_h, p->in_h, &kh0, &kh1);
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const int32_t iw0 = ow * p->stride_w - p->pad_left;
+                int32_t kw0, kw1, cells;
+                float v;
+                valid_cells(iw0, p->k_w, p->in_w, &kw0, &kw1);
+                cells = (kh1 - kh0) * (kw1 - kw0);
+                /* a window entirely in the padding: nothing wins, nothing is summed */
+                v = cells > 0 && is_max ? in[(ih0 + kh0) * p->in_w + iw0 + kw0] : 0.0f;
+                for (kh = kh0; kh < kh1; ++kh) {
+                    const float *x = in + (ih0 + kh) * p->in_w + iw0;
+                    for (kw = kw0; kw < kw1; ++kw) {
+                        if (!is_max) {
+                            v += x[kw];
+                        } else if (x[kw] > v) {
+                            v = x[kw];
+                        }
+                    }
+                }
+                if (!is_max) {
+                    v = p->count_include_pad ? v / (float)(p->k_h * p->k_w) : (cells > 0 ? v / (float)cells : 0.0f);
+                }
+                *out++ = v;
+            }
+        }
+    }
+}
+
+void mc_maxpool2d_compact_f32(const float *in, float *out, const mc_pool2d_params *p) {
+    pool_compact(in, out, p, 1);
+}
+
+void mc_avgpool2d_compact_f32(const float *in, float *out, const mc_pool2d_params *p) {
+    pool_compact(in, out, p, 0);
+}

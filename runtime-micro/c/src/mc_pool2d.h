@@ -26,4 +26,8 @@ void mc_maxpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p)
 void mc_avgpool2d_k2_f32(const float *in, float *out, const mc_pool2d_params *p);
 void mc_avgpool2d_k3_f32(const float *in, float *out, const mc_pool2d_params *p);
 
+/* Any window in plain loops: the smallest code (`--optimize size`). */
+void mc_maxpool2d_compact_f32(const float *in, float *out, const mc_pool2d_params *p);
+void mc_avgpool2d_compact_f32(const float *in, float *out, const mc_pool2d_params *p);
+
 #endif

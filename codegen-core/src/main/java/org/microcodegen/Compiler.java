@@ -7,6 +7,7 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.lower.KernelRegistry;
+import org.microcodegen.lower.Optimize;
 import org.microcodegen.lower.Lowerer;
 import org.microcodegen.lower.Lowering;
 import org.microcodegen.ops.Op;
@@ -33,6 +34,11 @@ public final class Compiler {
 
     /** As above; with {@code dumpIrDir} non-null, the graph is written there as text after each pass. */
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir) {
+        return compile(modelFile, name, target, dumpIrDir, Optimize.BALANCED);
+    }
+
+    /** As above, picking kernels by {@code mode} where several apply (`--optimize`). */
+    public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, Optimize mode) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
@@ -46,7 +52,7 @@ public final class Compiler {
         for (Node n : g.nodes()) {
             Op op = Op.of(n);
             OpContext ctx = OpContext.of(g, n, file);
-            Lowering l = Lowerer.lower(g, n, kernels, file);
+            Lowering l = Lowerer.lower(g, n, kernels, file, mode);
             lowerings.put(n, l);
             inPlace.put(n.name(), op.inPlaceInput(n, ctx));
             macs += op.macs(n, ctx);

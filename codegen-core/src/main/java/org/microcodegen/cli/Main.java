@@ -7,6 +7,7 @@ import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
+import org.microcodegen.lower.Optimize;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
 import org.microcodegen.target.MemorySize;
@@ -80,6 +81,22 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Mixin
     DumpIr dumpIr;
 
+    @CommandLine.Mixin
+    OptimizeOption optimize;
+
+    /** {@code --optimize MODE}, shared by compiling and {@code run}. */
+    static final class OptimizeOption {
+        @Option(names = "--optimize", paramLabel = "MODE", defaultValue = "balanced",
+                description = {"speed, size or balanced (default: ${DEFAULT-VALUE}): among the kernels that compute a layer's same results,",
+                        "the fastest, the smallest (the fewest kernels linked), or a faster one only where it saves at least",
+                        "10 instructions per inference per byte of code it adds (measured costs, see README)."})
+        String mode;
+
+        Optimize mode() {
+            return Optimize.byName(mode);
+        }
+    }
+
     /** {@code --dump-ir DIR}, shared by compiling and {@code run}. */
     static final class DumpIr {
         @Option(names = "--dump-ir", paramLabel = "DIR",
@@ -149,8 +166,9 @@ public final class Main implements Callable<Integer> {
         TargetOptions options = boardOptions.options(testInputs, javaPackage);
         t.check(options);
         String n = modelName(model, name);
+        Optimize mode = optimize.mode();
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir);
+        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir, mode);
         Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
@@ -283,6 +301,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         DumpIr dumpIr;
 
+        @CommandLine.Mixin
+        OptimizeOption optimize;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -291,7 +312,7 @@ public final class Main implements Callable<Integer> {
             Target t = Target.byName(target);
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir);
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.mode());
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs));
             out.flush();

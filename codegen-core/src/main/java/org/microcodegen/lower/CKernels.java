@@ -22,6 +22,7 @@ public final class CKernels {
         r.add("MatMul", F32, Shapes::dense, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
                 .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_f32"));
+        r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_compact_f32"));
         unary(r, "Relu", "mc_relu_f32");
         unary(r, "Relu6", "mc_relu6_f32");
         unary(r, "Sigmoid", "mc_sigmoid_f32");
@@ -61,7 +62,10 @@ public final class CKernels {
         }
     }
 
-    /** mc_conv2d_general_f32 and depthwise_f32 are the reference kernels; the others specialise them. */
+    /**
+     * mc_conv2d_compact_f32 is the reference kernel, the smallest (`--optimize size`); general_f32 is a
+     * faster kernel for any shape and the others specialise it.
+     */
     private static void conv(KernelRegistry.Builder r) {
         r.add("Conv2D", F32, Shapes::pointwise, conv2d("mc_conv2d_pointwise_f32"));
         r.add("Conv2D", F32, Shapes::pointwiseStride2, conv2d("mc_conv2d_pointwise_s2_f32"));
@@ -77,6 +81,7 @@ public final class CKernels {
         // the keyword-spotting DS-CNN's first layer (10x4, stride 2); no depthwise variant
         r.add("Conv2D", F32, Shapes.fixedWidth(4, 2, false), conv2d("mc_conv2d_k4s2_f32"));
         r.add("Conv2D", F32, conv2d("mc_conv2d_general_f32"));
+        r.add("Conv2D", F32, conv2d("mc_conv2d_compact_f32"));
     }
 
     private static Kernel conv2d(String function) {
@@ -88,6 +93,7 @@ public final class CKernels {
         r.add(op, F32, Shapes.squareWindow(2), Kernel.withParams("mc_pool2d", base + "_k2_f32", "mc_pool2d_params"));
         r.add(op, F32, Shapes.squareWindow(3), Kernel.withParams("mc_pool2d", base + "_k3_f32", "mc_pool2d_params"));
         r.add(op, F32, Kernel.withParams("mc_pool2d", base + "_f32", "mc_pool2d_params"));
+        r.add(op, F32, Kernel.withParams("mc_pool2d", base + "_compact_f32", "mc_pool2d_params"));
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String function) {

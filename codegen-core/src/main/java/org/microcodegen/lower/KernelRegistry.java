@@ -20,10 +20,12 @@ public final class KernelRegistry {
 
     private final String target;
     private final List<Entry> entries;
+    private final KernelCosts costs;
 
     private KernelRegistry(String target, List<Entry> entries) {
         this.target = target;
         this.entries = List.copyOf(entries);
+        this.costs = KernelCosts.of(target);
     }
 
     /** The registry of the target named {@code target} ("host", "cortex-m4", "java"). */
@@ -31,15 +33,43 @@ public final class KernelRegistry {
         return entries;
     }
 
-    /** The kernel for a query, or the one-line error naming node, op, dtypes and target. */
+    /** The fastest kernel for a query (`--optimize speed`), or the one-line error naming node, op, dtypes and target. */
     public Kernel select(Query q, String modelFile) {
+        return select(q, modelFile, Optimize.SPEED);
+    }
+
+    /**
+     * The kernel for a query under {@code mode}. The entries that match compute the same results, the
+     * specialised ones first and the reference kernel (no shape predicate) last: speed takes the first,
+     * size the last, balanced the first that pays for its extra code over the last ({@link KernelCosts#pays}).
+     */
+    public Kernel select(Query q, String modelFile, Optimize mode) {
+        List<Kernel> matching = new ArrayList<>();
         for (Entry e : entries) {
             if (e.op.equals(q.op().opName()) && e.signature.matches(q.inputs(), q.outputs()) && e.when.test(q)) {
-                return e.kernel;
+                matching.add(e.kernel);
             }
+        }
+        if (!matching.isEmpty()) {
+            Kernel reference = matching.get(matching.size() - 1);
+            return switch (mode) {
+                case SPEED -> matching.get(0);
+                case SIZE -> reference;
+                case BALANCED -> matching.stream().filter(k -> costs.pays(k.function(), reference.function(), work(q)))
+                        .findFirst().orElse(reference);
+            };
         }
         throw new CompileException(q.node().describe() + (modelFile == null ? "" : " in " + modelFile) + ": no kernel for "
                 + q.op().opName() + " on " + q.signature() + " for target " + target);
+    }
+
+    /**
+     * The node's work in the unit of the cost table: its MACs, or for ops without MACs (pooling) its
+     * input elements (each read about once per window for the windows the fixtures use).
+     */
+    private static long work(Query q) {
+        long macs = q.op().macs(q.node(), q.ctx());
+        return macs > 0 ? macs : q.ctx().shape(0).elementCount();
     }
 
     /** The kernel that copies {@code dtype} elements (a view that cannot alias, an output that lives elsewhere). */

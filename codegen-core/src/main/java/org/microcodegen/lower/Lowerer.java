@@ -17,6 +17,11 @@ public final class Lowerer {
     }
 
     public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile) {
+        return lower(g, node, registry, modelFile, Optimize.SPEED);
+    }
+
+    /** As above, the registry choosing among the kernels that apply by {@code mode}. */
+    public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile, Optimize mode) {
         Op op = Op.of(node);
         OpContext ctx = OpContext.of(g, node, modelFile);
         Invocation inv = op.invocation(node, ctx);
@@ -32,7 +37,7 @@ public final class Lowerer {
             }
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
-        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs), modelFile);
+        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs), modelFile, mode);
         List<Arg> args = inv.args();
         if (kernel.takes() != null) {
             args = kernel.takes().stream().map(inv::arg).toList();

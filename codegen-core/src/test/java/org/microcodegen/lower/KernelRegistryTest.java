@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registry picks the specialised kernel where its predicate holds and the reference kernel elsewhere. */
 class KernelRegistryTest {
@@ -37,6 +39,40 @@ class KernelRegistryTest {
 
     private static String kernel(Graph g, String target) {
         return Lowerer.lower(g, g.nodes().get(0), org.microcodegen.target.Target.byName(target).kernels(), "m.mindir").call().kernel().function();
+    }
+
+    private static String kernel(Graph g, String target, Optimize mode) {
+        return Lowerer.lower(g, g.nodes().get(0), org.microcodegen.target.Target.byName(target).kernels(), "m.mindir", mode)
+                .call().kernel().function();
+    }
+
+    @Test
+    void sizeModePicksTheCompactKernelForEveryShapeAndSpeedModeTheSpecialisedOne() {
+        for (Graph g : List.of(conv(DType.FLOAT32, 1, 5, 1, 0), conv(DType.FLOAT32, 4, 3, 1, 1), conv(DType.FLOAT32, 1, 1, 1, 0),
+                conv(DType.FLOAT32, 2, 2, 1, 0))) {
+            assertEquals("mc_conv2d_compact_f32", kernel(g, "cortex-m4", Optimize.SIZE));
+        }
+        assertEquals("mc_conv2d_k5s1_f32", kernel(conv(DType.FLOAT32, 1, 5, 1, 0), "cortex-m4", Optimize.SPEED));
+        assertEquals("mc_conv2d_general_f32", kernel(conv(DType.FLOAT32, 2, 2, 1, 0), "cortex-m4", Optimize.SPEED),
+                "without a specialised kernel speed takes the fast general one, not the compact one");
+    }
+
+    @Test
+    void balancedTakesASpecialisedKernelOnlyWhereItSavesTenInstructionsPerByteItAdds() {
+        // Cortex-M4 table. 4x8x8 -> 4x4x4, 5x5: 6,400 MACs; k5s1 adds 3128 - 748 bytes over the compact
+        // kernel and saves 10.86 - 2.97 instructions per MAC: 50,496 >= 10 * 2,380, so it pays.
+        assertEquals("mc_conv2d_k5s1_f32", kernel(conv(DType.FLOAT32, 1, 5, 1, 0), "cortex-m4", Optimize.BALANCED));
+        // Depthwise 5x5: 1,600 MACs. depthwise_k5s1 adds 1,280 bytes and saves 12,624 < 12,800: not worth it;
+        // depthwise_f32 adds 16 bytes and saves (10.86 - 9.87) * 1,600 = 1,584 >= 160: taken.
+        assertEquals("mc_conv2d_depthwise_f32", kernel(conv(DType.FLOAT32, 4, 5, 1, 0), "cortex-m4", Optimize.BALANCED));
+        assertEquals("mc_conv2d_depthwise_k5s1_f32", kernel(conv(DType.FLOAT32, 4, 5, 1, 0), "cortex-m4", Optimize.SPEED));
+        KernelCosts m4 = KernelCosts.of("cortex-m4");
+        double extra = m4.bytes("mc_conv2d_k5s1_f32").getAsDouble() - m4.bytes("mc_conv2d_compact_f32").getAsDouble();
+        double saved = m4.instructionsPerUnit("mc_conv2d_compact_f32").getAsDouble() - m4.instructionsPerUnit("mc_conv2d_k5s1_f32").getAsDouble();
+        long breakEven = (long) Math.ceil(KernelCosts.INSTRUCTIONS_PER_BYTE * extra / saved);
+        assertTrue(m4.pays("mc_conv2d_k5s1_f32", "mc_conv2d_compact_f32", breakEven));
+        assertFalse(m4.pays("mc_conv2d_k5s1_f32", "mc_conv2d_compact_f32", breakEven - 1));
+        assertEquals("conv2d", kernel(conv(DType.FLOAT32, 4, 3, 1, 1), "java", Optimize.SIZE), "Java has one kernel: every mode takes it");
     }
 
     @Test
