@@ -105,6 +105,15 @@ final class CLiterals {
         return pos;
     }
 
+    /** The length of {@code f}'s literal, without writing it: finite literals are 15 characters plus the sign. */
+    static int floatLiteralLength(float f) {
+        if (Float.isNaN(f)) {
+            return NAN.length;
+        }
+        int sign = f < 0 || (f == 0 && 1 / f < 0) ? 1 : 0;
+        return sign + (Float.isInfinite(f) ? INF.length : MAX_FLOAT_LITERAL_BYTES - 1);
+    }
+
     /** Whether a literal this class wrote needs math.h (C99 defines NAN and INFINITY there). */
     static boolean needsMath(String literal) {
         return literal.equals("NAN") || literal.endsWith("INFINITY");
