@@ -48,7 +48,12 @@ public final class CompileBenchmark {
                 case "--xmx" -> xmx = args[++i];
                 case "--target" -> target = args[++i];
                 case "--model" -> extra.add(Path.of(args[++i]));
-                default -> throw new IllegalArgumentException("usage: CompileBenchmark --jar JAR [--xmx 1g] [--target host] [--model FILE]...");
+                case "--write-matmul-chain" -> {   // LAYERS FILE: only write that model (4 MiB of weights a layer)
+                    Files.write(Path.of(args[i + 2]), matMulChain(Integer.parseInt(args[i + 1])));
+                    return;
+                }
+                default -> throw new IllegalArgumentException("usage: CompileBenchmark --jar JAR [--xmx 1g] [--target host] [--model FILE]...\n"
+                        + "   or: CompileBenchmark --write-matmul-chain LAYERS FILE");
             }
         }
         Path work = Files.createTempDirectory("bench-compile");

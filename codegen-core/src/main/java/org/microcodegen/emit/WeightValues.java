@@ -102,12 +102,7 @@ final class WeightValues {
         if (dtype.isFloatingPoint()) {
             throw new CompileException(what + "; C constants of that type are not supported");
         }
-        long[] longs = data.asLongs();
-        String[] literals = new String[longs.length];
-        for (int i = 0; i < longs.length; i++) {
-            literals[i] = CEmitter.integerLiteral(longs[i], dtype);
-        }
-        return new Literals(literals, rowBreak.getBytes(StandardCharsets.UTF_8));
+        return new Integers(data.asLongs(), dtype, rowBreak.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The separator before element {@code i}: none, ", " or a row break. */
@@ -162,12 +157,13 @@ final class WeightValues {
         }
     }
 
-    private record Literals(String[] values, byte[] rowBreak) implements Elements {
+    /** Integer literals are short-lived strings, spelled twice rather than kept: 4 million of them took 200 MB. */
+    private record Integers(long[] values, DType dtype, byte[] rowBreak) implements Elements {
         @Override
         public long size() {
             long size = 0;
             for (int i = 0; i < values.length; i++) {
-                size += separatorSize(i, rowBreak) + values[i].length();
+                size += separatorSize(i, rowBreak) + CEmitter.integerLiteral(values[i], dtype).length();
             }
             return size;
         }
@@ -176,8 +172,9 @@ final class WeightValues {
         public int write(byte[] out, int pos) {
             for (int i = 0; i < values.length; i++) {
                 pos = separator(i, rowBreak, out, pos);
-                for (int c = 0; c < values[i].length(); c++) {
-                    out[pos++] = (byte) values[i].charAt(c);
+                String literal = CEmitter.integerLiteral(values[i], dtype);
+                for (int c = 0; c < literal.length(); c++) {
+                    out[pos++] = (byte) literal.charAt(c);   // ASCII: digits, '-', suffixes, parentheses
                 }
             }
             return pos;

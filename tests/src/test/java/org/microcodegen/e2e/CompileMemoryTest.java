@@ -15,11 +15,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -76,13 +78,18 @@ class CompileMemoryTest {
             int i = Integer.parseInt(arrays.group(1));
             String[] literals = arrays.group(2).split(",\\s*");
             assertEquals(K * K, literals.length, "elements of weight " + i);
+            // The compiler may lay a MatMul's weights out for its kernel (transposed), so compare the
+            // sorted bit patterns: every float of the model, once each, spelled exactly.
+            int[] want = new int[K * K];
+            int[] got = new int[K * K];
             for (int j = 0; j < K * K; j++) {
                 String lit = literals[j].strip();
-                float back = Float.parseFloat(lit.substring(0, lit.length() - 1));   // drop the f
-                if (Float.floatToRawIntBits(back) != Float.floatToRawIntBits(weights[i][j])) {
-                    assertEquals(weights[i][j], back, "weight " + i + " element " + j + ": " + lit);
-                }
+                want[j] = Float.floatToRawIntBits(weights[i][j]);
+                got[j] = Float.floatToRawIntBits(Float.parseFloat(lit.substring(0, lit.length() - 1)));   // drop the f
             }
+            Arrays.sort(want);
+            Arrays.sort(got);
+            assertArrayEquals(want, got, "the float bit patterns of weight " + i);
         }
         assertEquals(LAYERS, found, "weight arrays in big_weights.c");
     }
