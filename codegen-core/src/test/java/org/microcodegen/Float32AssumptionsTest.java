@@ -32,6 +32,7 @@ class Float32AssumptionsTest {
             "lower/JavaKernels.java", "the float32 kernels' registry entries",
             "passes/FoldBatchNorm.java", "a float-only pass: it checks every operand's dtype and leaves others alone",
             "emit/CEmitter.java", "float32 constants are printed as exact float literals, other dtypes as integers",
+            "emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers",
             "emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only");
 
     private static Path sources() {

@@ -30,11 +30,14 @@ import java.util.TreeSet;
 public final class CEmitter {
     static final String TEMPLATE_ROOT = "/microcodegen/templates/c/";
     static final String RUNTIME_ROOT = "/microcodegen/runtime/c/";
-    private static final int VALUES_PER_ROW = 8;
+    private static final int VALUES_PER_ROW = WeightValues.VALUES_PER_ROW;
 
     private final CompiledModel model;
     private final TensorPlacement placement;
     private final CView.Model view = new CView.Model();
+    /** The weights' tensors and data, in the order of view.weights (their placeholders' indices). */
+    private final List<Tensor> weightTensors = new ArrayList<>();
+    private final List<ConstData> weightData = new ArrayList<>();
 
     private CEmitter(CompiledModel model) {
         this.model = model;
@@ -74,7 +77,8 @@ public final class CEmitter {
         files.put(view.sourceFile, bytes(template("model.stg", "source", view)));
         if (!view.weights.isEmpty()) {
             files.put(view.weightsHeaderFile, bytes(template("model.stg", "weightsHeader", view)));
-            files.put(view.weightsFile, bytes(template("model.stg", "weightsSource", view)));
+            files.put(view.weightsFile, WeightValues.fill(template("model.stg", "weightsSource", view),
+                    weightData, i -> "constant " + weightTensors.get(i).sourceName() + " is " + weightTensors.get(i).type()));
         }
         TreeSet<String> modules = new TreeSet<>();
         modules.add("mc_common");
@@ -142,7 +146,7 @@ public final class CEmitter {
         view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
         view.weights = schedule.weights().stream().map(this::weight).toList();
         view.params = schedule.params().stream().map(CEmitter::params).toList();
-        view.weightsNeedMath = view.weights.stream().flatMap(w -> w.rows.stream()).flatMap(List::stream).anyMatch(CLiterals::needsMath);
+        view.weightsNeedMath = weightData.stream().anyMatch(WeightValues::needsMath);
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
         for (Schedule.Step scheduled : schedule.steps()) {
@@ -204,16 +208,17 @@ public final class CEmitter {
         w.count = Math.max(1, t.type().shape().elementCount());
         w.comment = scheduled.description();
         w.alignedMacro = view.macro + "_ALIGNED";
-        w.rows = rows(t);
+        w.values = WeightValues.placeholder(weightData.size());
+        weightTensors.add(t);
+        weightData.add(t.data());
         return w;
     }
 
-    /** The constant's values as C literals of its dtype: floats round-trip exactly, integers are integers. */
-    private static List<List<String>> rows(Tensor t) {
-        return rows(t.data(), "constant " + t.sourceName() + " is " + t.type());
-    }
-
-    /** {@code data} as C literals of its dtype; {@code what} names it in the error for a dtype C cannot spell. */
+    /**
+     * {@code data} as C literals of its dtype, for small arrays rendered by a template (a firmware's test
+     * input); weights go through {@link WeightValues}. {@code what} names it in the error for a dtype C
+     * cannot spell.
+     */
     static List<List<String>> rows(ConstData data, String what) {
         DType dtype = data.dtype();
         if (dtype == DType.FLOAT32) {
@@ -235,7 +240,7 @@ public final class CEmitter {
     }
 
     /** An integer of {@code dtype}: 64-bit and unsigned 32-bit values carry their suffix. */
-    private static String integerLiteral(long v, DType dtype) {
+    static String integerLiteral(long v, DType dtype) {
         return switch (dtype) {
             case INT64 -> v == Long.MIN_VALUE ? "(-9223372036854775807LL - 1)" : v + "LL";
             case UINT64 -> Long.toUnsignedString(v) + "ULL";

@@ -107,6 +107,7 @@ public final class CView {
         public long count;
         public String comment;
         public String alignedMacro;
-        public List<List<String>> rows;
+        /** A placeholder: {@link WeightValues} writes the elements there, after rendering. */
+        public String values;
     }
 }

@@ -1,6 +1,7 @@
 package org.microcodegen.emit;
 
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
@@ -9,7 +10,6 @@ import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.templates.java.JavaModelWriter;
 import org.microcodegen.templates.java.JavaView;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +49,10 @@ public final class JavaEmitter {
 
     private final CompiledModel model;
     private final CNames names = new CNames(JAVA_KEYWORDS);
-    private final ByteArrayOutputStream weightBytes = new ByteArrayOutputStream();
+    /** The weights in resource order; their bytes are copied once, into the resource, when it is made. */
+    private final List<ConstData> weightData = new ArrayList<>();
+    private long weightsSize;
+    private byte[] weightsResource;
     private final JavaView.Model view = new JavaView.Model();
 
     private JavaEmitter(CompiledModel model) {
@@ -92,7 +95,7 @@ public final class JavaEmitter {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(dir + view.className + ".java", JavaModelWriter.render(view).getBytes(StandardCharsets.UTF_8));
         if (view.weightsResource != null) {
-            files.put(dir + view.weightsResource, weightBytes.toByteArray());
+            files.put(dir + view.weightsResource, weightsResource);
         }
         String runtimeDir = JavaModelWriter.RUNTIME_PACKAGE.replace('.', '/') + "/";
         for (String cls : JavaModelWriter.runtimeClasses(view)) {
@@ -132,10 +135,11 @@ public final class JavaEmitter {
         }
         view.params = schedule.params().stream().map(JavaEmitter::params).toList();
         view.steps = schedule.steps().stream().map(JavaEmitter::step).toList();
-        if (weightBytes.size() > 0) {
-            byte[] all = weightBytes.toByteArray();
+        if (weightsSize > 0) {
+            byte[] all = weightsResource();
             CRC32 crc = new CRC32();
             crc.update(all);
+            weightsResource = all;
             view.weightsResource = view.className + ".weights";
             view.weightsFloats = all.length / 4;
             view.weightsCrc32 = crc.getValue();
@@ -231,11 +235,31 @@ public final class JavaEmitter {
         o.name = scheduled.ident();
         o.array = "WEIGHTS";
         o.unit = "floats";
-        o.value = weightBytes.size() / 4;
+        o.value = weightsSize / 4;
         o.comment = scheduled.description();
-        // ConstData holds the little-endian bytes of the model file: copied as they are, weights stay bit-exact.
-        weightBytes.writeBytes(t.data().bytes());
+        weightData.add(t.data());
+        weightsSize += t.data().byteLength();
         return o;
+    }
+
+    /**
+     * The weights resource: every weight's bytes, one after the other, in an array of exactly their size
+     * (a growing buffer would need twice the memory of a 100 MB model at its last growth).
+     */
+    private byte[] weightsResource() {
+        if (weightsSize > Integer.MAX_VALUE - 16) {
+            throw new CompileException(model.sourceFile() + ": the weights are " + weightsSize
+                    + " bytes; the java target holds them in one array, at most 2 GB");
+        }
+        byte[] all = new byte[(int) weightsSize];
+        int pos = 0;
+        for (ConstData data : weightData) {
+            // ConstData holds the little-endian bytes of the model file: copied as they are, weights stay bit-exact.
+            byte[] bytes = data.bytes();
+            System.arraycopy(bytes, 0, all, pos, bytes.length);
+            pos += bytes.length;
+        }
+        return all;
     }
 
     private static JavaView.Step step(Schedule.Step scheduled) {
