@@ -123,7 +123,9 @@ final class ReportHtml {
         for (Report.Layer l : r.layers()) {
             sb.append("<tr>");
             cell(sb, "step", "n", String.valueOf(l.step()));
-            cell(sb, "layer", "m", l.layer());
+            // The model's scope as the layer's tooltip: where the layer is in the network's source.
+            sb.append("<td data-key=\"layer\" class=\"m\" title=\"").append(text(l.scope())).append("\">").append(text(l.layer()))
+                    .append("</td>");
             cell(sb, "op", "", l.op());
             cell(sb, "modelOp", "", l.modelOp());
             cell(sb, "kernel", "m", l.kernel() == null ? "(view: no code)" : l.kernel());
