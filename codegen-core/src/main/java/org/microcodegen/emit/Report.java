@@ -103,6 +103,8 @@ public record Report(String model, String source, String target, String version,
         private final Schedule schedule;
         private final Map<String, BufferRequest> requests = new HashMap<>();
         private final Map<String, String> bufferIdents = new HashMap<>();
+        /** Per node name, its step: a map, as a model can have 50,000 layers. */
+        private final Map<String, Integer> steps = new HashMap<>();
 
         Builder(CompiledModel model, Schedule schedule) {
             this.model = model;
@@ -110,6 +112,9 @@ public record Report(String model, String source, String target, String version,
             this.placement = model.placement();
             this.schedule = schedule;
             placement.requests().forEach(r -> requests.put(r.name(), r));
+            for (int step = 0; step < g.nodes().size(); step++) {
+                steps.put(g.nodes().get(step).name(), step);
+            }
             for (Schedule.Buffer b : schedule.buffers()) {
                 bufferIdents.put(placement.of(b.tensor()).anchor(), b.ident());
             }
@@ -181,7 +186,7 @@ public record Report(String model, String source, String target, String version,
             }
             int last = g.isGraphOutput(out) ? g.nodes().size() : step;
             for (Node c : g.consumers(out)) {
-                last = Math.max(last, g.nodes().indexOf(c));
+                last = Math.max(last, steps.get(c.name()));
             }
             return new Output(name, type, s.kind().name().toLowerCase(java.util.Locale.ROOT), null, null, type.byteSize(), step, last);
         }

@@ -101,11 +101,26 @@ final class ReportJson {
         return m;
     }
 
-    /** Objects and lists of objects one entry per line; a list of plain values (a shape) on one line. */
+    /** A plain value, or a list of plain values (a shape). */
+    private static boolean flat(Object value) {
+        return !(value instanceof Map) && (!(value instanceof List<?> list) || list.stream().noneMatch(v -> v instanceof Map || v instanceof List));
+    }
+
+    /**
+     * Objects with an object or list of objects inside one entry per line; an object of plain values
+     * and shapes (a tensor, the totals) and a list of plain values (a shape) on one line.
+     */
     private static void write(StringBuilder sb, Object value, String indent) {
         if (value instanceof Map<?, ?> map) {
-            if (map.isEmpty()) {
-                sb.append("{}");
+            if (map.values().stream().allMatch(ReportJson::flat)) {
+                // A tensor: one line, so a model of 50,000 layers stays a file one can page through.
+                sb.append('{');
+                int i = 0;
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    sb.append(i++ > 0 ? ", " : "").append(string((String) e.getKey())).append(": ");
+                    write(sb, e.getValue(), indent);
+                }
+                sb.append('}');
                 return;
             }
             sb.append("{\n");
@@ -118,8 +133,7 @@ final class ReportJson {
             }
             sb.append(indent).append('}');
         } else if (value instanceof List<?> list) {
-            boolean flat = list.stream().noneMatch(v -> v instanceof Map || v instanceof List);
-            if (list.isEmpty() || flat) {
+            if (flat(list)) {
                 sb.append('[');
                 for (int i = 0; i < list.size(); i++) {
                     sb.append(i > 0 ? ", " : "");
