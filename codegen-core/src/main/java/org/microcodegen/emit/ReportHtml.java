@@ -3,7 +3,6 @@ package org.microcodegen.emit;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * report.html: one self-contained page (inline CSS, no scripts, nothing fetched) with the totals, an SVG
@@ -129,7 +128,11 @@ final class ReportHtml {
             cell(sb, "op", "", l.op());
             cell(sb, "modelOp", "", l.modelOp());
             cell(sb, "kernel", "m", l.kernel() == null ? "(view: no code)" : l.kernel());
-            cell(sb, "inputs", "m", l.inputs().stream().map(in -> in.type().toString()).collect(Collectors.joining(", ")));
+            StringBuilder inputs = new StringBuilder();
+            for (Report.Operand in : l.inputs()) {
+                inputs.append(inputs.length() > 0 ? ", " : "").append(in.type());
+            }
+            cell(sb, "inputs", "m", inputs.toString());
             cell(sb, "outputs", "m", outputs(l, o -> o.type().toString()));
             cell(sb, "macs", "n", String.valueOf(l.macs()));
             cell(sb, "weightBytes", "n", String.valueOf(l.weightBytes()));
@@ -145,7 +148,14 @@ final class ReportHtml {
 
     /** One value per output of the layer, comma-separated (most layers have one). */
     private static String outputs(Report.Layer l, Function<Report.Output, String> value) {
-        return l.outputs().stream().map(value).collect(Collectors.joining(", "));
+        if (l.outputs().size() == 1) {
+            return value.apply(l.outputs().get(0));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Report.Output o : l.outputs()) {
+            sb.append(sb.length() > 0 ? ", " : "").append(value.apply(o));
+        }
+        return sb.toString();
     }
 
     private static void cell(StringBuilder sb, String key, String cls, String value) {

@@ -2,161 +2,127 @@ package org.microcodegen.emit;
 
 import org.microcodegen.ir.TensorType;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * report.json: the {@link Report} as JSON, keys in a fixed order so the file is byte-identical across
- * runs. Written by hand (a few dozen lines) rather than with a JSON library: the values are strings,
- * integers, lists and objects only, and the one subtle part, escaping the model's own text, is below.
+ * runs. Written by hand rather than with a JSON library: the values are strings, integers, lists and
+ * objects of a fixed layout only, and the one subtle part, escaping the model's own text, is below.
  */
 final class ReportJson {
     private ReportJson() {
     }
 
-    static String render(Report r) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model", r.model());
-        root.put("source", r.source());
-        root.put("target", r.target());
-        root.put("compilerVersion", r.version());
-        Report.Totals t = r.totals();
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("macs", t.macs());
-        totals.put("weightBytes", t.weightBytes());
-        totals.put("arenaBytes", t.arenaBytes());
-        totals.put("lowerBoundBytes", t.lowerBoundBytes());
-        totals.put("alignment", t.alignment());
-        totals.put("steps", t.steps());
-        totals.put("kernelCalls", t.kernelCalls());
-        totals.put("peakStep", t.peakStep());
-        root.put("totals", totals);
-        List<Object> layers = new ArrayList<>();
-        for (Report.Layer l : r.layers()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("step", l.step());
-            o.put("layer", l.layer());
-            o.put("op", l.op());
-            o.put("modelOp", l.modelOp());
-            o.put("node", l.node());
-            o.put("scope", l.scope());
-            o.put("kernel", l.kernel());
-            o.put("kernelModule", l.kernelModule());
-            o.put("macs", l.macs());
-            o.put("weightBytes", l.weightBytes());
-            List<Object> inputs = new ArrayList<>();
-            for (Report.Operand in : l.inputs()) {
-                Map<String, Object> i = tensor(in.tensor(), in.type());
-                inputs.add(i);
-            }
-            o.put("inputs", inputs);
-            List<Object> outputs = new ArrayList<>();
-            for (Report.Output out : l.outputs()) {
-                Map<String, Object> m = tensor(out.tensor(), out.type());
-                m.put("storage", out.storage());
-                m.put("buffer", out.buffer());
-                m.put("offset", out.offset());
-                m.put("size", out.size());
-                m.put("firstStep", out.firstStep());
-                m.put("lastStep", out.lastStep());
-                outputs.add(m);
-            }
-            o.put("outputs", outputs);
-            layers.add(o);
-        }
-        root.put("layers", layers);
-        List<Object> buffers = new ArrayList<>();
-        for (Report.Buffer b : r.buffers()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("buffer", b.ident());
-            m.put("layer", b.layer());
-            m.putAll(tensor(b.tensor(), b.type()));
-            m.put("offset", b.offset());
-            m.put("size", b.size());
-            m.put("firstStep", b.firstStep());
-            m.put("lastStep", b.lastStep());
-            buffers.add(m);
-        }
-        root.put("buffers", buffers);
-        StringBuilder sb = new StringBuilder();
-        write(sb, root, "");
-        return sb.append('\n').toString();
-    }
-
-    private static Map<String, Object> tensor(String name, TensorType type) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tensor", name);
-        m.put("dtype", type.dtype().displayName());
-        List<Object> shape = new ArrayList<>();
-        for (int d : type.shape().dims()) {
-            shape.add(d);
-        }
-        m.put("shape", shape);
-        m.put("bytes", type.byteSize());
-        if (type.quantization() != null) {
-            m.put("quantization", type.quantization().toString());
-        }
-        return m;
-    }
-
-    /** A plain value, or a list of plain values (a shape). */
-    private static boolean flat(Object value) {
-        return !(value instanceof Map) && (!(value instanceof List<?> list) || list.stream().noneMatch(v -> v instanceof Map || v instanceof List));
-    }
-
     /**
-     * Objects with an object or list of objects inside one entry per line; an object of plain values
-     * and shapes (a tensor, the totals) and a list of plain values (a shape) on one line.
+     * Objects that hold objects one entry per line; an object of plain values (a tensor, the totals, a
+     * buffer) and a shape on one line, so a model of 50,000 layers stays a file one can page through.
+     * Written straight into one buffer: a large model's report is tens of megabytes.
      */
-    private static void write(StringBuilder sb, Object value, String indent) {
-        if (value instanceof Map<?, ?> map) {
-            if (map.values().stream().allMatch(ReportJson::flat)) {
-                // A tensor: one line, so a model of 50,000 layers stays a file one can page through.
-                sb.append('{');
-                int i = 0;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    sb.append(i++ > 0 ? ", " : "").append(string((String) e.getKey())).append(": ");
-                    write(sb, e.getValue(), indent);
-                }
-                sb.append('}');
-                return;
-            }
-            sb.append("{\n");
-            String inner = indent + "  ";
-            int i = 0;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                sb.append(inner).append(string((String) e.getKey())).append(": ");
-                write(sb, e.getValue(), inner);
-                sb.append(++i < map.size() ? ",\n" : "\n");
-            }
-            sb.append(indent).append('}');
-        } else if (value instanceof List<?> list) {
-            if (flat(list)) {
-                sb.append('[');
-                for (int i = 0; i < list.size(); i++) {
-                    sb.append(i > 0 ? ", " : "");
-                    write(sb, list.get(i), indent);
-                }
-                sb.append(']');
-                return;
-            }
-            sb.append("[\n");
-            String inner = indent + "  ";
-            for (int i = 0; i < list.size(); i++) {
-                sb.append(inner);
-                write(sb, list.get(i), inner);
-                sb.append(i + 1 < list.size() ? ",\n" : "\n");
-            }
-            sb.append(indent).append(']');
-        } else if (value instanceof String s) {
-            sb.append(string(s));
-        } else if (value == null || value instanceof Long || value instanceof Integer || value instanceof Boolean) {
-            sb.append(value);
-        } else {
-            throw new IllegalArgumentException("no JSON form for " + value.getClass());
+    static String render(Report r) {
+        StringBuilder sb = new StringBuilder(4096 + 700 * r.layers().size());
+        sb.append("{\n");
+        text(sb, "  ", "model", r.model()).append(",\n");
+        text(sb, "  ", "source", r.source()).append(",\n");
+        text(sb, "  ", "target", r.target()).append(",\n");
+        text(sb, "  ", "compilerVersion", r.version()).append(",\n");
+        Report.Totals t = r.totals();
+        key(sb, "  ", "totals").append('{');
+        number(sb, "", "macs", t.macs()).append(", ");
+        number(sb, "", "weightBytes", t.weightBytes()).append(", ");
+        number(sb, "", "arenaBytes", t.arenaBytes()).append(", ");
+        number(sb, "", "lowerBoundBytes", t.lowerBoundBytes()).append(", ");
+        number(sb, "", "alignment", t.alignment()).append(", ");
+        number(sb, "", "steps", t.steps()).append(", ");
+        number(sb, "", "kernelCalls", t.kernelCalls()).append(", ");
+        number(sb, "", "peakStep", t.peakStep()).append("},\n");
+        key(sb, "  ", "layers").append(r.layers().isEmpty() ? "[" : "[\n");
+        for (int i = 0; i < r.layers().size(); i++) {
+            layer(sb, r.layers().get(i));
+            sb.append(i + 1 < r.layers().size() ? ",\n" : "\n  ");
         }
+        sb.append("],\n");
+        key(sb, "  ", "buffers").append(r.buffers().isEmpty() ? "[" : "[\n");
+        for (int i = 0; i < r.buffers().size(); i++) {
+            Report.Buffer b = r.buffers().get(i);
+            sb.append("    {");
+            text(sb, "", "buffer", b.ident()).append(", ");
+            text(sb, "", "layer", b.layer()).append(", ");
+            tensor(sb, b.tensor(), b.type());
+            placed(sb, b.offset(), b.size(), b.firstStep(), b.lastStep()).append('}');
+            sb.append(i + 1 < r.buffers().size() ? ",\n" : "\n  ");
+        }
+        return sb.append("]\n}\n").toString();
+    }
+
+    private static void layer(StringBuilder sb, Report.Layer l) {
+        String in = "      ";
+        sb.append("    {\n");
+        number(sb, in, "step", l.step()).append(",\n");
+        text(sb, in, "layer", l.layer()).append(",\n");
+        text(sb, in, "op", l.op()).append(",\n");
+        text(sb, in, "modelOp", l.modelOp()).append(",\n");
+        text(sb, in, "node", l.node()).append(",\n");
+        text(sb, in, "scope", l.scope()).append(",\n");
+        text(sb, in, "kernel", l.kernel()).append(",\n");
+        text(sb, in, "kernelModule", l.kernelModule()).append(",\n");
+        number(sb, in, "macs", l.macs()).append(",\n");
+        number(sb, in, "weightBytes", l.weightBytes()).append(",\n");
+        key(sb, in, "inputs").append(l.inputs().isEmpty() ? "[" : "[\n");
+        for (int i = 0; i < l.inputs().size(); i++) {
+            sb.append("        {");
+            tensor(sb, l.inputs().get(i).tensor(), l.inputs().get(i).type());
+            sb.setLength(sb.length() - 2);
+            sb.append('}').append(i + 1 < l.inputs().size() ? ",\n" : "\n" + in);
+        }
+        sb.append("],\n");
+        key(sb, in, "outputs").append(l.outputs().isEmpty() ? "[" : "[\n");
+        for (int i = 0; i < l.outputs().size(); i++) {
+            Report.Output o = l.outputs().get(i);
+            sb.append("        {");
+            tensor(sb, o.tensor(), o.type());
+            text(sb, "", "storage", o.storage()).append(", ");
+            text(sb, "", "buffer", o.buffer()).append(", ");
+            placed(sb, o.offset(), o.size(), o.firstStep(), o.lastStep()).append('}');
+            sb.append(i + 1 < l.outputs().size() ? ",\n" : "\n" + in);
+        }
+        sb.append("]\n    }");
+    }
+
+    /** A tensor's fields, each followed by ", ". */
+    private static void tensor(StringBuilder sb, String name, TensorType type) {
+        text(sb, "", "tensor", name).append(", ");
+        text(sb, "", "dtype", type.dtype().displayName()).append(", ");
+        key(sb, "", "shape").append('[');
+        int[] dims = type.shape().dims();
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(dims[i]);
+        }
+        sb.append("], ");
+        number(sb, "", "bytes", type.byteSize()).append(", ");
+        if (type.quantization() != null) {
+            text(sb, "", "quantization", type.quantization().toString()).append(", ");
+        }
+    }
+
+    /** Where and when a tensor lives: offset (null outside the arena), size, first and last step. */
+    private static StringBuilder placed(StringBuilder sb, Long offset, long size, int firstStep, int lastStep) {
+        key(sb, "", "offset").append(offset).append(", ");
+        number(sb, "", "size", size).append(", ");
+        number(sb, "", "firstStep", firstStep).append(", ");
+        return number(sb, "", "lastStep", lastStep);
+    }
+
+    /** {@code "name": } after {@code indent}; names are ours, plain ASCII. */
+    private static StringBuilder key(StringBuilder sb, String indent, String name) {
+        return sb.append(indent).append('"').append(name).append("\": ");
+    }
+
+    private static StringBuilder text(StringBuilder sb, String indent, String name, String value) {
+        key(sb, indent, name);
+        return value == null ? sb.append("null") : sb.append(string(value));
+    }
+
+    private static StringBuilder number(StringBuilder sb, String indent, String name, long value) {
+        return key(sb, indent, name).append(value);
     }
 
     /**
