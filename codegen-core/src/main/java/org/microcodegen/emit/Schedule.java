@@ -32,10 +32,11 @@ import java.util.function.UnaryOperator;
  * from a {@link CompiledModel}; CEmitter and JavaEmitter only translate it into their views.
  *
  * <p>Identifiers are spelled by the target ({@link Spelling}) but handed out here, in one order for
- * every target, so which clash gets the "_2" depends on the model only.
+ * every target, so which clash gets the "_2" depends on the model only. {@code layers} maps each node's
+ * name to its layer name ("conv1"), for the report.
  */
 record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<Weight> weights, List<Params> params,
-                List<Step> steps) {
+                List<Step> steps, Map<String, String> layers) {
 
     /**
      * How a target turns a base name into a unique identifier; each function reserves what it returns.
@@ -171,7 +172,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             }
             addFinalCopies();
             return new Schedule(List.copyOf(inputs), List.copyOf(outputs), buffers, List.copyOf(weights), List.copyOf(params),
-                    List.copyOf(steps));
+                    List.copyOf(steps), Map.copyOf(layerNames));
         }
 
         private Io io(int index, String tensor, String baseName) {

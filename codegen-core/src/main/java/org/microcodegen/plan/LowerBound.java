@@ -18,6 +18,16 @@ public final class LowerBound {
     }
 
     public static long of(List<BufferRequest> requests, int alignment) {
+        return peak(requests, alignment)[1];
+    }
+
+    /** The first step at which the bound is reached (0 without requests): the memory picture's busiest moment. */
+    public static int peakStep(List<BufferRequest> requests, int alignment) {
+        return (int) peak(requests, alignment)[0];
+    }
+
+    /** {first step of the peak, bytes live there}. */
+    private static long[] peak(List<BufferRequest> requests, int alignment) {
         Align.require(alignment);
         // Sweep over steps: +size where a lifetime starts, -size just after it ends.
         TreeMap<Long, Long> delta = new TreeMap<>();
@@ -27,10 +37,13 @@ public final class LowerBound {
             delta.merge(r.lastUse() + 1L, -size, Long::sum);
         }
         long live = 0;
-        long peak = 0;
+        long[] peak = {0, 0};
         for (Map.Entry<Long, Long> change : delta.entrySet()) {
             live += change.getValue();
-            peak = Math.max(peak, live);
+            if (live > peak[1]) {
+                peak[0] = change.getKey();
+                peak[1] = live;
+            }
         }
         return peak;
     }

@@ -4,6 +4,7 @@ import org.microcodegen.lower.CKernels;
 import org.microcodegen.lower.KernelRegistry;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.ir.CompileException;
 
@@ -67,7 +68,7 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
         Board b = board(options);
         List<byte[]> data = options.testInputs() == null ? List.of() : RunFiles.readInputs(model, options.testInputs(), TargetOptions.TEST_INPUT);
         FitCheck.check(model, b, model.inputBytes());
-        return FirmwareEmitter.render(model, b.firmware(), data);
+        return Report.withReport(model, FirmwareEmitter.render(model, b.firmware(), data));
     }
 
     @Override

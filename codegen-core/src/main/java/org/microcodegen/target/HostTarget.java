@@ -5,6 +5,7 @@ import org.microcodegen.lower.KernelRegistry;
 
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ record HostTarget(String name, String description, int alignment) implements Tar
 
     @Override
     public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
-        return CEmitter.render(model);
+        return Report.withReport(model, CEmitter.render(model));
     }
 
     @Override

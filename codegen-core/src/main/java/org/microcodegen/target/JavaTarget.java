@@ -4,6 +4,7 @@ import org.microcodegen.lower.JavaKernels;
 import org.microcodegen.lower.KernelRegistry;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 import org.microcodegen.emit.JavaEmitter;
 
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ record JavaTarget(String name, String description, int alignment) implements Tar
 
     @Override
     public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
-        return JavaEmitter.render(model, options.javaPackage() != null ? options.javaPackage() : JavaEmitter.DEFAULT_PACKAGE);
+        return Report.withReport(model, JavaEmitter.render(model, options.javaPackage() != null ? options.javaPackage() : JavaEmitter.DEFAULT_PACKAGE));
     }
 
     @Override

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileNamesTest {
     /** In every hostile name; sanitising into an identifier lower- or upper-cases it, so it survives only as text. */
     private static final String MARKER = "Mk9Q";
-    private static final String HOSTILE = " */ Mk9Q_c(); /* ??/\nMk9Q_t(); \\u000a Mk9Q_j(); \\uZZZZ \\u005cu000a"
+    static final String HOSTILE = " */ Mk9Q_c(); /* ??/\nMk9Q_t(); \\u000a Mk9Q_j(); \\uZZZZ \\u005cu000a"
             + " \n Mk9Q_n(); \r Mk9Q_r(); \u0001\u0000\u001a\u2028\u0085 \u00e9 \ud83d\ude00 \"q\" '\\ end\\";
 
     @TempDir
@@ -66,7 +66,7 @@ class HostileNamesTest {
      * y = ReLU(x + w) * w2 and y2 = ReLU(x + w) - x, every name (inputs, parameters, node names, scopes,
      * values, outputs) followed by {@code suffix}.
      */
-    private static ModelProto twoOutputModel(String suffix) {
+    static ModelProto twoOutputModel(String suffix) {
         TensorProto type = TensorProto.newBuilder().addDims(1).addDims(8).setDataType(1).build();
         String x = "g:x" + suffix;
         String w = "g:w" + suffix;
