@@ -293,8 +293,12 @@ class HostileNamesTest {
     // ---------------------------------------------------------------- linear time
 
     /**
-     * 50,000 ReLUs of one module compile in under 10 s of CPU with a 1 GB heap (issue 14, defect 7), in a
-     * child JVM with -Xmx1g. CPU time rather than wall time: the machine running the tests may be busy.
+     * 50,000 ReLUs of one module compile in under 10 s with a 1 GB heap (issue 14, defect 7), in a child
+     * JVM with -Xmx1g. Either clock under 10 s passes: wall time grows when the machine running the tests
+     * is busy, CPU time when the JVM's parallel GC and JIT threads work beside the compile (the report
+     * files of a 50,000-layer model are 60 MB), but the quadratic version took 102 s of CPU and 190 s of
+     * wall time, so either clock tells linear from quadratic. Measured on the idle 2-core machine:
+     * 4.0 s wall, 7.8 s CPU.
      */
     @Test
     void fiftyThousandLayersOfOneNameCompileInLinearTime() throws Exception {
@@ -311,10 +315,11 @@ class HostileNamesTest {
         String text = new String(log, StandardCharsets.UTF_8);
         System.out.print(text);
         assertTrue(done && p.exitValue() == 0, () -> "compile failed or hung (-Xmx1g):\n" + text);
-        Matcher m = Pattern.compile("cpu (\\d+) ms").matcher(text);
+        Matcher m = Pattern.compile("cpu (\\d+) ms, wall (\\d+) ms").matcher(text);
         assertTrue(m.find(), text);
         long cpuMs = Long.parseLong(m.group(1));
-        assertTrue(cpuMs < 10_000, "50,000 layers took " + cpuMs + " ms of CPU");
+        long wallMs = Long.parseLong(m.group(2));
+        assertTrue(cpuMs < 10_000 || wallMs < 10_000, "50,000 layers took " + cpuMs + " ms of CPU and " + wallMs + " ms of wall time");
         assertTrue(E2E.read(out.resolve("chain.c")).contains("relu_relu_49999"), "the last layer's name");
     }
 
