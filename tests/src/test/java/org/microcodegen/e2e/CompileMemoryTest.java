@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Big weights compile in little memory: a model with 20 MB of float weights compiles in a child JVM with
@@ -68,6 +69,14 @@ class CompileMemoryTest {
         E2E.ProcResult r = E2E.exec(tmp, List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.microcodegen.cli.Main", "--model", model.toString(), "--target", "host", "--output", out.toString()));
         assertEquals(0, r.exit(), r.output());
+
+        // The same model in a heap too small to hold it: a clear one-line exit 2 that names the cause,
+        // not "malformed model" (the loader cannot tell a hostile size from a large model, so it says both).
+        E2E.ProcResult small = E2E.exec(tmp, List.of(java, "-Xmx32m", "-cp", System.getProperty("java.class.path"),
+                "org.microcodegen.cli.Main", "--model", model.toString(), "--target", "host", "--output", tmp.resolve("small").toString()));
+        assertEquals(2, small.exit(), small.output());
+        assertTrue(small.output().contains("not enough memory to load the model"), small.output());
+        assertEquals(1, small.output().strip().lines().count(), small.output());
 
         String c = Files.readString(out.resolve("big_weights.c"), StandardCharsets.US_ASCII);
         // const float big_w3[1048576] BIG_ALIGNED = { ... }; the arrays need not come in the model's order.

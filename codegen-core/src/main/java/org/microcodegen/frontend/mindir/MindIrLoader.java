@@ -80,9 +80,22 @@ public final class MindIrLoader {
         } catch (ValueException e) {
             throw new CompileException(file + ": " + e.getMessage(), e);
         } catch (IndexOutOfBoundsException | NullPointerException | ArithmeticException | NegativeArraySizeException
-                 | ClassCastException | java.nio.BufferUnderflowException | StackOverflowError | OutOfMemoryError e) {
+                 | ClassCastException | java.nio.BufferUnderflowException | StackOverflowError e) {
             throw new CompileException(file + ": malformed MindIR model: the loader failed on it ("
                     + e.getClass().getSimpleName().replace("Exception", "").replace("Error", "") + ")", e);
+        } catch (OutOfMemoryError e) {
+            // A hostile size and a large model are told apart only by the heap: say both, not "malformed".
+            throw new CompileException(file + ": not enough memory to load the model (" + fileSize(file)
+                    + "; the heap allows " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB): a size in the file is absurd, or the compiler needs a larger heap (JAVA_OPTS=-Xmx...)", e);
+        }
+    }
+
+    private static String fileSize(Path file) {
+        try {
+            return java.nio.file.Files.size(file) / (1024 * 1024) + " MiB file";
+        } catch (java.io.IOException e) {
+            return "size unknown";
         }
     }
 
