@@ -1,6 +1,7 @@
 package org.microcodegen;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.TargetTraits;
 import org.microcodegen.frontend.Frontends;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
@@ -44,7 +45,9 @@ public final class Compiler {
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 
-        KernelRegistry kernels = target.kernels();
+        // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.
+        TargetTraits traits = target.traits();
+        KernelRegistry kernels = traits.kernels();
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;
@@ -58,14 +61,14 @@ public final class Compiler {
             macs += op.macs(n, ctx);
             calls += l.isView() ? 0 : 1;
         }
-        TensorPlacement placement = TensorPlacement.compute(g, lowerings, inPlace, BestOfPlanner.standard(), target.alignment());
+        TensorPlacement placement = TensorPlacement.compute(g, lowerings, inPlace, BestOfPlanner.standard(), traits.alignment());
         long weightBytes = 0;
         for (Tensor t : g.tensors().values()) {
             if (t.isConstant() && isReadAsBuffer(g, t.name(), lowerings)) {
                 weightBytes += t.data().byteLength();
             }
         }
-        return new CompiledModel(name, file, target.traits(), g, lowerings, placement, macs, weightBytes, calls);
+        return new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls);
     }
 
     /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */
