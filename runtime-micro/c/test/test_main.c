@@ -6,5 +6,6 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_quant();
     return mc_test_summary();
 }
