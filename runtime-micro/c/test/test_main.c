@@ -6,5 +6,6 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_qnonlinear();
     return mc_test_summary();
 }
