@@ -7,5 +7,6 @@ int main(void) {
     test_matmul();
     test_layout();
     test_qnonlinear();
+    test_quant();
     return mc_test_summary();
 }
