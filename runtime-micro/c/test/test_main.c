@@ -6,6 +6,7 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_qnonlinear();
     test_quant();
     return mc_test_summary();
 }
