@@ -7,6 +7,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.plan.TensorPlacement;
 import org.stringtemplate.v4.ST;
 import org.stringtemplate.v4.STGroup;
@@ -187,6 +188,10 @@ public final class CEmitter {
         io.shape = type.shape().toString();
         io.elements = type.shape().elementCount();
         io.bytes = type.byteSize();
+        if (type.quantization() != null && !type.quantization().perChannel()) {
+            io.scale = CLiterals.floatLiteral(type.quantization().scales().get(0));
+            io.zeroPoint = (long) type.quantization().zeroPoints().get(0);
+        }
         return io;
     }
 
@@ -333,21 +338,45 @@ public final class CEmitter {
         return v;
     }
 
+    /** A table's values, eight to a line (the last line without a trailing comma: the template separates lines). */
+    private static List<String> tableLines(long[] values) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < values.length; i += 8) {
+            StringBuilder line = new StringBuilder();
+            for (int j = i; j < Math.min(values.length, i + 8); j++) {
+                line.append(j > i ? ", " : "").append(CLiterals.intLiteral(values[j]));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
     private static CView.Params params(Schedule.Params scheduled) {
         CView.Params v = new CView.Params();
         v.cType = scheduled.kernel().paramsType();
         v.ident = scheduled.ident();
         v.fields = new ArrayList<>();
+        v.tables = new ArrayList<>();
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
             CView.Field fv = new CView.Field();
             fv.name = f.name();
             Object value = f.value();
-            if (value instanceof List<?> list) {
+            if (value instanceof ParamsStruct.Table table) {
+                CView.Table tv = new CView.Table();
+                tv.cType = table.elementType().cType();
+                tv.ident = scheduled.tables().get(f.name());
+                tv.length = table.length();
+                tv.lines = tableLines(table.values());
+                v.tables.add(tv);
+                fv.value = tv.ident;
+            } else if (value instanceof List<?> list) {
                 fv.list = list.stream().map(o -> o instanceof Float fl ? CLiterals.floatLiteral(fl) : CLiterals.intLiteral((Long) o)).toList();
             } else if (value instanceof Float fl) {
                 fv.value = CLiterals.floatLiteral(fl);
             } else if (value instanceof FusedActivation act) {
                 fv.value = activation(act);
+            } else if (value instanceof Rounding r) {
+                fv.value = r == Rounding.DOUBLE ? "MC_ROUND_DOUBLE" : "MC_ROUND_SINGLE";
             } else {
                 fv.value = CLiterals.intLiteral((Long) value);
             }

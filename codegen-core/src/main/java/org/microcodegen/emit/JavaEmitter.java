@@ -7,6 +7,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.templates.java.JavaModelWriter;
 import org.microcodegen.templates.java.JavaView;
 
@@ -125,8 +126,8 @@ public final class JavaEmitter {
                 base -> names.unique(base).toUpperCase(Locale.ROOT),
                 weight -> names.unique(CNames.sanitize(weight)).toUpperCase(Locale.ROOT)));
 
-        view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index() + "_SIZE")).toList();
-        view.outputs = schedule.outputs().stream().map(io -> io("output", io, "OUTPUT" + io.index() + "_SIZE")).toList();
+        view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index())).toList();
+        view.outputs = schedule.outputs().stream().map(io -> io("output", io, "OUTPUT" + io.index())).toList();
         view.buffers = schedule.buffers().stream().map(JavaEmitter::buffer).toList();
         view.arenas = arenas(schedule.buffers());
         view.weights = new ArrayList<>();
@@ -150,11 +151,18 @@ public final class JavaEmitter {
         return names.unique(CNames.sanitize(text));
     }
 
+    /** {@code constant} is the prefix of the io's constants: "INPUT0" for INPUT0_SIZE, INPUT0_SCALE ... */
     private static JavaView.Io io(String role, Schedule.Io scheduled, String constant) {
         TensorType type = scheduled.type();
         JavaView.Io io = new JavaView.Io();
         io.ident = scheduled.ident();
-        io.sizeConstant = constant;
+        io.sizeConstant = constant + "_SIZE";
+        if (type.quantization() != null && !type.quantization().perChannel()) {
+            io.scaleConstant = constant + "_SCALE";
+            io.zeroPointConstant = constant + "_ZERO_POINT";
+            io.scale = type.quantization().scales().get(0);
+            io.zeroPoint = type.quantization().zeroPoints().get(0);
+        }
         io.elementType = elementType(type.dtype());
         io.elements = type.shape().elementCount();
         io.comment = role + " " + scheduled.index() + " \"" + scheduled.sourceName() + "\": " + type.dtype().displayName() + type.shape();
@@ -359,7 +367,18 @@ public final class JavaEmitter {
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
             JavaView.Field jf = new JavaView.Field();
             jf.name = f.name();
-            if (f.value() instanceof FusedActivation act) {
+            if (f.value() instanceof ParamsStruct.Table table) {
+                JavaView.Table jt = new JavaView.Table();
+                jt.name = scheduled.tables().get(f.name());
+                jt.elementType = elementType(table.elementType());
+                jt.values = table.values();
+                jf.value = jt;
+            } else if (f.value() instanceof Rounding r) {
+                JavaView.Symbol js = new JavaView.Symbol();
+                js.owner = "Quant";
+                js.name = r == Rounding.DOUBLE ? "DOUBLE" : "SINGLE";
+                jf.value = js;
+            } else if (f.value() instanceof FusedActivation act) {
                 JavaView.Symbol js = new JavaView.Symbol();
                 js.name = act.name();
                 jf.value = js;

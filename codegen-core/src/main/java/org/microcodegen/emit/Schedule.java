@@ -60,8 +60,14 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
     record Weight(String ident, Tensor tensor, String description) {
     }
 
-    /** A kernel's parameter object. */
-    record Params(String ident, Kernel kernel, ParamsStruct struct) {
+    /**
+     * A kernel's parameter object, and the identifiers of its constant tables by field name
+     * ({@link ParamsStruct.Table}: emitted as arrays of their own that the struct points to).
+     */
+    record Params(String ident, Kernel kernel, ParamsStruct struct, Map<String, String> tables) {
+        Params {
+            tables = Map.copyOf(tables);
+        }
     }
 
     /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
@@ -244,7 +250,13 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             String paramsIdent = null;
             if (kc.params() != null) {
                 paramsIdent = spelling.local().apply(layer + "_params");
-                params.add(new Params(paramsIdent, kc.kernel(), kc.params()));
+                Map<String, String> tables = new java.util.LinkedHashMap<>();
+                for (ParamsStruct.Field f : kc.params().fields()) {
+                    if (f.value() instanceof ParamsStruct.Table) {
+                        tables.put(f.name(), spelling.local().apply(layer + "_" + f.name()));
+                    }
+                }
+                params.add(new Params(paramsIdent, kc.kernel(), kc.params(), tables));
             }
             List<Operand> args = new ArrayList<>();
             for (Arg a : kc.args()) {
