@@ -19,18 +19,18 @@ import java.util.Map;
 public final class FbsSchema {
     /** Scalar types by name, with their width in bytes; "bool" is an unsigned byte read as 0/1. */
     private static final Map<String, Scalar> SCALARS = Map.ofEntries(
-            Map.entry("bool", Scalar.BOOL), Map.entry("byte", Scalar.INT8), Map.entry("int8", Scalar.INT8),
-            Map.entry("ubyte", Scalar.UINT8), Map.entry("uint8", Scalar.UINT8), Map.entry("short", Scalar.INT16),
-            Map.entry("int16", Scalar.INT16), Map.entry("ushort", Scalar.UINT16), Map.entry("uint16", Scalar.UINT16),
-            Map.entry("int", Scalar.INT32), Map.entry("int32", Scalar.INT32), Map.entry("uint", Scalar.UINT32),
-            Map.entry("uint32", Scalar.UINT32), Map.entry("long", Scalar.INT64), Map.entry("int64", Scalar.INT64),
-            Map.entry("ulong", Scalar.UINT64), Map.entry("uint64", Scalar.UINT64), Map.entry("float", Scalar.FLOAT32),
-            Map.entry("float32", Scalar.FLOAT32), Map.entry("double", Scalar.FLOAT64), Map.entry("float64", Scalar.FLOAT64));
+            Map.entry("bool", Scalar.BOOL), Map.entry("byte", Scalar.BYTE), Map.entry("int8", Scalar.BYTE),
+            Map.entry("ubyte", Scalar.UBYTE), Map.entry("uint8", Scalar.UBYTE), Map.entry("short", Scalar.SHORT),
+            Map.entry("int16", Scalar.SHORT), Map.entry("ushort", Scalar.USHORT), Map.entry("uint16", Scalar.USHORT),
+            Map.entry("int", Scalar.INT), Map.entry("int32", Scalar.INT), Map.entry("uint", Scalar.UINT),
+            Map.entry("uint32", Scalar.UINT), Map.entry("long", Scalar.LONG), Map.entry("int64", Scalar.LONG),
+            Map.entry("ulong", Scalar.ULONG), Map.entry("uint64", Scalar.ULONG), Map.entry("float", Scalar.FLOAT),
+            Map.entry("float32", Scalar.FLOAT), Map.entry("double", Scalar.DOUBLE), Map.entry("float64", Scalar.DOUBLE));
 
     /** A scalar's width and how to read it. */
     public enum Scalar {
-        BOOL(1, false), INT8(1, true), UINT8(1, false), INT16(2, true), UINT16(2, false), INT32(4, true),
-        UINT32(4, false), INT64(8, true), UINT64(8, false), FLOAT32(4, true), FLOAT64(8, true);
+        BOOL(1, false), BYTE(1, true), UBYTE(1, false), SHORT(2, true), USHORT(2, false), INT(4, true),
+        UINT(4, false), LONG(8, true), ULONG(8, false), FLOAT(4, true), DOUBLE(8, true);
 
         final int width;
         final boolean signed;
@@ -45,7 +45,7 @@ public final class FbsSchema {
         }
 
         boolean isFloat() {
-            return this == FLOAT32 || this == FLOAT64;
+            return this == FLOAT || this == DOUBLE;
         }
     }
 
@@ -285,7 +285,7 @@ public final class FbsSchema {
         } else if (tables.containsKey(element)) {
             kind = Kind.TABLE;
         } else if (unions.containsKey(element) && !vector) {
-            return new Field(name, id + 1, Kind.UNION, Scalar.UINT8, element, null, null, deprecated);
+            return new Field(name, id + 1, Kind.UNION, Scalar.UBYTE, element, null, null, deprecated);
         } else {
             throw new IllegalStateException("schema: field " + name + " has unknown type " + type);
         }

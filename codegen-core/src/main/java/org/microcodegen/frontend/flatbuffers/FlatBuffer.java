@@ -189,14 +189,14 @@ public final class FlatBuffer {
     /** A value of scalar type {@code s} at {@code at}, widened to long (floats are not read here). */
     long integer(long at, FbsSchema.Scalar s) {
         return switch (s) {
-            case BOOL, UINT8 -> uint8(at);
-            case INT8 -> int8(at);
-            case INT16 -> int16(at);
-            case UINT16 -> uint16(at);
-            case INT32 -> int32(at);
-            case UINT32 -> Integer.toUnsignedLong(int32(at));
-            case INT64, UINT64 -> int64(at);
-            case FLOAT32, FLOAT64 -> throw new IllegalStateException("not an integer type: " + s);
+            case BOOL, UBYTE -> uint8(at);
+            case BYTE -> int8(at);
+            case SHORT -> int16(at);
+            case USHORT -> uint16(at);
+            case INT -> int32(at);
+            case UINT -> Integer.toUnsignedLong(int32(at));
+            case LONG, ULONG -> int64(at);
+            case FLOAT, DOUBLE -> throw new IllegalStateException("not an integer type: " + s);
         };
     }
 

@@ -82,7 +82,7 @@ public final class Table {
         if (at < 0) {
             return f.defaultText() == null ? 0 : Double.parseDouble(f.defaultText());
         }
-        return f.scalar() == Scalar.FLOAT32 ? buffer.float32(at) : buffer.float64(at);
+        return f.scalar() == Scalar.FLOAT ? buffer.float32(at) : buffer.float64(at);
     }
 
     // ---------------------------------------------------------------- references
@@ -199,7 +199,7 @@ public final class Table {
         }
         double[] out = new double[(int) v[0]];
         for (int i = 0; i < out.length; i++) {
-            out[i] = f.scalar() == Scalar.FLOAT32 ? buffer.float32(v[1] + 4L * i) : buffer.float64(v[1] + 8L * i);
+            out[i] = f.scalar() == Scalar.FLOAT ? buffer.float32(v[1] + 4L * i) : buffer.float64(v[1] + 8L * i);
         }
         return out;
     }
