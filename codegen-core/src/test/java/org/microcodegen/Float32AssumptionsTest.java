@@ -35,10 +35,7 @@ class Float32AssumptionsTest {
             Map.entry("emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers"),
             Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
-            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"),
-            Map.entry("frontend/flatbuffers/FbsSchema.java", "FlatBuffers' own scalar type float32 (a schema fact, not the IR dtype)"),
-            Map.entry("frontend/flatbuffers/Table.java", "reads FlatBuffers float32 scalars and vectors"),
-            Map.entry("frontend/flatbuffers/FlatBuffer.java", "FlatBuffers' float32 scalar is not an integer"));
+            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"));
 
     private static Path sources() {
         Path fromModule = Path.of("src/main/java/org/microcodegen");
