@@ -43,6 +43,9 @@ public final class JavaModelWriter {
         addConstants(m, type);
         addWeights(m, type);
         addOffsets(type, m.buffers);
+        for (JavaView.Table t : m.tables) {
+            type.addField(table(t));
+        }
         for (JavaView.Params p : m.params) {
             for (JavaView.Field f : p.fields) {
                 if (f.value instanceof JavaView.Table) {
