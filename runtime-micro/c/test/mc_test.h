@@ -32,5 +32,6 @@ void test_elementwise(void);
 void test_matmul(void);
 void test_layout(void);
 void test_quant(void);
+void test_qconv(void);
 
 #endif

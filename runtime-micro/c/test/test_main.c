@@ -7,5 +7,6 @@ int main(void) {
     test_matmul();
     test_layout();
     test_quant();
+    test_qconv();
     return mc_test_summary();
 }
