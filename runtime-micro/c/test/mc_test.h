@@ -33,5 +33,6 @@ void test_matmul(void);
 void test_layout(void);
 void test_qnonlinear(void);
 void test_quant(void);
+void test_qconv(void);
 
 #endif

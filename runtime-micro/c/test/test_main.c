@@ -8,5 +8,6 @@ int main(void) {
     test_layout();
     test_qnonlinear();
     test_quant();
+    test_qconv();
     return mc_test_summary();
 }
