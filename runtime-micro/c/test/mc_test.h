@@ -27,5 +27,6 @@ void test_pool2d(void);
 void test_elementwise(void);
 void test_matmul(void);
 void test_layout(void);
+void test_qkernels(void);
 
 #endif

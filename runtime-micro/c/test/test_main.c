@@ -6,5 +6,6 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_qkernels();
     return mc_test_summary();
 }
