@@ -9,5 +9,6 @@ int main(void) {
     test_qnonlinear();
     test_quant();
     test_qconv();
+    test_qkernels();
     return mc_test_summary();
 }
