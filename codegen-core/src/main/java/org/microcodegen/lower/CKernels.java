@@ -58,6 +58,27 @@ public final class CKernels {
 
     /** TFLite's integer kernels (reference semantics, bit-exact), and the NHWC float kernels of TFLite models. */
     private static void integer(KernelRegistry.Builder r) {
+        Signature s8 = Signature.weighted(I8, I8, DType.INT32);
+        Signature s16 = Signature.weighted(I16, I8, DType.INT64);
+        Signature f32 = Signature.weighted(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
+        String conv = "mc_conv2d_nhwc";
+        r.add("Conv2DNhwc", s8, Kernel.withParams(conv, "mc_conv2d_nhwc_s8", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", s16, Kernel.withParams(conv, "mc_conv2d_nhwc_s16", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", f32, Kernel.withParams(conv, "mc_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s8", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s16", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        String fc = "mc_fully_connected";
+        r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
+        r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
+        r.add("FullyConnected", f32, Kernel.withParams(fc, "mc_fully_connected_f32", "mc_fc_params"));
+        String pool = "mc_pool2d_nhwc";
+        for (String kind : List.of("Max", "Avg")) {
+            String base = "mc_" + kind.toLowerCase(java.util.Locale.ROOT) + "pool2d_nhwc_";
+            r.add(kind + "Pool2DNhwc", Signature.all(I8), Kernel.withParams(pool, base + "s8", "mc_qpool2d_params"));
+            r.add(kind + "Pool2DNhwc", Signature.all(I16), Kernel.withParams(pool, base + "s16", "mc_qpool2d_params"));
+            r.add(kind + "Pool2DNhwc", F32, Kernel.withParams(pool, base + "f32", "mc_pool2d_nhwc_params"));
+        }
         String softmax = "mc_qsoftmax_params";
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));

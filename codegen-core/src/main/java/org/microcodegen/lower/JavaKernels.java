@@ -61,6 +61,22 @@ public final class JavaKernels {
 
     /** TFLite's integer kernels and the NHWC float kernels of TFLite models (the C registry's, method for function). */
     private static void integer(KernelRegistry.Builder r) {
+        Signature s8 = Signature.weighted(I8, I8, DType.INT32);
+        Signature s16 = Signature.weighted(I16, I8, DType.INT64);
+        Signature f32 = Signature.weighted(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
+        r.add("Conv2DNhwc", s8, Kernel.withParams("Conv2DNhwc", "conv2dS8", "QParams"));
+        r.add("Conv2DNhwc", s16, Kernel.withParams("Conv2DNhwc", "conv2dS16", "QParams"));
+        r.add("Conv2DNhwc", f32, Kernel.withParams("Conv2DNhwc", "conv2dF32", PARAMS));
+        r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS8", "QParams"));
+        r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS16", "QParams"));
+        r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dF32", PARAMS));
+        r.add("FullyConnected", s8, Kernel.withParams("FullyConnected", "fullyConnectedS8", "QParams"));
+        r.add("FullyConnected", s16, Kernel.withParams("FullyConnected", "fullyConnectedS16", "QParams"));
+        r.add("FullyConnected", f32, Kernel.withParams("FullyConnected", "fullyConnectedF32", PARAMS));
+        for (DType d : List.of(I8, I16, DType.FLOAT32)) {
+            r.add("MaxPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "maxpool2d", PARAMS));
+            r.add("AvgPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "avgpool2d", PARAMS));
+        }
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("QSoftmax", "softmaxS8", PARAMS));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("QSoftmax", "softmaxS8S16", PARAMS));
         r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));
