@@ -138,18 +138,20 @@ def dequantize(values, entry):
 class ModelReference:
     """One model's manifest and sample folders, written under OUT/<name>."""
 
-    def __init__(self, name, model_rel, reference="litert", out_root=OUT, model_path=None):
+    def __init__(self, name, model_rel, reference="litert", out_root=OUT, model_bytes=None):
+        """model_rel: relative to ../shared/models, unless model_bytes are given (an own model)."""
         self.name = name
         self.dir = os.path.join(out_root, name)
-        path = model_path or os.path.join(SHARED_MODELS, model_rel)
-        with open(path, "rb") as f:
-            raw = f.read()
-        model_bytes, self.patched = patch_quantized_dimension(raw)
+        if model_bytes is None:
+            with open(os.path.join(SHARED_MODELS, model_rel), "rb") as f:
+                model_bytes = f.read()
+        model_bytes, self.patched = patch_quantized_dimension(model_bytes)
         self.interp = reference_interpreter(model_bytes)
         self.inputs = [tensor_entry(d) for d in self.interp.get_input_details()]
         self.outputs = [tensor_entry(d) for d in self.interp.get_output_details()]
         self.manifest = {
             "model": model_rel,
+            "model_base": "shared_models",
             "op_resolver": RESOLVER,
             "litert_version": LITERT_VERSION,
             "reference": reference,
@@ -344,8 +346,8 @@ Written by `tools/tflite_references.py` (do not edit by hand; re-run it). Models
 
 Layout: `<model>/manifest.json` and `<model>/<sample>/input_<i>.bin`, `output_<i>.bin`: raw
 little-endian tensors in the tensor's own dtype, graph input/output order; outputs are LiteRT's
-(`op_resolver` BUILTIN_REF). manifest.json: `model` (relative to ../shared/models, or to the
-manifest's folder for own models), `op_resolver`, `litert_version`, `reference` (`litert`: the
+(`op_resolver` BUILTIN_REF). manifest.json: `model` (relative to ../shared/models when `model_base`
+is `shared_models`, to the manifest's folder when it is `fixture_dir`), `op_resolver`, `litert_version`, `reference` (`litert`: the
 outputs are the oracle, single rounding; `tflm_golden`: TFLM's golden is the oracle, double
 rounding, LiteRT's output kept for comparison), `ops`, `inputs` / `outputs` (name, dtype, shape,
 scale, zero_point; null scale = not quantized), `samples` (name, source, and where they apply
