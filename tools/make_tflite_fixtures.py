@@ -25,6 +25,7 @@ Determinism: weights, calibration data and sample inputs come from numpy default
 of the case name; the converter's output is byte-identical across runs (checked by converting twice).
 """
 
+import json
 import os
 import shutil
 import sys
@@ -64,6 +65,7 @@ class Case:
         self.float_io_quantized = float_io_quantized  # quantized model with a float interface
         self.rewrite = rewrite
         self.note = note
+        self.covers = [op] + (["DEQUANTIZE"] if float_io_quantized else [])
 
 
 def weights(name, shape, scale=0.5):
@@ -108,6 +110,11 @@ def squeeze(x):
 
 CASES = [
     Case("transpose_conv", "TRANSPOSE_CONV", [[1, 4, 4, 3]], transpose_conv),
+    Case("average_pool_2d", "AVERAGE_POOL_2D", [[1, 7, 7, 3]], lambda x: tf.nn.avg_pool2d(x, 3, 2, "SAME"),
+         options={"Padding": "SAME"},
+         note="SAME padding: the border windows average fewer elements; the shared models have no 16x8 pooling"),
+    Case("softmax", "SOFTMAX", [[1, 10]], tf.nn.softmax, -6.0, 6.0, note="the shared models have no 16x8 SOFTMAX"),
+    Case("reshape", "RESHAPE", [[1, 4, 4, 3]], lambda x: tf.reshape(x, [1, 48]), note="for the 16x8 variant"),
     Case("max_pool_2d", "MAX_POOL_2D", [[1, 7, 7, 3]], lambda x: tf.nn.max_pool2d(x, 3, 2, "SAME")),
     Case("sub", "SUB", [[1, 4, 4, 3], [1, 4, 4, 3]], lambda a, b: a - b),
     Case("sub_broadcast", "SUB", [[1, 4, 4, 3], [1, 1, 1, 3]], lambda a, b: a - b),
@@ -277,7 +284,7 @@ def build(case, variant):
     with open(os.path.join(folder, "model.tflite"), "wb") as f:
         f.write(model_bytes)
     ref.manifest["model_base"] = "fixture_dir"
-    ref.manifest["covers"] = case.op
+    ref.manifest["covers"] = case.covers
     ref.manifest["variant"] = variant
     ref.manifest["tensorflow_version"] = tf.__version__
     ref.manifest["operators"] = listed
@@ -306,7 +313,7 @@ weights, int16 interface). Ops of issue 10 already covered by ../shared models (
 FULLY_CONNECTED, AVERAGE_POOL_2D, ADD, SOFTMAX, RESHAPE; SUB, PAD, LEAKY_RELU, STRIDED_SLICE, TRANSPOSE_CONV,
 QUANTIZE in int16) get fixtures here only for the variants or options those models lack.
 
-| fixture | covers | variants | operators (in order) | note |
+| fixture | covers (checked options) | variants | operators (in order) | note |
 |---|---|---|---|---|
 """
 
@@ -326,14 +333,40 @@ def main():
             built.append((variant, listed))
             print(name, " ".join(o["op"] for o in listed))
         if built:
+            options = " ".join("%s=%s" % kv for kv in sorted(case.options.items()))
             rows.append("| %s | %s | %s | %s | %s |\n" % (
-                case.name, case.op, " ".join(v for v, _ in built),
-                " ".join(o["op"] for o in built[-1][1]), case.note))
+                case.name, " ".join(case.covers) + (" (" + options + ")" if options else ""),
+                " ".join(v for v, _ in built), " ".join(o["op"] for o in built[-1][1]), case.note))
     if not only:
         with open(os.path.join(OUT, "README.md"), "w") as f:
             f.write(README_HEAD)
             f.writelines(rows)
+            f.write(coverage())
     return 0
+
+
+ISSUE_OPS = """CONV_2D DEPTHWISE_CONV_2D FULLY_CONNECTED TRANSPOSE_CONV AVERAGE_POOL_2D MAX_POOL_2D ADD SUB MUL MEAN
+SOFTMAX LOGISTIC TANH RELU RELU6 LEAKY_RELU HARD_SWISH PAD PADV2 RESHAPE SQUEEZE TRANSPOSE CONCATENATION
+STRIDED_SLICE QUANTIZE DEQUANTIZE""".split()
+
+
+def coverage():
+    """Issue 10's op list against the ops in every manifest (shared models and ours), by dtype of the data."""
+    seen = {}
+    for base in (os.path.join(REPO, "tests", "fixtures", "tflite"), OUT):
+        for name in sorted(os.listdir(base)):
+            path = os.path.join(base, name, "manifest.json")
+            if os.path.isfile(path):
+                with open(path) as f:
+                    m = json.load(f)
+                dtype = next(t["dtype"] for t in m["inputs"] if t["dtype"] != "int32")
+                kind = m.get("variant") or {"int16": "int16x8"}.get(dtype, dtype)   # the shared int16 models are 16x8
+                for op in m["ops"]:
+                    seen.setdefault(op, set()).add(kind)
+    lines = ["\n## Coverage of issue 10's ops (here and in ../tflite)\n\n"]
+    for op in ISSUE_OPS:
+        lines.append("- %s: %s\n" % (op, " ".join(sorted(seen[op])) if op in seen else "MISSING"))
+    return "".join(lines)
 
 
 if __name__ == "__main__":
