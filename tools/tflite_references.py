@@ -239,27 +239,28 @@ def hello_world(problems, notes):
     return manifests
 
 
-def person_detect(problems, notes):
-    ref = ModelReference("person_detect", shared_rel("person_detect", "person_detect.tflite"))
-    for sample in ("person", "no_person"):
-        rel = shared_rel("person_detect", "person_detect_%s_input_96x96.bin" % sample)
-        # The image bytes are copied unchanged into the int8 input, as TFLM's person_detection_test does.
-        out = ref.add(sample, rel, [read_bin(rel, np.int8)], expected_class=sample)
-        got = classify(out, PERSON_LABELS)
+def classifier(problems, name, model_rel, labels, samples):
+    """A model whose README names the class each sample must get; samples: (sample name, input file, class)."""
+    ref = ModelReference(name, model_rel)
+    for sample, rel, expected in samples:
+        out = ref.add(sample, rel, [read_bin(rel, np.int8)], expected_class=expected)
+        got = classify(out, labels)
         ref.manifest["samples"][-1]["litert_class"] = got
-        check_class(problems, ref.name, sample, got, sample)
+        check_class(problems, ref.name, sample, got, expected)
     return [(ref.name, ref.write())]
+
+
+def person_detect(problems, notes):
+    # The image bytes are copied unchanged into the int8 input, as TFLM's person_detection_test does.
+    return classifier(problems, "person_detect", shared_rel("person_detect", "person_detect.tflite"), PERSON_LABELS,
+                      [(s, shared_rel("person_detect", "person_detect_%s_input_96x96.bin" % s), s)
+                       for s in ("person", "no_person")])
 
 
 def micro_speech(problems, notes):
-    ref = ModelReference("micro_speech", shared_rel("micro_speech", "micro_speech_quantized.tflite"))
-    for word in ("yes", "no"):
-        rel = shared_rel("micro_speech", "micro_speech_%s_features_int8.bin" % word)
-        out = ref.add(word, rel, [read_bin(rel, np.int8)], expected_class=word)
-        got = classify(out, SPEECH_LABELS)
-        ref.manifest["samples"][-1]["litert_class"] = got
-        check_class(problems, ref.name, word, got, word)
-    return [(ref.name, ref.write())]
+    return classifier(problems, "micro_speech", shared_rel("micro_speech", "micro_speech_quantized.tflite"),
+                      SPEECH_LABELS, [(w, shared_rel("micro_speech", "micro_speech_%s_features_int8.bin" % w), w)
+                                      for w in ("yes", "no")])
 
 
 def golden_comparison(golden_rel, golden, litert):
