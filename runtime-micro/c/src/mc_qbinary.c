@@ -22,7 +22,8 @@ static int32_t mul(int32_t x, int32_t y, const mc_qmul_params *p) {
 /* Walks the outer output axes with an odometer keeping both operand offsets up to date (as
  * mc_binary.c does) and applies EXPR to every element of each innermost row. */
 #define MC_QBINARY(name, T, PARAMS, EXPR)                                                        \
-    void name(const T *a, const T *b, T *out, const mc_bcast *bc, const PARAMS *p) {            \
+    void name(const T *a, const T *b, T *out, const PARAMS *p) {                                 \
+        const mc_bcast *bc = &p->bc;                                                             \
         const int32_t last = bc->rank - 1;                                                       \
         const int32_t n = bc->out_dims[last];                                                    \
         const int32_t sa = bc->a_strides[last];                                                  \

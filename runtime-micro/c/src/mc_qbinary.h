@@ -15,6 +15,7 @@
 #include "mc_quant.h"
 
 typedef struct {
+    mc_bcast bc;                                 /* the broadcast (see mc_binary.h) */
     int32_t left_shift;                          /* 20 for int8, 15 for int16 */
     int32_t in1_offset, in1_mult, in1_shift;     /* offset = -zero point; shift <= 0 */
     int32_t in2_offset, in2_mult, in2_shift;
@@ -24,17 +25,18 @@ typedef struct {
 } mc_qadd_params;
 
 typedef struct {
+    mc_bcast bc;                                 /* the broadcast (see mc_binary.h) */
     int32_t in1_offset, in2_offset;              /* -zero points */
     int32_t out_offset, out_mult, out_shift;
     int32_t act_min, act_max;
     mc_rounding rounding;
 } mc_qmul_params;
 
-void mc_add_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_bcast *bc, const mc_qadd_params *p);
-void mc_add_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_bcast *bc, const mc_qadd_params *p);
-void mc_sub_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_bcast *bc, const mc_qadd_params *p);
-void mc_sub_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_bcast *bc, const mc_qadd_params *p);
-void mc_mul_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_bcast *bc, const mc_qmul_params *p);
-void mc_mul_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_bcast *bc, const mc_qmul_params *p);
+void mc_add_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_qadd_params *p);
+void mc_add_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_qadd_params *p);
+void mc_sub_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_qadd_params *p);
+void mc_sub_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_qadd_params *p);
+void mc_mul_s8(const int8_t *a, const int8_t *b, int8_t *out, const mc_qmul_params *p);
+void mc_mul_s16(const int16_t *a, const int16_t *b, int16_t *out, const mc_qmul_params *p);
 
 #endif

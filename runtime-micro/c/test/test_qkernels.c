@@ -256,7 +256,7 @@ static void quantize_float(void) {
 static void add_sub_mul(void) {
     /* equal scales 0.5, zero points 0: twice max scale 1 -> input multipliers 2^30 (0.5), shift 0;
      * output 1 / (2^20 * 0.5) = 2^-19 -> multiplier 2^30, shift -18. Then a + b comes out exact. */
-    mc_qadd_params ap = {20, 0, 1 << 30, 0, 0, 1 << 30, 0, 0, 1 << 30, -18, -128, 127, MC_ROUND_SINGLE};
+    mc_qadd_params ap = {{0, {0}, {0}, {0}}, 20, 0, 1 << 30, 0, 0, 1 << 30, 0, 0, 1 << 30, -18, -128, 127, MC_ROUND_SINGLE};
     /* b broadcast along the last axis of a 2x3 output: b has 2 elements, stride 0 within a row */
     mc_bcast bc = {2, {2, 3, 0, 0, 0, 0}, {3, 1, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}};
     static const int8_t a[6] = {10, -20, 100, 0, 127, -128};
@@ -268,33 +268,37 @@ static void add_sub_mul(void) {
     int r;
     for (r = 0; r <= 1; ++r) {
         ap.rounding = (mc_rounding)r;
-        mc_add_s8(a, b, o, &bc, &ap);
+        ap.bc = bc;
+        mc_add_s8(a, b, o, &ap);
         WIDEN(got, o, 6);
         expect_ints(r ? "add s8 broadcast (double rounding)" : "add s8 broadcast (single rounding)", got, want_add, 6);
-        mc_sub_s8(a, b, o, &bc, &ap);
+        ap.bc = bc;
+        mc_sub_s8(a, b, o, &ap);
         WIDEN(got, o, 6);
         expect_ints(r ? "sub s8 broadcast (double rounding)" : "sub s8 broadcast (single rounding)", got, want_sub, 6);
     }
     {
         /* int16: left shift 15, output 1 / (2^15 * 0.5) = 2^-14 -> shift -13; act range clamps */
-        mc_qadd_params p16 = {15, 0, 1 << 30, 0, 0, 1 << 30, 0, 0, 1 << 30, -13, -30000, 30000, MC_ROUND_DOUBLE};
+        mc_qadd_params p16 = {{0, {0}, {0}, {0}}, 15, 0, 1 << 30, 0, 0, 1 << 30, 0, 0, 1 << 30, -13, -30000, 30000, MC_ROUND_DOUBLE};
         mc_bcast same = {1, {3, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}};
         static const int16_t x[3] = {20000, -32768, 5};
         static const int16_t y[3] = {20000, 32767, -7};
         static const int32_t want[3] = {30000, -1, -2};
         static const int32_t want_sub16[3] = {0, -30000, 12};
         int16_t o16[3];
-        mc_add_s16(x, y, o16, &same, &p16);
+        p16.bc = same;
+        mc_add_s16(x, y, o16, &p16);
         WIDEN(got, o16, 3);
         expect_ints("add s16 saturates to the activation range", got, want, 3);
-        mc_sub_s16(x, y, o16, &same, &p16);
+        p16.bc = same;
+        mc_sub_s16(x, y, o16, &p16);
         WIDEN(got, o16, 3);
         expect_ints("sub s16", got, want_sub16, 3);
     }
     {
         /* mul: zero points 1 and -2, multiplier 2^30 shift 0 (0.5), output zero point 3:
          * (a - 1) * (b + 2) / 2 + 3; 5 * 3 / 2 = 7.5 rounds up to 8 (both roundings) */
-        mc_qmul_params mp = {-1, 2, 3, 1 << 30, 0, -128, 127, MC_ROUND_SINGLE};
+        mc_qmul_params mp = {{0, {0}, {0}, {0}}, -1, 2, 3, 1 << 30, 0, -128, 127, MC_ROUND_SINGLE};
         mc_bcast same = {1, {4, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}, {1, 0, 0, 0, 0, 0}};
         static const int8_t x[4] = {6, 127, -128, 1};
         static const int8_t y[4] = {1, 127, 127, -128};
@@ -304,14 +308,16 @@ static void add_sub_mul(void) {
         static const int32_t want16[2] = {3, -15348};   /* -301 * 102 / 2 + 3 */
         for (r = 0; r <= 1; ++r) {
             mp.rounding = (mc_rounding)r;
-            mc_mul_s8(x, y, o8, &same, &mp);
+            mp.bc = same;
+        mc_mul_s8(x, y, o8, &mp);
             WIDEN(got, o8, 4);
             expect_ints("mul s8", got, want, 4);
         }
         mp.act_min = -32768;
         mp.act_max = 32767;
         same.out_dims[0] = 2;
-        mc_mul_s16(x16, y16, o16, &same, &mp);
+        mp.bc = same;
+        mc_mul_s16(x16, y16, o16, &mp);
         WIDEN(got, o16, 2);
         expect_ints("mul s16", got, want16, 2);
     }

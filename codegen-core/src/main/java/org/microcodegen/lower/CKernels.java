@@ -79,6 +79,38 @@ public final class CKernels {
             r.add(kind + "Pool2DNhwc", Signature.all(I16), Kernel.withParams(pool, base + "s16", "mc_qpool2d_params"));
             r.add(kind + "Pool2DNhwc", F32, Kernel.withParams(pool, base + "f32", "mc_pool2d_nhwc_params"));
         }
+        for (DType d : List.of(I8, I16)) {
+            String s = d == I8 ? "s8" : "s16";
+            Signature same = Signature.all(d);
+            r.add("Add", same, Kernel.withParams("mc_qbinary", "mc_add_" + s, "mc_qadd_params"));
+            r.add("Sub", same, Kernel.withParams("mc_qbinary", "mc_sub_" + s, "mc_qadd_params"));
+            r.add("Mul", same, Kernel.withParams("mc_qbinary", "mc_mul_" + s, "mc_qmul_params"));
+            r.add("Relu", same, Kernel.withParams("mc_qactivation", "mc_relu_" + s, "mc_qrelu_params"));
+            r.add("Relu6", same, Kernel.withParams("mc_qactivation", "mc_relu_" + s, "mc_qrelu_params"));
+            r.add("LeakyRelu", same, Kernel.withParams("mc_qactivation", "mc_leaky_relu_" + s, "mc_qleaky_relu_params"));
+            r.add("ReduceMean", same, Kernel.withParams("mc_qreduce", "mc_mean_hw_" + s, "mc_qmean_params"));
+            r.add("Pad", same, Kernel.withParams("mc_pad", "mc_pad_" + s, "mc_pad_int_params"));
+            r.add("Quantize", Signature.exactly(List.of(DType.FLOAT32), List.of(d)),
+                    Kernel.withParams("mc_quantize", "mc_quantize_f32_" + s, "mc_affine_params"));
+            r.add("Dequantize", Signature.exactly(List.of(d), List.of(DType.FLOAT32)),
+                    Kernel.withParams("mc_quantize", "mc_dequantize_" + s + "_f32", "mc_affine_params"));
+            for (DType to : List.of(I8, I16, DType.INT32)) {
+                String t = to == I8 ? "s8" : to == I16 ? "s16" : "s32";
+                if (!(d == I8 && to == DType.INT32)) {
+                    r.add("Quantize", Signature.exactly(List.of(d), List.of(to)),
+                            Kernel.withParams("mc_quantize", "mc_quantize_" + s + "_" + t, "mc_requantize_params"));
+                }
+            }
+        }
+        // moving elements whatever they mean: by element size
+        for (DType d : List.of(I8, I16, DType.INT32)) {
+            String bits = 8 * d.byteSize() + "bit";
+            r.add("Transpose", Signature.all(d), Kernel.withParams("mc_transpose", "mc_transpose_" + bits, "mc_transpose_params"));
+            r.add("StridedSlice", Signature.all(d), Kernel.withParams("mc_strided_slice", "mc_strided_slice_" + bits,
+                    "mc_strided_slice_params"));
+        }
+        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_8bit"));
+        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_16bit"));
         String softmax = "mc_qsoftmax_params";
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));

@@ -77,6 +77,29 @@ public final class JavaKernels {
             r.add("MaxPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "maxpool2d", PARAMS));
             r.add("AvgPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "avgpool2d", PARAMS));
         }
+        for (DType d : List.of(I8, I16)) {
+            Signature same = Signature.all(d);
+            r.add("Add", same, Kernel.withParams("QBinary", "add", "AddParams"));
+            r.add("Sub", same, Kernel.withParams("QBinary", "sub", "AddParams"));
+            r.add("Mul", same, Kernel.withParams("QBinary", "mul", "MulParams"));
+            r.add("Relu", same, Kernel.withParams("QActivation", "relu", "ReluParams"));
+            r.add("Relu6", same, Kernel.withParams("QActivation", "relu", "ReluParams"));
+            r.add("LeakyRelu", same, Kernel.withParams("QActivation", "leakyRelu", "LeakyReluParams"));
+            r.add("ReduceMean", same, Kernel.withParams("QReduce", "meanHw", "MeanParams"));
+            r.add("Pad", same, Kernel.withParams("Pad", "pad", PARAMS));
+            r.add("Quantize", Signature.exactly(List.of(DType.FLOAT32), List.of(d)), Kernel.withParams("Quantize", "quantize", "AffineParams"));
+            r.add("Dequantize", Signature.exactly(List.of(d), List.of(DType.FLOAT32)), Kernel.withParams("Quantize", "dequantize", "AffineParams"));
+            for (DType to : List.of(I8, I16, DType.INT32)) {
+                if (!(d == I8 && to == DType.INT32)) {
+                    r.add("Quantize", Signature.exactly(List.of(d), List.of(to)), Kernel.withParams("Quantize", "quantize", "RequantizeParams"));
+                }
+            }
+            r.add("Concat", same, Kernel.of("Concat", "part").calledPerInput());
+        }
+        for (DType d : List.of(I8, I16, DType.INT32)) {
+            r.add("Transpose", Signature.all(d), Kernel.withParams("Transpose", "transpose", PARAMS));
+            r.add("StridedSlice", Signature.all(d), Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
+        }
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("QSoftmax", "softmaxS8", PARAMS));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("QSoftmax", "softmaxS8S16", PARAMS));
         r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));

@@ -6,6 +6,7 @@ import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
 
 import org.microcodegen.quant.ActivationLut;
+import org.microcodegen.quant.Reference;
 import org.microcodegen.quant.Rounding;
 import org.microcodegen.quant.SoftmaxParams;
 
@@ -53,13 +54,14 @@ public record Softmax(long axis, float beta) implements Op {
         }
         ParamsStruct.Builder p = ParamsStruct.builder().set("outer", s.product(0, axis)).set("depth", s.dim(axis));
         if (in.dtype() == DType.INT8) {
-            SoftmaxParams sp = SoftmaxParams.int8(beta, inScale, ctx.rounding());
+            Rounding rounding = IntegerParams.rounding(ctx, false);
+            SoftmaxParams sp = SoftmaxParams.int8(beta, inScale, rounding);
             p.set("input_multiplier", sp.inputMultiplier()).set("input_left_shift", sp.inputLeftShift())
-                    .set("diff_min", sp.diffMin()).rounding("rounding", ctx.rounding());
+                    .set("diff_min", sp.diffMin()).rounding("rounding", rounding);
         } else {
             // LiteRT's int16 softmax was measured to match its double-precision tables with double
             // rounding (tools/nonlinear_vectors.py); TFLite Micro builds its tables in float.
-            boolean liteRt = ctx.rounding() == Rounding.SINGLE;
+            boolean liteRt = ctx.reference() == Reference.LITERT;
             SoftmaxParams sp = SoftmaxParams.int16(beta, inScale, Rounding.DOUBLE, liteRt);
             p.set("input_multiplier", sp.inputMultiplier()).set("input_left_shift", sp.inputLeftShift())
                     .set("diff_min", sp.diffMin()).rounding("rounding", Rounding.DOUBLE)

@@ -5,6 +5,8 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.TensorType;
 
 import org.microcodegen.quant.ActivationLut;
+import org.microcodegen.quant.LeakyReluParams;
+import org.microcodegen.quant.ReluParams;
 
 import java.util.List;
 
@@ -69,6 +71,27 @@ public record Unary(Function function, float alpha) implements Op {
             return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
                     .integer("n", ctx.shape(0).elementCount()).arg("lut", new Arg.Table(new ParamsStruct.Table(DType.INT8, table)))
                     .build();
+        }
+        if (function == Function.RELU || function == Function.RELU6 || function == Function.LEAKY_RELU) {
+            float inScale = IntegerParams.scale(ctx, in, "input");
+            int inZero = IntegerParams.zeroPoint(ctx, in, "input");
+            float outScale = IntegerParams.scale(ctx, out, "output");
+            int outZero = IntegerParams.zeroPoint(ctx, out, "output");
+            ParamsStruct.Builder p = ParamsStruct.builder();
+            if (function == Function.LEAKY_RELU) {
+                LeakyReluParams d = LeakyReluParams.derive(inScale, inZero, alpha, outScale, outZero, ctx.reference());
+                p.set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                        .set("identity_mult", d.identityMultiplier()).set("identity_shift", d.identityShift())
+                        .set("alpha_mult", d.alphaMultiplier()).set("alpha_shift", d.alphaShift());
+            } else {
+                ReluParams d = ReluParams.derive(function == Function.RELU ? ReluParams.Kind.RELU : ReluParams.Kind.RELU6,
+                        inScale, inZero, outScale, outZero, out.dtype(), ctx.reference());
+                p.set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                        .set("mult", d.multiplier()).set("shift", d.shift()).set("act_min", d.actMin()).set("act_max", d.actMax());
+            }
+            p.rounding("rounding", IntegerParams.rounding(ctx, false));
+            return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                    .integer("n", ctx.shape(0).elementCount()).params(p.build()).build();
         }
         throw ctx.error(opName() + " on " + in.dtype().displayName() + " data is not supported");
     }

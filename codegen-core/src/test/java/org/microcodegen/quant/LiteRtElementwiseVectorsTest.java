@@ -347,7 +347,7 @@ class LiteRtElementwiseVectorsTest {
                 .in2Offset(d.in2Offset()).in2Mult(d.in2Multiplier()).in2Shift(d.in2Shift())
                 .outOffset(d.outOffset()).outMult(d.outMultiplier()).outShift(d.outShift())
                 .actMin(range[0]).actMax(range[1]).rounding(ROUNDING);
-        Binary.Params bc = javaBcast(out.shape(), sa, sb);
+        p.bcRank(out.shape().length).bcOutDims(out.shape()).bcAStrides(sa).bcBStrides(sb);
         return new Plan() {
             @Override
             public int[] runJava() {
@@ -355,17 +355,17 @@ class LiteRtElementwiseVectorsTest {
                 if (a.dtype().equals("int8")) {
                     byte[] o = new byte[n];
                     if (sub) {
-                        QBinary.sub(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, bc, p);
+                        QBinary.sub(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, p);
                     } else {
-                        QBinary.add(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, bc, p);
+                        QBinary.add(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, p);
                     }
                     return widen(o);
                 }
                 short[] o = new short[n];
                 if (sub) {
-                    QBinary.sub(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, bc, p);
+                    QBinary.sub(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, p);
                 } else {
-                    QBinary.add(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, bc, p);
+                    QBinary.add(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, p);
                 }
                 return widen(o);
             }
@@ -373,10 +373,10 @@ class LiteRtElementwiseVectorsTest {
             @Override
             public String cCall() {
                 return cBcast(out.shape(), sa, sb)
-                        + String.format("mc_qadd_params p = {%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n",
+                        + String.format("mc_qadd_params p = {bc, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n",
                         d.leftShift(), d.in1Offset(), d.in1Multiplier(), d.in1Shift(), d.in2Offset(), d.in2Multiplier(),
                         d.in2Shift(), d.outOffset(), d.outMultiplier(), d.outShift(), range[0], range[1])
-                        + "mc_" + (sub ? "sub_" : "add_") + suffix(out) + "(in1, in2, out, &bc, &p);";
+                        + "mc_" + (sub ? "sub_" : "add_") + suffix(out) + "(in1, in2, out, &p);";
             }
         };
     }
@@ -392,27 +392,27 @@ class LiteRtElementwiseVectorsTest {
         QBinary.MulParams p = new QBinary.MulParams().in1Offset(d.in1Offset()).in2Offset(d.in2Offset())
                 .outOffset(d.outOffset()).outMult(d.outMultiplier()).outShift(d.outShift())
                 .actMin(range[0]).actMax(range[1]).rounding(ROUNDING);
-        Binary.Params bc = javaBcast(out.shape(), sa, sb);
+        p.bcRank(out.shape().length).bcOutDims(out.shape()).bcAStrides(sa).bcBStrides(sb);
         return new Plan() {
             @Override
             public int[] runJava() {
                 int n = out.size();
                 if (a.dtype().equals("int8")) {
                     byte[] o = new byte[n];
-                    QBinary.mul(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, bc, p);
+                    QBinary.mul(bytes(a.ints()), 0, bytes(b.ints()), 0, o, 0, p);
                     return widen(o);
                 }
                 short[] o = new short[n];
-                QBinary.mul(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, bc, p);
+                QBinary.mul(shorts(a.ints()), 0, shorts(b.ints()), 0, o, 0, p);
                 return widen(o);
             }
 
             @Override
             public String cCall() {
                 return cBcast(out.shape(), sa, sb)
-                        + String.format("mc_qmul_params p = {%d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n",
+                        + String.format("mc_qmul_params p = {bc, %d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n",
                         d.in1Offset(), d.in2Offset(), d.outOffset(), d.outMultiplier(), d.outShift(), range[0], range[1])
-                        + "mc_mul_" + suffix(out) + "(in1, in2, out, &bc, &p);";
+                        + "mc_mul_" + suffix(out) + "(in1, in2, out, &p);";
             }
         };
     }

@@ -25,6 +25,8 @@ public final class Pad {
         public Params value(float v) { value = v; return this; }
         /** The int8/int16 kernels' pad value (mc_pad_int_params.value): zero point (PAD) or constant (PADV2). */
         public Params intValue(int v) { intValue = v; return this; }
+        /** The same for generated code, which spells the field as C does (value). */
+        public Params value(int v) { intValue = v; value = v; return this; }
     }
 
     private static int outDim(Params p, int d) {

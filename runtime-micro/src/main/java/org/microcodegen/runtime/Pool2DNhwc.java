@@ -46,6 +46,9 @@ public final class Pool2DNhwc {
         public Params actMax(int v) { actMax = v; return this; }
         public Params actMinF(float v) { actMinF = v; return this; }
         public Params actMaxF(float v) { actMaxF = v; return this; }
+        /** The float kernels' clamp as generated code spells it (the C field names act_min / act_max). */
+        public Params actMin(float v) { actMinF = v; return this; }
+        public Params actMax(float v) { actMaxF = v; return this; }
     }
 
     private static final int AVG = 0;

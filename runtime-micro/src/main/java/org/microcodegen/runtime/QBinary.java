@@ -15,6 +15,8 @@ public final class QBinary {
 
     /** mc_qadd_params (ADD and SUB). */
     public static final class AddParams {
+        /** The broadcast (mc_bcast), set field by field as the C struct's nested bc is. */
+        final Binary.Params bc = new Binary.Params();
         int leftShift;
         int in1Offset;
         int in1Mult;
@@ -42,10 +44,16 @@ public final class QBinary {
         public AddParams actMin(int v) { actMin = v; return this; }
         public AddParams actMax(int v) { actMax = v; return this; }
         public AddParams rounding(int v) { rounding = v; return this; }
+        public AddParams bcRank(int v) { bc.rank(v); return this; }
+        public AddParams bcOutDims(int... v) { bc.outDims(v); return this; }
+        public AddParams bcAStrides(int... v) { bc.aStrides(v); return this; }
+        public AddParams bcBStrides(int... v) { bc.bStrides(v); return this; }
     }
 
     /** mc_qmul_params. */
     public static final class MulParams {
+        /** The broadcast (mc_bcast), set field by field as the C struct's nested bc is. */
+        final Binary.Params bc = new Binary.Params();
         int in1Offset;
         int in2Offset;
         int outOffset;
@@ -63,30 +71,34 @@ public final class QBinary {
         public MulParams actMin(int v) { actMin = v; return this; }
         public MulParams actMax(int v) { actMax = v; return this; }
         public MulParams rounding(int v) { rounding = v; return this; }
+        public MulParams bcRank(int v) { bc.rank(v); return this; }
+        public MulParams bcOutDims(int... v) { bc.outDims(v); return this; }
+        public MulParams bcAStrides(int... v) { bc.aStrides(v); return this; }
+        public MulParams bcBStrides(int... v) { bc.bStrides(v); return this; }
     }
 
-    public static void add(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, Binary.Params bc, AddParams p) {
-        broadcast(ADD, a, null, aOff, b, null, bOff, out, null, outOff, bc, p, null);
+    public static void add(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, AddParams p) {
+        broadcast(ADD, a, null, aOff, b, null, bOff, out, null, outOff, p.bc, p, null);
     }
 
-    public static void add(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, Binary.Params bc, AddParams p) {
-        broadcast(ADD, null, a, aOff, null, b, bOff, null, out, outOff, bc, p, null);
+    public static void add(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, AddParams p) {
+        broadcast(ADD, null, a, aOff, null, b, bOff, null, out, outOff, p.bc, p, null);
     }
 
-    public static void sub(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, Binary.Params bc, AddParams p) {
-        broadcast(SUB, a, null, aOff, b, null, bOff, out, null, outOff, bc, p, null);
+    public static void sub(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, AddParams p) {
+        broadcast(SUB, a, null, aOff, b, null, bOff, out, null, outOff, p.bc, p, null);
     }
 
-    public static void sub(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, Binary.Params bc, AddParams p) {
-        broadcast(SUB, null, a, aOff, null, b, bOff, null, out, outOff, bc, p, null);
+    public static void sub(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, AddParams p) {
+        broadcast(SUB, null, a, aOff, null, b, bOff, null, out, outOff, p.bc, p, null);
     }
 
-    public static void mul(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, Binary.Params bc, MulParams p) {
-        broadcast(MUL, a, null, aOff, b, null, bOff, out, null, outOff, bc, null, p);
+    public static void mul(byte[] a, int aOff, byte[] b, int bOff, byte[] out, int outOff, MulParams p) {
+        broadcast(MUL, a, null, aOff, b, null, bOff, out, null, outOff, p.bc, null, p);
     }
 
-    public static void mul(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, Binary.Params bc, MulParams p) {
-        broadcast(MUL, null, a, aOff, null, b, bOff, null, out, outOff, bc, null, p);
+    public static void mul(short[] a, int aOff, short[] b, int bOff, short[] out, int outOff, MulParams p) {
+        broadcast(MUL, null, a, aOff, null, b, bOff, null, out, outOff, p.bc, null, p);
     }
 
     /** The reference's ADD/SUB arithmetic on one pair of widened inputs. */

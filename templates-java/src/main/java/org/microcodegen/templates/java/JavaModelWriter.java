@@ -98,7 +98,7 @@ public final class JavaModelWriter {
         StringBuilder sb = new StringBuilder();
         boolean upper = false;
         for (char c : snake.toCharArray()) {
-            if (c == '_') {
+            if (c == '_' || c == '.') {   // a nested C field "bc.rank" is the setter bcRank
                 upper = true;
             } else {
                 sb.append(upper ? Character.toUpperCase(c) : c);
