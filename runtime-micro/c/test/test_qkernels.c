@@ -417,20 +417,21 @@ static void movement(void) {
         /* [2][3] ++ [2][1] along the last axis */
         static const int8_t z[2] = {9, 8};
         static const int16_t z16[2] = {-9, -8};
-        const void *ins[2];
+        const int8_t *ins[2];
+        const int16_t *ins16[2];
         static const int32_t chunks[2] = {3, 1};
         static const int32_t want[8] = {1, 2, 3, 9, 4, 5, 6, 8};
         static const int32_t want16[8] = {-1, -2, -3, -9, 300, 400, 500, -8};
         ins[0] = x;
         ins[1] = z;
-        mc_concat_8bit(ins, chunks, 2, o8, 2);
+        mc_concat_s8(ins, chunks, 2, o8, 2);
         WIDEN(got, o8, 8);
-        expect_ints("concat 8bit", got, want, 8);
-        ins[0] = y;
-        ins[1] = z16;
-        mc_concat_16bit(ins, chunks, 2, o16, 2);
+        expect_ints("concat s8", got, want, 8);
+        ins16[0] = y;
+        ins16[1] = z16;
+        mc_concat_s16(ins16, chunks, 2, o16, 2);
         WIDEN(got, o16, 8);
-        expect_ints("concat 16bit", got, want16, 8);
+        expect_ints("concat s16", got, want16, 8);
     }
 }
 

@@ -68,6 +68,10 @@ public final class CKernels {
         r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s8", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s16", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        String tc = "mc_transpose_conv";
+        r.add("TransposeConv2DNhwc", s8, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s8", "mc_qconv2d_params"));
+        r.add("TransposeConv2DNhwc", s16, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s16", "mc_qconv2d_params"));
+        r.add("TransposeConv2DNhwc", f32, Kernel.withParams(tc, "mc_transpose_conv_nhwc_f32", "mc_conv2d_nhwc_params"));
         String fc = "mc_fully_connected";
         r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
         r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
@@ -109,8 +113,8 @@ public final class CKernels {
             r.add("StridedSlice", Signature.all(d), Kernel.withParams("mc_strided_slice", "mc_strided_slice_" + bits,
                     "mc_strided_slice_params"));
         }
-        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_8bit"));
-        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_16bit"));
+        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_s8"));
+        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_s16"));
         String softmax = "mc_qsoftmax_params";
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));

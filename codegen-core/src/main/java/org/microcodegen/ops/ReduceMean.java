@@ -61,6 +61,11 @@ public record ReduceMean(List<Long> axes, boolean keepDims) implements Op {
 
     /** TFLite's integer MEAN: over H and W of an NHWC tensor (the pooling form every converter emits). */
     private Invocation integer(Node node, OpContext ctx, Shape in, boolean[] r) {
+        if (IntegerParams.isInteger(ctx.type(0))) {
+            // mc_mean_hw_* follows reference_integer_ops::Mean, but LiteRT 2.3's results differ from it by one in
+            // some elements (tests/fixtures/tflite-ops/mean_int8): refused until the difference is understood
+            throw ctx.error("an integer MEAN is not supported yet (not yet bit-exact with TFLite's reference kernel)");
+        }
         if (in.rank() != 4 || r[0] || !r[1] || !r[2] || r[3]) {
             throw ctx.error("an integer mean over other axes than H and W of a 4-D tensor is not supported");
         }

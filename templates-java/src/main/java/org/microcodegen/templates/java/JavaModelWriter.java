@@ -179,7 +179,10 @@ public final class JavaModelWriter {
 
     /** {@code new Conv2D.Params().batch(1).inC(3)...}, one setter a line, named after the C struct's fields. */
     private static FieldSpec params(JavaView.Params p) {
-        ClassName cls = runtime(p.className).nestedClass(p.paramsType);
+        // "Conv2DNhwc.QParams": a kernel class may take another runtime class's parameter type
+        int dot = p.paramsType.indexOf('.');
+        ClassName cls = dot < 0 ? runtime(p.className).nestedClass(p.paramsType)
+                : runtime(p.paramsType.substring(0, dot)).nestedClass(p.paramsType.substring(dot + 1));
         CodeBlock.Builder init = CodeBlock.builder().add("new $T()$>$>", cls);
         for (JavaView.Field f : p.fields) {
             init.add("\n.$L($L)", camel(f.name), value(f.value));
