@@ -33,7 +33,7 @@ class Float32AssumptionsTest {
             Map.entry("passes/FoldBatchNorm.java", "a float-only pass: it checks every operand's dtype and leaves others alone"),
             Map.entry("emit/CEmitter.java", "float32 constants are printed as exact float literals, other dtypes as integers"),
             Map.entry("emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers"),
-            Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only"),
+            Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; float32 weights go to the float resource, integer weights to one resource per width"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
             Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"));
 
