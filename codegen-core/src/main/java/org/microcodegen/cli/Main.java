@@ -10,8 +10,11 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Optimize;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
+import org.microcodegen.target.ExpectedOutputs;
 import org.microcodegen.target.MemorySize;
 import org.microcodegen.target.QemuRunner;
+import org.microcodegen.target.RawTensor;
+import org.microcodegen.target.RunFiles;
 import org.microcodegen.target.Target;
 import org.microcodegen.target.TargetOptions;
 import picocli.CommandLine;
@@ -287,9 +290,20 @@ public final class Main implements Callable<Integer> {
                 description = "A raw input tensor; repeat once per graph input, in order.")
         List<Path> inputs;
 
-        @Option(names = "--out", paramLabel = "OUT.bin", required = true,
+        @Option(names = {"--out", "--output"}, paramLabel = "OUT.bin", required = true,
                 description = "Where to write an output tensor; repeat once per graph output, in order.")
         List<Path> outputs;
+
+        @Option(names = "--expect", paramLabel = "REF.bin",
+                description = {"A reference for an output (raw little-endian, the output's dtype and size, as --out writes it",
+                        "or NumPy's tofile()); repeat once per graph output. Prints PASS or FAIL with the largest",
+                        "absolute error and where; exit status 1 on FAIL."})
+        List<Path> expected;
+
+        @Option(names = "--tolerance", paramLabel = "T",
+                description = {"With --expect: the largest absolute error that passes (default: 1e-4 x max(1, max|reference|)",
+                        "for float outputs, 0 for integer ones)."})
+        Double tolerance;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
                 description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); cortex-m* run under QEMU, java in this JVM.")
@@ -312,11 +326,23 @@ public final class Main implements Callable<Integer> {
             Target t = Target.byName(target);
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
+            if (tolerance != null && expected == null) {
+                throw new CompileException("--tolerance applies with --expect only");
+            }
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.mode());
+            ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs));
+            List<RawTensor> results = RunFiles.readOutputs(compiled, outputs);
+            out.print(RunFiles.topLines(results));
+            boolean passed = true;
+            if (references != null) {
+                List<ExpectedOutputs.Comparison> comparisons = references.compare(results);
+                out.print(ExpectedOutputs.describe(comparisons));
+                passed = comparisons.stream().allMatch(ExpectedOutputs.Comparison::passed);
+            }
             out.flush();
-            return 0;
+            return passed ? 0 : 1;
         }
     }
 

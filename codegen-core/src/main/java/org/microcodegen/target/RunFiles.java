@@ -5,6 +5,7 @@ import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.TensorType;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +62,32 @@ public final class RunFiles {
             }
             Files.copy(produced.get(i), dest, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The outputs a run wrote, decoded in their dtypes. */
+    public static List<RawTensor> readOutputs(CompiledModel model, List<Path> outputs) {
+        List<RawTensor> result = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            TensorType t = model.graph().type(model.graph().outputs().get(i));
+            try {
+                result.add(RawTensor.decode(t, Files.readAllBytes(outputs.get(i))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return result;
+    }
+
+    /** For every vector output, its top-5 indices and values, one line each ("" when none is a vector). */
+    public static String topLines(List<RawTensor> outputs) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < outputs.size(); i++) {
+            RawTensor t = outputs.get(i);
+            if (t.isVector()) {
+                sb.append(String.format(Locale.ROOT, "  output %d %s: %s%n", i, t.type(), t.topLine(5)));
+            }
+        }
+        return sb.toString();
     }
 
     /** The one-line report of a run that measures nothing (host, JVM). */
