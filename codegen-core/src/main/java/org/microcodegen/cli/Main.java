@@ -378,14 +378,15 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ops", mixinStandardHelpOptions = true, description = "Lists the supported MindIR operators.")
+    @Command(name = "ops", mixinStandardHelpOptions = true,
+            description = "Lists every op the kernel registries support: dtypes, targets, kernels and the shapes they apply to, limits.")
     static final class Ops implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(String.join("\n", org.microcodegen.frontend.mindir.MindIrLoader.supportedOps()));
+            spec.commandLine().getOut().print(OpsListing.render());
             spec.commandLine().getOut().flush();
             return 0;
         }
