@@ -14,6 +14,7 @@ import org.microcodegen.target.ExpectedOutputs;
 import org.microcodegen.target.MemorySize;
 import org.microcodegen.target.QemuRunner;
 import org.microcodegen.target.RawTensor;
+import org.microcodegen.target.RunExtras;
 import org.microcodegen.target.RunFiles;
 import org.microcodegen.target.Target;
 import org.microcodegen.target.TargetOptions;
@@ -309,6 +310,19 @@ public final class Main implements Callable<Integer> {
                 description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); cortex-m* run under QEMU, java in this JVM.")
         String target;
 
+        @Option(names = "--dump-tensors", paramLabel = "DIR",
+                description = {"host, cortex-m*: also write every tensor a layer produces to DIR, one raw little-endian file each",
+                        "named after its step and layer (003_conv2.bin), listed in DIR/index.txt (file, step, layer, dtype, shape, tensor)."})
+        Path dumpTensors;
+
+        @Option(names = "--profile",
+                description = "cortex-m*: also count instructions per layer (a second, probed build); prints a table by cost.")
+        boolean profile;
+
+        @Option(names = "--report", paramLabel = "FILE",
+                description = "Write the compile's report.json to FILE, with the instructions per layer under --profile.")
+        Path report;
+
         @CommandLine.Mixin
         BoardOptions boardOptions = new BoardOptions();
 
@@ -329,10 +343,19 @@ public final class Main implements Callable<Integer> {
             if (tolerance != null && expected == null) {
                 throw new CompileException("--tolerance applies with --expect only");
             }
+            if (profile && !t.profiles()) {
+                throw new CompileException("--profile applies to " + targetsThat(Target::profiles) + " only (instruction-exact under QEMU)");
+            }
+            if (dumpTensors != null && !t.dumpsTensors()) {
+                throw new CompileException("--dump-tensors applies to " + targetsThat(Target::dumpsTensors) + " only, not yet to " + t.name());
+            }
+            if (dumpTensors != null) {
+                OutputFolder.checkWritable(dumpTensors);
+            }
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.mode());
             ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(t.run(compiled, options, inputs, outputs));
+            out.print(t.run(compiled, options, inputs, outputs, new RunExtras(dumpTensors, profile, report)));
             List<RawTensor> results = RunFiles.readOutputs(compiled, outputs);
             out.print(RunFiles.topLines(results));
             boolean passed = true;
@@ -344,6 +367,10 @@ public final class Main implements Callable<Integer> {
             out.flush();
             return passed ? 0 : 1;
         }
+    }
+
+    private static String targetsThat(java.util.function.Predicate<Target> can) {
+        return String.join(", ", Target.all().stream().filter(can).map(Target::name).toList());
     }
 
     /** The board options of the Cortex-M targets, shared by compiling and `run`. */

@@ -1,6 +1,7 @@
 package org.microcodegen.target;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.TensorType;
 
@@ -61,6 +62,19 @@ public final class RunFiles {
                 Files.createDirectories(dest.getParent());
             }
             Files.copy(produced.get(i), dest, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** `run --report FILE`: the compile's report.json, with the run's profile when there is one; nothing when {@code file} is null. */
+    public static void writeReport(CompiledModel model, Path file, Report.Profile profile) {
+        if (file == null) {
+            return;
+        }
+        byte[] json = profile == null ? Report.files(model).get(Report.JSON_FILE) : Report.jsonWithProfile(model, profile);
+        try {
+            publish(List.of(Files.write(Files.createTempFile("micro-codegen-report", ".json"), json)), List.of(file));
+        } catch (IOException e) {
+            throw new CompileException("cannot write the report to " + file + ": " + e.getMessage());
         }
     }
 
