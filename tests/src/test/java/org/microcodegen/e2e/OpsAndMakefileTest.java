@@ -45,6 +45,19 @@ class OpsAndMakefileTest {
     }
 
     @Test
+    void aModelWithSeveralUnsupportedOpsNamesThemAllInOneLine() {
+        Path model = E2E.sharedDir().resolve("models/mindir/ms250_ops/test_ops_celu_cast_float_fp32_cnode_to_fp64_v2.mindir");
+        E2E.requireSharedFile(model);
+        Path out = tmp.resolve("out");
+        String line = E2E.assertCleanFailure(E2E.cli("--model", model.toString(), "--output", out.toString()), "several unsupported ops");
+        for (String op : List.of("NonZero at node", "Shape at node", "ScalarMul at node", "CeLU at node")) {
+            assertTrue(line.contains(op), line);
+        }
+        assertTrue(line.contains("4 unsupported ops in all"), line);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void theFirmwareMakefileRebuildsWhatIncludesAnEditedHeader() {
         for (String tool : List.of("arm-none-eabi-gcc", "make")) {
             E2E.require(E2E.onPath(tool), "no " + tool + " on PATH (tools/test installs it with apt-get)");
