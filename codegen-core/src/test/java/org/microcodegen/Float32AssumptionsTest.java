@@ -35,7 +35,8 @@ class Float32AssumptionsTest {
             Map.entry("emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers"),
             Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; float32 weights go to the float resource, integer weights to one resource per width"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
-            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"));
+            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"),
+            Map.entry("target/RawTensor.java", "run's output decoding: one case per dtype (every dtype handled)"));
 
     private static Path sources() {
         Path fromModule = Path.of("src/main/java/org/microcodegen");

@@ -21,7 +21,7 @@ public final class CKernels {
         pool(r, "MaxPool2D", "mc_maxpool2d");
         pool(r, "AvgPool2D", "mc_avgpool2d");
         pool(r, "AdaptiveAvgPool2D", "mc_avgpool2d");
-        r.add("MatMul", F32, Shapes::dense, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
+        r.add("MatMul", F32, Shapes.DENSE, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
                 .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_f32"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_compact_f32"));
@@ -140,14 +140,14 @@ public final class CKernels {
      * faster kernel for any shape and the others specialise it.
      */
     private static void conv(KernelRegistry.Builder r) {
-        r.add("Conv2D", F32, Shapes::pointwise, conv2d("mc_conv2d_pointwise_f32"));
-        r.add("Conv2D", F32, Shapes::pointwiseStride2, conv2d("mc_conv2d_pointwise_s2_f32"));
+        r.add("Conv2D", F32, Shapes.POINTWISE, conv2d("mc_conv2d_pointwise_f32"));
+        r.add("Conv2D", F32, Shapes.POINTWISE_STRIDE_2, conv2d("mc_conv2d_pointwise_s2_f32"));
         r.add("Conv2D", F32, Shapes.depthwise3x3(1), conv2d("mc_conv2d_depthwise_3x3s1_f32"));
         r.add("Conv2D", F32, Shapes.depthwise3x3(2), conv2d("mc_conv2d_depthwise_3x3s2_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, true), conv2d("mc_conv2d_depthwise_k5s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, true), conv2d("mc_conv2d_depthwise_k3s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, true), conv2d("mc_conv2d_depthwise_k3s2_f32"));
-        r.add("Conv2D", F32, Shapes::depthwise, conv2d("mc_conv2d_depthwise_f32"));
+        r.add("Conv2D", F32, Shapes.DEPTHWISE, conv2d("mc_conv2d_depthwise_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, false), conv2d("mc_conv2d_k5s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, false), conv2d("mc_conv2d_k3s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, false), conv2d("mc_conv2d_k3s2_f32"));

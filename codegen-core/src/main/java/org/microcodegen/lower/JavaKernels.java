@@ -23,7 +23,7 @@ public final class JavaKernels {
         r.add("MaxPool2D", F32, Kernel.withParams("Pool2D", "maxpool2d", PARAMS));
         r.add("AvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
         r.add("AdaptiveAvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
-        r.add("MatMul", F32, Shapes::dense, Kernel.of("MatMul", "matmulDense").taking("a", "b", "bias", "out", "m", "k", "n", "act"));
+        r.add("MatMul", F32, Shapes.DENSE, Kernel.of("MatMul", "matmulDense").taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("MatMul", "matmul"));
         unary(r, "Relu", "relu");
         unary(r, "Relu6", "relu6");
