@@ -55,6 +55,20 @@ public interface Signature {
      * optional bias of {@code bias} (int8 data: int8 weights, int32 bias; int16 data: int8 weights, int64 bias).
      */
     static Signature weighted(DType data, DType weight, DType bias) {
-        return (i, o) -> (i.equals(List.of(data, weight)) || i.equals(List.of(data, weight, bias))) && o.equals(List.of(data));
+        return new Weighted(data, weight, bias);
+    }
+
+    /** See {@link #weighted}. */
+    record Weighted(DType data, DType weight, DType bias) implements Signature {
+        @Override
+        public boolean matches(List<DType> i, List<DType> o) {
+            return (i.equals(List.of(data, weight)) || i.equals(List.of(data, weight, bias))) && o.equals(List.of(data));
+        }
+
+        @Override
+        public String describe() {
+            return data.displayName() + ", " + weight.displayName() + " weights, " + bias.displayName() + " bias (optional) -> "
+                    + data.displayName();
+        }
     }
 }
