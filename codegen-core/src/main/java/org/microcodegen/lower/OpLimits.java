@@ -40,13 +40,24 @@ public final class OpLimits {
             Map.entry("Maximum", "broadcasting, " + RANK),
             Map.entry("Minimum", "broadcasting, " + RANK),
             Map.entry("BiasAdd", "bias along axis 1 (channels)"),
-            Map.entry("Softmax", "one axis"),
+            Map.entry("Softmax", "one axis; integer softmax over the last axis with TFLite's output scales (1/256 for int8, 1/32768 for int16)"),
             Map.entry("BatchNorm", "inference only (output 0); folded into a preceding Conv2D where there is one"),
             Map.entry("Concat", "inputs of one dtype and rank, any axis"),
             Map.entry("Pad", "constant fill (a compile-time constant), no negative padding, " + RANK),
             Map.entry("ReduceMean", RANK),
             Map.entry("StridedSlice", "non-empty slices, non-zero strides, " + RANK),
             Map.entry("Transpose", "a constant permutation, " + RANK),
+            Map.entry("Conv2DNhwc", "4-D NHWC input, weight [outC][kH][kW][inC] (TFLite CONV_2D); no grouped convolution; int8/int16 with"
+                    + " symmetric per-channel weights"),
+            Map.entry("DepthwiseConv2DNhwc", "4-D NHWC input, weight [1][kH][kW][inC x multiplier] (TFLite DEPTHWISE_CONV_2D)"),
+            Map.entry("TransposeConv2DNhwc", "4-D NHWC input, weight [outC][kH][kW][inC]; no dilation (TFLite TRANSPOSE_CONV)"),
+            Map.entry("FullyConnected", "weight [out][in]; the input read as rows of the weight's depth (TFLite FULLY_CONNECTED); no"
+                    + " shuffled weights"),
+            Map.entry("MaxPool2DNhwc", "4-D NHWC; integer input and output share scale and zero point"),
+            Map.entry("AvgPool2DNhwc", "4-D NHWC; the divisor counts the cells inside the input (TFLite); integer input and output share"
+                    + " scale and zero point"),
+            Map.entry("Quantize", "float32 -> int8/int16, or int8/int16 -> int8/int16/int32 with another scale"),
+            Map.entry("Dequantize", "int8/int16 -> float32"),
             Map.entry(KernelRegistry.COPY, "not a model op: moves a tensor that cannot alias (a view that is a graph output, say)"));
 
     /** The limits of {@code op} in words, or null if none are written down. */
