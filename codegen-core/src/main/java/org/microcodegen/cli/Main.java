@@ -352,14 +352,22 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ops", mixinStandardHelpOptions = true, description = "Lists the supported MindIR operators.")
+    @Command(name = "ops", mixinStandardHelpOptions = true, description = "Lists the supported operators of a format (MindIR by default).")
     static final class Ops implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = "--format", description = "mindir or onnx (default mindir)")
+        String format = "mindir";
+
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(String.join("\n", org.microcodegen.frontend.mindir.MindIrLoader.supportedOps()));
+            java.util.List<String> ops = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                case "mindir" -> org.microcodegen.frontend.mindir.MindIrLoader.supportedOps();
+                case "onnx" -> org.microcodegen.frontend.onnx.OnnxLoader.supportedOps();
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be mindir or onnx");
+            };
+            spec.commandLine().getOut().println(String.join("\n", ops));
             spec.commandLine().getOut().flush();
             return 0;
         }
