@@ -19,9 +19,11 @@ import java.util.Set;
 final class OnnxAttributes {
     private final Map<String, AttributeProto> byName = new LinkedHashMap<>();
     private final OnnxNodeContext where;
+    private final int opset;
 
-    OnnxAttributes(List<AttributeProto> attributes, OnnxNodeContext where) {
+    OnnxAttributes(List<AttributeProto> attributes, OnnxNodeContext where, int opset) {
         this.where = where;
+        this.opset = opset;
         for (AttributeProto a : attributes) {
             if (!a.getRefAttrName().isEmpty()) {
                 throw where.error("attribute '" + a.getName() + "' refers to a function's attribute; functions are not supported");
@@ -36,10 +38,13 @@ final class OnnxAttributes {
         return byName.containsKey(name);
     }
 
-    /** Refuses attributes outside {@code known}: what they ask for would be ignored. */
+    /**
+     * Refuses attributes outside {@code known}: what they ask for would be ignored. Before opset 7 many
+     * ops carry consumed_inputs, a hint for in-place execution that does not change the result.
+     */
     void requireOnlyKnown(Set<String> known) {
         for (String name : byName.keySet()) {
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !(opset < 7 && name.equals("consumed_inputs"))) {
                 throw where.error("has the attribute '" + name + "', which this compiler does not read");
             }
         }

@@ -27,13 +27,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an ONNX model into a {@link Graph} of canonical ops: the default domain's opsets 7 to 25
- * (versions 23 to 25 of the ops read here only add dtypes), initializers in raw or typed form or in
+ * Reads an ONNX model into a {@link Graph} of canonical ops: the default domain's opsets 1 to 25
+ * (opsets before 7 with their legacy broadcasting and attribute forms where the ops differ; versions
+ * 23 to 25 of the ops read here only add dtypes), initializers in raw or typed form or in
  * external files next to the model, static input shapes. Constant, Identity and Dropout leave no
  * node, and shape subgraphs fold to constants (see {@link OnnxOps}).
  */
 public final class OnnxLoader {
-    static final int MIN_OPSET = 7;
+    static final int MIN_OPSET = 1;
     static final int MAX_OPSET = 25;
     /** Protobuf's own limit for one message; larger ONNX models keep weights in external files. */
     private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;

@@ -33,7 +33,7 @@ final class OnnxNodeContext {
         this.opset = opset;
         this.graph = graph;
         this.file = file;
-        this.attributes = new OnnxAttributes(proto.getAttributeList(), this);
+        this.attributes = new OnnxAttributes(proto.getAttributeList(), this, opset);
     }
 
     String opType() {
@@ -109,6 +109,11 @@ final class OnnxNodeContext {
 
     Shape shape(int i) {
         return type(i).shape();
+    }
+
+    /** The type of a tensor a translation added (an intermediate value or constant). */
+    TensorType graphType(String tensorName) {
+        return graph.tensor(tensorName).type();
     }
 
     boolean isConstant(int i) {

@@ -316,11 +316,22 @@ final class OnnxOps {
 
     /** Reshape: 0 copies the input's dimension unless allowzero (opset 14) says it is a real 0; one -1 is inferred. */
     private static void reshape(OnnxNodeContext n) {
-        n.attrs().requireOnlyKnown(Set.of("allowzero"));
-        n.requireInputs(2, 2);
+        long[] target;
+        if (n.opset() < 5) {
+            // opset 1-4: the shape is an attribute
+            n.attrs().requireOnlyKnown(Set.of("shape"));
+            n.requireInputs(1, 1);
+            target = n.attrs().getInts("shape");
+            if (target == null) {
+                throw n.error("has no shape");
+            }
+        } else {
+            n.attrs().requireOnlyKnown(Set.of("allowzero"));
+            n.requireInputs(2, 2);
+            target = n.constantLongs(1, "shape").clone();
+        }
         boolean allowZero = n.attrs().getInt("allowzero", 0) != 0;
         Shape in = n.shape(0);
-        long[] target = n.constantLongs(1, "shape").clone();
         int inferred = -1;
         long known = 1;
         for (int i = 0; i < target.length; i++) {
@@ -516,23 +527,59 @@ final class OnnxOps {
         };
     }
 
-    /** Add, Sub, Mul, Div: integer constants fold (shape math); everything else is a Binary with broadcasting. */
+    /**
+     * Add, Sub, Mul, Div: integer constants fold (shape math); everything else is a Binary with NumPy
+     * broadcasting. Before opset 7 broadcasting was explicit: without broadcast=1 the shapes must be
+     * equal, and with it B's dimensions line up with A's from {@code axis} on (default: the last ones).
+     */
     private static Translation binary(Binary.Function f, LongBinaryOperator integer) {
         return n -> {
-            n.attrs().requireOnlyKnown(Set.of());
+            n.attrs().requireOnlyKnown(n.opset() < 7 ? Set.of("broadcast", "axis") : Set.of());
             n.requireInputs(2, 2);
+            String b = n.opset() < 7 ? legacyBroadcastOperand(n) : n.input(1);
+            Shape sb = n.opset() < 7 ? n.graphType(b).shape() : n.shape(1);
             boolean integers = !n.type(0).dtype().isFloatingPoint() && !n.type(1).dtype().isFloatingPoint();
             if (n.isConstant(0) && n.isConstant(1) && integers) {
                 if (n.type(0).dtype() != n.type(1).dtype()) {
                     throw n.error("operands of different types: " + n.type(0) + " and " + n.type(1));
                 }
-                Shape out = broadcast(n, n.shape(0), n.shape(1));
+                Shape out = broadcast(n, n.shape(0), sb);
                 n.fold(0, n.type(0).withShape(out), ConstantFolding.integerBinary(n.constant(0, "a"), n.shape(0),
-                        n.constant(1, "b"), n.shape(1), out, integer));
+                        n.constant(1, "b"), sb, out, integer));
                 return;
             }
-            n.emitOutput(new Binary(f), List.of(n.input(0), n.input(1)));
+            n.emitOutput(new Binary(f), List.of(n.input(0), b));
         };
+    }
+
+    /** Opset 1-6: B as NumPy broadcasting sees it (trailing 1s added after the axes from {@code axis}). */
+    private static String legacyBroadcastOperand(OnnxNodeContext n) {
+        Shape a = n.shape(0);
+        Shape b = n.shape(1);
+        if (n.attrs().getInt("broadcast", 0) == 0) {
+            if (!a.equals(b)) {
+                throw n.error("shapes " + a + " and " + b + " differ and broadcast is not set");
+            }
+            return n.input(1);
+        }
+        long axis = n.attrs().has("axis") ? n.attrs().getInt("axis", 0) : a.rank() - b.rank();
+        int start = (int) (axis < 0 ? axis + a.rank() : axis);
+        if (start < 0 || start + b.rank() > a.rank()) {
+            throw n.error("B " + b + " does not fit A " + a + " from axis " + axis);
+        }
+        int[] dims = new int[a.rank() - start];
+        Arrays.fill(dims, 1);
+        for (int i = 0; i < b.rank(); i++) {
+            dims[i] = b.dim(i);
+        }
+        Shape aligned = Shape.of(dims);
+        if (aligned.equals(b)) {
+            return n.input(1);
+        }
+        if (n.isConstant(1)) {
+            return n.constant("b", n.type(1).withShape(aligned), n.constant(1, "B"));
+        }
+        return n.emit(new Reshape(), List.of(n.input(1), n.longs("b_shape", toLongs(dims))));
     }
 
     /** Integer Div as ONNX defines it (C's truncation); a zero divisor is an error, not a crash. */
