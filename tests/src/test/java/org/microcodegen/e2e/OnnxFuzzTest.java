@@ -2,6 +2,7 @@ package org.microcodegen.e2e;
 
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.microcodegen.frontend.onnx.proto.Onnx.AttributeProto;
 import org.microcodegen.frontend.onnx.proto.Onnx.GraphProto;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (extreme attribute values, wrong dims and dtypes, other op names, broken names and graph order,
  * other opsets, external data pointing outside the model's folder). Each case must end within 10 s
  * with the CLI's contract ({@link MindIrFuzzer#problems}): exit 0 with an output folder, or exit 2
- * with one line and nothing written; never exit 1, a stack trace or a hang.
+ * with one line and nothing written; never exit 1, a stack trace or a hang. Enabled, like
+ * {@link MindIrFuzzTest}, by {@code -Dmicrocodegen.fuzz=true} (tools/test sets it); about 40 s.
  */
 class OnnxFuzzTest {
     static final long SEED = 13;
@@ -52,6 +54,7 @@ class OnnxFuzzTest {
     }
 
     @Test
+    @EnabledIfSystemProperty(named = "microcodegen.fuzz", matches = "true")
     void mutatedOnnxModelsFailCleanlyOrCompile() throws Exception {
         E2E.requireShared();
         List<Path> seeds = new ArrayList<>();
