@@ -1,8 +1,6 @@
 package org.microcodegen.frontend.onnx;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import org.microcodegen.frontend.ModelFile;
+import org.microcodegen.frontend.ProtobufModelFile;
 import org.microcodegen.frontend.onnx.proto.Onnx.GraphProto;
 import org.microcodegen.frontend.onnx.proto.Onnx.ModelProto;
 import org.microcodegen.frontend.onnx.proto.Onnx.NodeProto;
@@ -13,11 +11,7 @@ import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
-import org.microcodegen.ir.ValueException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,8 +30,6 @@ import java.util.Set;
 public final class OnnxLoader {
     static final int MIN_OPSET = 1;
     static final int MAX_OPSET = 25;
-    /** Protobuf's own limit for one message; larger ONNX models keep weights in external files. */
-    private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
 
     private final Path file;
     private final OnnxTensors values;
@@ -51,24 +43,10 @@ public final class OnnxLoader {
 
     /**
      * Reads the model. Everything in the file is untrusted: malformed content ends in a one-line
-     * {@link CompileException} naming the file. As in the MindIR loader, the runtime failures that only
-     * malformed content can cause are reported as a malformed model rather than an internal error.
+     * {@link CompileException} naming the file ({@link ProtobufModelFile#guard} is the safety net).
      */
     public static Graph load(Path file) {
-        try {
-            return new OnnxLoader(file).read();
-        } catch (ValueException e) {
-            throw new CompileException(file + ": " + e.getMessage(), e);
-        } catch (IndexOutOfBoundsException | NullPointerException | ArithmeticException | NegativeArraySizeException
-                 | ClassCastException | java.nio.BufferUnderflowException | java.nio.BufferOverflowException
-                 | StackOverflowError e) {
-            throw new CompileException(file + ": malformed ONNX model: the loader failed on it ("
-                    + e.getClass().getSimpleName().replace("Exception", "").replace("Error", "") + ")", e);
-        } catch (OutOfMemoryError e) {
-            throw new CompileException(file + ": not enough memory to load the model (the heap allows "
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-                    + " MiB): a size in the file is absurd, or the compiler needs a larger heap (JAVA_OPTS=-Xmx...)", e);
-        }
+        return ProtobufModelFile.guard(file, "ONNX", () -> new OnnxLoader(file).read());
     }
 
     /** The ONNX operators the compiler reads, sorted: for `micro-codegen ops` and the README. */
@@ -175,28 +153,6 @@ public final class OnnxLoader {
     }
 
     private ModelProto parse() {
-        ModelFile.requireRegularFile(file);
-        try {
-            long size = Files.size(file);
-            if (size == 0) {
-                throw new CompileException(file + ": empty file, not an ONNX model");
-            }
-            if (size > MAX_MODEL_BYTES) {
-                throw new CompileException(file + ": " + size + " bytes is larger than an ONNX protobuf can be");
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                CodedInputStream coded = CodedInputStream.newInstance(in);
-                coded.setSizeLimit(Integer.MAX_VALUE);
-                coded.setRecursionLimit(100);
-                return ModelProto.parseFrom(coded);
-            }
-        } catch (InvalidProtocolBufferException e) {
-            String why = String.valueOf(e.getMessage());
-            int stop = why.indexOf(". ");
-            throw new CompileException(file + ": not a valid ONNX file (truncated or corrupt protobuf: "
-                    + (stop > 0 ? why.substring(0, stop) : why) + ")");
-        } catch (IOException e) {
-            throw new CompileException(file + ": cannot read: " + ModelFile.reason(e), e);
-        }
+        return ProtobufModelFile.parse(file, "ONNX", 100, ModelProto::parseFrom);
     }
 }
