@@ -203,7 +203,11 @@ final class OnnxNodeContext {
         return constant(role, TensorType.of(DType.INT64, Shape.of(values.length)), ConstData.ofLongs(values));
     }
 
+    /** A float32 scalar operand (a bound, alpha, beta) for an op on float32 data; other data is refused. */
     String scalar(String role, float value) {
+        if (type(0).dtype() != DType.FLOAT32) {
+            throw error(opType() + " of " + type(0).dtype().displayName() + " data is not supported (float32 only)");
+        }
         return constant(role, TensorType.of(DType.FLOAT32, Shape.scalar()), ConstData.ofFloats(value));
     }
 }
