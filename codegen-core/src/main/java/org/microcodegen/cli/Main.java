@@ -424,14 +424,27 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "ops", mixinStandardHelpOptions = true,
-            description = "Lists every op the kernel registries support: dtypes, targets, kernels and the shapes they apply to, limits.")
+            description = {"Lists every op the kernel registries support: dtypes, targets, kernels and the shapes they apply to, limits.",
+                    "With --format, the operator spellings a frontend reads instead."})
     static final class Ops implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = "--format", description = "mindir or onnx: list the operator spellings that frontend reads")
+        String format;
+
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(OpsListing.render());
+            if (format == null) {
+                spec.commandLine().getOut().print(OpsListing.render());
+            } else {
+                java.util.List<String> ops = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                    case "mindir" -> org.microcodegen.frontend.mindir.MindIrLoader.supportedOps();
+                    case "onnx" -> org.microcodegen.frontend.onnx.OnnxLoader.supportedOps();
+                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be mindir or onnx");
+                };
+                spec.commandLine().getOut().println(String.join("\n", ops));
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }
