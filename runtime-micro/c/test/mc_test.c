@@ -58,6 +58,28 @@ void mc_expect_true(const char *name, int condition) {
     }
 }
 
+void mc_expect_equal_i32(const char *name, const int32_t *got, const int32_t *want, int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        if (got[i] != want[i]) {
+            ++failed;
+            printf("FAIL %s: element %d is %ld, expected %ld\n", name, (int)i, (long)got[i],
+                   (long)want[i]);
+            return;
+        }
+    }
+    ++passed;
+}
+
+void mc_expect_int(const char *name, int64_t got, int64_t want) {
+    if (got == want) {
+        ++passed;
+    } else {
+        ++failed;
+        printf("FAIL %s: got %lld, expected %lld\n", name, (long long)got, (long long)want);
+    }
+}
+
 int mc_test_summary(void) {
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? 0 : 1;

@@ -13,6 +13,10 @@ void mc_expect_close(const char *name, const float *got, const float *want, int3
 /* Passes when got and want are bit-for-bit the same floats. */
 void mc_expect_equal(const char *name, const float *got, const float *want, int32_t n);
 void mc_expect_true(const char *name, int condition);
+/* Passes when got and want hold the same integers (integer kernels must be bit-exact). */
+void mc_expect_equal_i32(const char *name, const int32_t *got, const int32_t *want, int32_t n);
+/* One integer, for the rounding helpers. */
+void mc_expect_int(const char *name, int64_t got, int64_t want);
 
 int mc_test_summary(void);
 
@@ -27,6 +31,8 @@ void test_pool2d(void);
 void test_elementwise(void);
 void test_matmul(void);
 void test_layout(void);
+void test_quant(void);
+void test_qconv(void);
 void test_qkernels(void);
 
 #endif

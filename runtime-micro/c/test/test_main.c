@@ -6,6 +6,8 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_quant();
+    test_qconv();
     test_qkernels();
     return mc_test_summary();
 }

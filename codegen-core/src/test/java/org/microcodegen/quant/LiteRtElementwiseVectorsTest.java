@@ -29,7 +29,6 @@ import org.microcodegen.runtime.Pool2DNhwc;
 import org.microcodegen.runtime.QActivation;
 import org.microcodegen.runtime.QBinary;
 import org.microcodegen.runtime.QReduce;
-import org.microcodegen.runtime.Quant;
 import org.microcodegen.runtime.Quantize;
 
 /**
@@ -48,7 +47,7 @@ import org.microcodegen.runtime.Quantize;
  * elements: LiteRT forms those ratios in float.
  */
 class LiteRtElementwiseVectorsTest {
-    private static final int ROUNDING = Quant.DOUBLE;
+    private static final int ROUNDING = Rounding.DOUBLE.code();
     private static final Path VECTORS = Path.of("../runtime-micro/c/test/vectors/litert_elementwise.txt");
     private static final Path C_SRC = Path.of("../runtime-micro/c/src");
 
@@ -123,28 +122,8 @@ class LiteRtElementwiseVectorsTest {
         };
     }
 
-    private static int typeMin(Tensor t) {
-        return t.dtype().equals("int8") ? -128 : -32768;
-    }
-
-    private static int typeMax(Tensor t) {
-        return t.dtype().equals("int8") ? 127 : 32767;
-    }
-
-    /**
-     * TFLite's CalculateActivationRangeQuantized for a fused activation. TODO: replace with the
-     * shared activationRange of the conv/fc work (qkernels-conv) once merged.
-     */
     private static int[] actRange(String act, Tensor out) {
-        int lo = typeMin(out);
-        int hi = typeMax(out);
-        return switch (act) {
-            case "NONE" -> new int[] {lo, hi};
-            case "RELU" -> new int[] {Math.max(lo, out.zp() + (int) ReluParams.roundf(0.0f / out.scale())), hi};
-            case "RELU6" -> new int[] {Math.max(lo, out.zp() + (int) ReluParams.roundf(0.0f / out.scale())),
-                    Math.min(hi, out.zp() + (int) ReluParams.roundf(6.0f / out.scale()))};
-            default -> throw new IllegalArgumentException(act);
-        };
+        return ActivationRange.of(ActivationRange.Kind.valueOf(act), out.scale(), out.zp(), dtype(out));
     }
 
     /** TFLite's SAME padding before the first row/column (the smaller half), 0 for VALID. */
@@ -682,7 +661,7 @@ class LiteRtElementwiseVectorsTest {
         for (String h : List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation", "mc_pad", "mc_qreduce")) {
             s.append("#include \"").append(h).append(".h\"\n");
         }
-        s.append("#define MC_ROUNDING ").append(ROUNDING == Quant.DOUBLE ? "MC_ROUND_DOUBLE" : "MC_ROUND_SINGLE").append('\n');
+        s.append("#define MC_ROUNDING ").append(Rounding.DOUBLE.cName()).append('\n');
         s.append("static int failures;\n");
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
@@ -728,7 +707,7 @@ class LiteRtElementwiseVectorsTest {
         Files.writeString(prog, cProgram(cases), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(cc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2",
                 "-ffp-contract=off", "-I" + C_SRC.toAbsolutePath(), prog.toString()));
-        for (String k : List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation", "mc_pad", "mc_qreduce", "mc_quant")) {
+        for (String k : List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation", "mc_pad", "mc_qreduce")) {
             cmd.add(C_SRC.resolve(k + ".c").toAbsolutePath().toString());
         }
         cmd.addAll(List.of("-lm", "-o", work.resolve("litert_vectors").toString()));

@@ -1,0 +1,47 @@
+package org.microcodegen.quant;
+
+/**
+ * The output multipliers of CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED, derived
+ * from the model's float scales with the exact types TFLite uses, since the last bit of the
+ * multiplier depends on them.
+ */
+public final class ConvMultipliers {
+    private ConvMultipliers() {
+    }
+
+    /**
+     * TFLite's PopulateConvolutionQuantizationParams (conv, depthwise, transpose conv; TFLite's
+     * per-channel fully connected likewise): per output channel
+     * {@code (double) inScale * (double) weightScale[c] / (double) outScale}, quantized. A weight
+     * tensor with a single scale is broadcast to {@code channels}. Returns {multipliers, shifts}.
+     */
+    public static int[][] perChannel(double inScale, float[] weightScales, double outScale,
+                                     int channels, Rounding rounding) {
+        if (weightScales.length != 1 && weightScales.length != channels) {
+            throw new IllegalArgumentException(weightScales.length + " weight scales for "
+                    + channels + " channels");
+        }
+        int[] mult = new int[channels];
+        int[] shift = new int[channels];
+        for (int c = 0; c < channels; c++) {
+            double w = weightScales.length == 1 ? weightScales[0] : weightScales[c];
+            QuantizedMultiplier q = QuantizedMultiplier.of(inScale * w / outScale,
+                    rounding == Rounding.SINGLE);
+            mult[c] = q.multiplier();
+            shift[c] = q.shift();
+        }
+        return new int[][] {mult, shift};
+    }
+
+    /**
+     * TFLite's GetQuantizedConvolutionMultipler (per-tensor FULLY_CONNECTED in TFLite and TFLite
+     * Micro): the input and weight scales are multiplied in float, and only that product is
+     * widened to double before dividing by the output scale.
+     */
+    public static QuantizedMultiplier perTensor(float inScale, float weightScale, float outScale,
+                                                Rounding rounding) {
+        float product = inScale * weightScale;
+        return QuantizedMultiplier.of((double) product / (double) outScale,
+                rounding == Rounding.SINGLE);
+    }
+}
