@@ -31,6 +31,7 @@ void test_pool2d(void);
 void test_elementwise(void);
 void test_matmul(void);
 void test_layout(void);
+void test_qnonlinear(void);
 void test_quant(void);
 void test_qconv(void);
 void test_qkernels(void);

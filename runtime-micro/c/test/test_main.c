@@ -6,6 +6,7 @@ int main(void) {
     test_elementwise();
     test_matmul();
     test_layout();
+    test_qnonlinear();
     test_quant();
     test_qconv();
     test_qkernels();

@@ -40,6 +40,11 @@ public final class Compiler {
 
     /** As above, picking kernels by {@code mode} where several apply (`--optimize`). */
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, Optimize mode) {
+        return compile(modelFile, name, target, dumpIrDir, CompileOptions.DEFAULTS.withOptimize(mode));
+    }
+
+    /** As above, with every option the user chose. */
+    public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
@@ -55,7 +60,7 @@ public final class Compiler {
         for (Node n : g.nodes()) {
             Op op = Op.of(n);
             OpContext ctx = OpContext.of(g, n, file);
-            Lowering l = Lowerer.lower(g, n, kernels, file, mode);
+            Lowering l = Lowerer.lower(g, n, kernels, file, options.optimize(), options.rounding());
             lowerings.put(n, l);
             inPlace.put(n.name(), op.inPlaceInput(n, ctx));
             macs += op.macs(n, ctx);

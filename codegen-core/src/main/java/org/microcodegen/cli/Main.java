@@ -1,6 +1,8 @@
 package org.microcodegen.cli;
 
+import org.microcodegen.CompileOptions;
 import org.microcodegen.Compiler;
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
@@ -92,8 +94,23 @@ public final class Main implements Callable<Integer> {
                         "10 instructions per inference per byte of code it adds (measured costs, see README)."})
         String mode;
 
+        @Option(names = "--rounding", paramLabel = "REF", defaultValue = "tflite",
+                description = {"tflite or tflm (default: ${DEFAULT-VALUE}): how int8/int16 kernels round when they requantize,",
+                        "as LiteRT's reference kernels (one rounding) or as TFLite Micro's default build (two roundings).",
+                        "The two differ in the last bit of some outputs; float models are not affected."})
+        String rounding;
+
         Optimize mode() {
             return Optimize.byName(mode);
+        }
+
+        CompileOptions options() {
+            Rounding r = switch (rounding) {
+                case "tflite" -> Rounding.SINGLE;
+                case "tflm" -> Rounding.DOUBLE;
+                default -> throw new CompileException("unknown --rounding '" + rounding + "': expected tflite or tflm");
+            };
+            return new CompileOptions(mode(), r);
         }
     }
 
@@ -166,9 +183,9 @@ public final class Main implements Callable<Integer> {
         TargetOptions options = boardOptions.options(testInputs, javaPackage);
         t.check(options);
         String n = modelName(model, name);
-        Optimize mode = optimize.mode();
+        CompileOptions choices = optimize.options();
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir, mode);
+        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir, choices);
         Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
@@ -312,7 +329,7 @@ public final class Main implements Callable<Integer> {
             Target t = Target.byName(target);
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.mode());
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.options());
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs));
             out.flush();

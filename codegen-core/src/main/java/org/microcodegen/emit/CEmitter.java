@@ -7,6 +7,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.plan.TensorPlacement;
 import org.stringtemplate.v4.ST;
 import org.stringtemplate.v4.STGroup;
@@ -85,13 +86,27 @@ public final class CEmitter {
         for (String h : view.runtimeHeaders) {
             modules.add(h.substring(0, h.length() - 2));
         }
-        for (String m : modules) {
+        // a kernel's own headers (mc_quant.h, mc_binary.h for its broadcast struct ...) come along
+        for (String m : RuntimeSources.closure(modules, m -> RuntimeSources.exists(RUNTIME_ROOT + m + ".h"),
+                m -> includedModules(RuntimeSources.text(RUNTIME_ROOT + m + ".h") + RuntimeSources.text(RUNTIME_ROOT + m + ".c")))) {
             files.put(m + ".h", RuntimeSources.read(RUNTIME_ROOT + m + ".h"));
-            if (!m.equals("mc_common")) {
+            if (RuntimeSources.exists(RUNTIME_ROOT + m + ".c")) {
                 files.put(m + ".c", RuntimeSources.read(RUNTIME_ROOT + m + ".c"));
             }
         }
         return files;
+    }
+
+    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("#include \"([a-z0-9_]+)\\.h\"");
+
+    /** The runtime modules a C file includes ("mc_quant" for #include "mc_quant.h"). */
+    private static List<String> includedModules(String text) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = INCLUDE.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     static byte[] bytes(String s) {
@@ -146,6 +161,7 @@ public final class CEmitter {
         view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
         view.weights = schedule.weights().stream().map(this::weight).toList();
         view.params = schedule.params().stream().map(CEmitter::params).toList();
+        view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
         view.weightsNeedMath = weightData.stream().anyMatch(WeightValues::needsMath);
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
@@ -187,6 +203,10 @@ public final class CEmitter {
         io.shape = type.shape().toString();
         io.elements = type.shape().elementCount();
         io.bytes = type.byteSize();
+        if (type.quantization() != null && !type.quantization().perChannel()) {
+            io.scale = CLiterals.floatLiteral(type.quantization().scales().get(0));
+            io.zeroPoint = (long) type.quantization().zeroPoints().get(0);
+        }
         return io;
     }
 
@@ -318,6 +338,11 @@ public final class CEmitter {
         }
 
         @Override
+        public CView.Arg table(String ident) {
+            return token(ident);
+        }
+
+        @Override
         public CView.Arg integers(List<Long> values) {
             CView.Arg v = new CView.Arg();
             v.intList = true;
@@ -333,21 +358,50 @@ public final class CEmitter {
         return v;
     }
 
+    private static CView.Table table(String ident, ParamsStruct.Table table) {
+        CView.Table tv = new CView.Table();
+        tv.cType = table.elementType().cType();
+        tv.ident = ident;
+        tv.length = table.length();
+        tv.lines = tableLines(table.values());
+        return tv;
+    }
+
+    /** A table's values, eight to a line (the last line without a trailing comma: the template separates lines). */
+    private static List<String> tableLines(long[] values) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < values.length; i += 8) {
+            StringBuilder line = new StringBuilder();
+            for (int j = i; j < Math.min(values.length, i + 8); j++) {
+                line.append(j > i ? ", " : "").append(CLiterals.intLiteral(values[j]));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
     private static CView.Params params(Schedule.Params scheduled) {
         CView.Params v = new CView.Params();
         v.cType = scheduled.kernel().paramsType();
         v.ident = scheduled.ident();
         v.fields = new ArrayList<>();
+        v.tables = new ArrayList<>();
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
             CView.Field fv = new CView.Field();
             fv.name = f.name();
             Object value = f.value();
-            if (value instanceof List<?> list) {
+            if (value instanceof ParamsStruct.Table table) {
+                CView.Table tv = table(scheduled.tables().get(f.name()), table);
+                v.tables.add(tv);
+                fv.value = tv.ident;
+            } else if (value instanceof List<?> list) {
                 fv.list = list.stream().map(o -> o instanceof Float fl ? CLiterals.floatLiteral(fl) : CLiterals.intLiteral((Long) o)).toList();
             } else if (value instanceof Float fl) {
                 fv.value = CLiterals.floatLiteral(fl);
             } else if (value instanceof FusedActivation act) {
                 fv.value = activation(act);
+            } else if (value instanceof Rounding r) {
+                fv.value = r == Rounding.DOUBLE ? "MC_ROUND_DOUBLE" : "MC_ROUND_SINGLE";
             } else {
                 fv.value = CLiterals.intLiteral((Long) value);
             }

@@ -35,6 +35,8 @@ public final class CView {
         public long weightBytes;
         public List<String> runtimeHeaders;
         public List<Params> params;
+        /** Constant tables passed to kernels as arguments. */
+        public List<Table> tables;
         public List<Buffer> buffers;
         public List<Step> steps;
         public List<Weight> weights;
@@ -59,6 +61,9 @@ public final class CView {
         public String shape;
         public long elements;
         public long bytes;
+        /** A quantized tensor's scale (a C float literal) and zero point; null when float or per-channel. */
+        public String scale;
+        public Long zeroPoint;
     }
 
     public static final class Buffer {
@@ -72,6 +77,17 @@ public final class CView {
         public String cType;
         public String ident;
         public List<Field> fields;
+        /** Constant tables the struct points to, declared before it. */
+        public List<Table> tables;
+    }
+
+    /** A constant array a parameter struct points to (per-channel multipliers, a lookup table). */
+    public static final class Table {
+        public String cType;
+        public String ident;
+        public int length;
+        /** The values, a few per line. */
+        public List<String> lines;
     }
 
     public static final class Field {

@@ -7,6 +7,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.templates.java.JavaModelWriter;
 import org.microcodegen.templates.java.JavaView;
 
@@ -98,10 +99,25 @@ public final class JavaEmitter {
             files.put(dir + view.weightsResource, weightsResource);
         }
         String runtimeDir = JavaModelWriter.RUNTIME_PACKAGE.replace('.', '/') + "/";
-        for (String cls : JavaModelWriter.runtimeClasses(view)) {
+        // a kernel class's helpers (Quant, QFixedPoint ...) come along
+        String root = RUNTIME_ROOT + runtimeDir;
+        for (String cls : RuntimeSources.closure(JavaModelWriter.runtimeClasses(view), c -> RuntimeSources.exists(root + c + ".java"),
+                c -> referencedClasses(RuntimeSources.text(root + c + ".java")))) {
             files.put(runtimeDir + cls + ".java", RuntimeSources.read(RUNTIME_ROOT + runtimeDir + cls + ".java"));
         }
         return files;
+    }
+
+    private static final java.util.regex.Pattern CLASS_USE = java.util.regex.Pattern.compile("\\b([A-Z][A-Za-z0-9]*)\\.");
+
+    /** Names a Java source uses as classes (Quant in Quant.requantize(...)); the caller keeps the runtime's own. */
+    private static List<String> referencedClasses(String text) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = CLASS_USE.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private void buildView(String packageName) {
@@ -125,8 +141,8 @@ public final class JavaEmitter {
                 base -> names.unique(base).toUpperCase(Locale.ROOT),
                 weight -> names.unique(CNames.sanitize(weight)).toUpperCase(Locale.ROOT)));
 
-        view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index() + "_SIZE")).toList();
-        view.outputs = schedule.outputs().stream().map(io -> io("output", io, "OUTPUT" + io.index() + "_SIZE")).toList();
+        view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index())).toList();
+        view.outputs = schedule.outputs().stream().map(io -> io("output", io, "OUTPUT" + io.index())).toList();
         view.buffers = schedule.buffers().stream().map(JavaEmitter::buffer).toList();
         view.arenas = arenas(schedule.buffers());
         view.weights = new ArrayList<>();
@@ -134,6 +150,7 @@ public final class JavaEmitter {
             view.weights.add(weight(weight));
         }
         view.params = schedule.params().stream().map(JavaEmitter::params).toList();
+        view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
         view.steps = schedule.steps().stream().map(JavaEmitter::step).toList();
         if (weightsSize > 0) {
             byte[] all = weightsResource();
@@ -150,11 +167,18 @@ public final class JavaEmitter {
         return names.unique(CNames.sanitize(text));
     }
 
+    /** {@code constant} is the prefix of the io's constants: "INPUT0" for INPUT0_SIZE, INPUT0_SCALE ... */
     private static JavaView.Io io(String role, Schedule.Io scheduled, String constant) {
         TensorType type = scheduled.type();
         JavaView.Io io = new JavaView.Io();
         io.ident = scheduled.ident();
-        io.sizeConstant = constant;
+        io.sizeConstant = constant + "_SIZE";
+        if (type.quantization() != null && !type.quantization().perChannel()) {
+            io.scaleConstant = constant + "_SCALE";
+            io.zeroPointConstant = constant + "_ZERO_POINT";
+            io.scale = type.quantization().scales().get(0);
+            io.zeroPoint = type.quantization().zeroPoints().get(0);
+        }
         io.elementType = elementType(type.dtype());
         io.elements = type.shape().elementCount();
         io.comment = role + " " + scheduled.index() + " \"" + scheduled.sourceName() + "\": " + type.dtype().displayName() + type.shape();
@@ -338,6 +362,12 @@ public final class JavaEmitter {
         }
 
         @Override
+        public JavaView.Arg table(String ident) {
+            // rendered like a parameter object: the name of a static final field
+            return arg(JavaView.ArgKind.PARAMS, v -> v.params = ident);
+        }
+
+        @Override
         public JavaView.Arg integers(List<Long> values) {
             return arg(JavaView.ArgKind.INT_LIST, v -> v.ints = values);
         }
@@ -350,6 +380,14 @@ public final class JavaEmitter {
         return v;
     }
 
+    private static JavaView.Table table(String name, ParamsStruct.Table table) {
+        JavaView.Table jt = new JavaView.Table();
+        jt.name = name;
+        jt.elementType = elementType(table.elementType());
+        jt.values = table.values();
+        return jt;
+    }
+
     private static JavaView.Params params(Schedule.Params scheduled) {
         JavaView.Params p = new JavaView.Params();
         p.className = scheduled.kernel().module();
@@ -359,7 +397,14 @@ public final class JavaEmitter {
         for (ParamsStruct.Field f : scheduled.struct().fields()) {
             JavaView.Field jf = new JavaView.Field();
             jf.name = f.name();
-            if (f.value() instanceof FusedActivation act) {
+            if (f.value() instanceof ParamsStruct.Table table) {
+                jf.value = table(scheduled.tables().get(f.name()), table);
+            } else if (f.value() instanceof Rounding r) {
+                JavaView.Symbol js = new JavaView.Symbol();
+                js.owner = "Quant";
+                js.name = r == Rounding.DOUBLE ? "DOUBLE" : "SINGLE";
+                jf.value = js;
+            } else if (f.value() instanceof FusedActivation act) {
                 JavaView.Symbol js = new JavaView.Symbol();
                 js.name = act.name();
                 jf.value = js;

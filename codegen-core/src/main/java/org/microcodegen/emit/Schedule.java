@@ -36,7 +36,7 @@ import java.util.function.UnaryOperator;
  * name to its layer name ("conv1"), for the report.
  */
 record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<Weight> weights, List<Params> params,
-                List<Step> steps, Map<String, String> layers) {
+                List<TableArg> tables, List<Step> steps, Map<String, String> layers) {
 
     /**
      * How a target turns a base name into a unique identifier; each function reserves what it returns.
@@ -60,8 +60,18 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
     record Weight(String ident, Tensor tensor, String description) {
     }
 
-    /** A kernel's parameter object. */
-    record Params(String ident, Kernel kernel, ParamsStruct struct) {
+    /**
+     * A kernel's parameter object, and the identifiers of its constant tables by field name
+     * ({@link ParamsStruct.Table}: emitted as arrays of their own that the struct points to).
+     */
+    record Params(String ident, Kernel kernel, ParamsStruct struct, Map<String, String> tables) {
+        Params {
+            tables = Map.copyOf(tables);
+        }
+    }
+
+    /** A constant table passed to a kernel as an argument, by its identifier. */
+    record TableArg(String ident, ParamsStruct.Table table) {
     }
 
     /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
@@ -78,7 +88,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
     /**
      * One argument of a call: the kernel's {@link Arg}, the places of the tensors it names (in order;
-     * none for other kinds) and, for {@link Arg.Params}, the identifier of the call's parameter object.
+     * none for other kinds) and, for {@link Arg.Params} and {@link Arg.Table}, the identifier of the call's
+     * parameter object or table.
      */
     record Operand(Arg arg, List<Place> places, String params) {
         /** The argument in a target's syntax: the one place that tells the kinds of argument apart. */
@@ -99,6 +110,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return syntax.integers(list.values());
             } else if (arg instanceof Arg.Params) {
                 return syntax.params(params);
+            } else if (arg instanceof Arg.Table) {
+                return syntax.table(params);
             }
             throw new IllegalStateException("unknown argument " + arg);
         }
@@ -123,6 +136,9 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
         A params(String ident);
 
+        /** A constant table, by the identifier of its declaration. */
+        A table(String ident);
+
         A integers(List<Long> values);
     }
 
@@ -145,6 +161,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final List<Io> outputs = new ArrayList<>();
         private final List<Weight> weights = new ArrayList<>();
         private final List<Params> params = new ArrayList<>();
+        private final List<TableArg> tables = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
 
         Builder(CompiledModel model, CNames names, Spelling spelling) {
@@ -172,7 +189,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             }
             addFinalCopies();
             return new Schedule(List.copyOf(inputs), List.copyOf(outputs), buffers, List.copyOf(weights), List.copyOf(params),
-                    List.copyOf(steps), Map.copyOf(layerNames));
+                    List.copyOf(tables), List.copyOf(steps), Map.copyOf(layerNames));
         }
 
         private Io io(int index, String tensor, String baseName) {
@@ -244,7 +261,13 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             String paramsIdent = null;
             if (kc.params() != null) {
                 paramsIdent = spelling.local().apply(layer + "_params");
-                params.add(new Params(paramsIdent, kc.kernel(), kc.params()));
+                Map<String, String> tables = new java.util.LinkedHashMap<>();
+                for (ParamsStruct.Field f : kc.params().fields()) {
+                    if (f.value() instanceof ParamsStruct.Table) {
+                        tables.put(f.name(), spelling.local().apply(layer + "_" + f.name()));
+                    }
+                }
+                params.add(new Params(paramsIdent, kc.kernel(), kc.params(), tables));
             }
             List<Operand> args = new ArrayList<>();
             for (Arg a : kc.args()) {
@@ -253,7 +276,12 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 for (String t : tensors) {
                     places.add(place(t, n, n.inputs().indexOf(t)));
                 }
-                args.add(new Operand(a, List.copyOf(places), a instanceof Arg.Params ? paramsIdent : null));
+                String ident = a instanceof Arg.Params ? paramsIdent : null;
+                if (a instanceof Arg.Table t) {
+                    ident = spelling.local().apply(layer + "_table");
+                    tables.add(new TableArg(ident, t.table()));
+                }
+                args.add(new Operand(a, List.copyOf(places), ident));
             }
             return new Step(title, shapes, new Call(kc.kernel(), List.copyOf(args)));
         }

@@ -2,6 +2,8 @@ package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
 
+import java.util.List;
+
 /**
  * runtime-micro's C kernels (host and Cortex-M targets). A C model links only the entry points it
  * calls (with -ffunction-sections and --gc-sections), so shapes with a specialised entry point get
@@ -45,9 +47,23 @@ public final class CKernels {
         r.add("ReduceMean", F32, Kernel.withParams("mc_reduce", "mc_reduce_mean_f32", "mc_reduce_params"));
         r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
         r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
+        integer(r);
         r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
         copies(r);
         return r.build();
+    }
+
+    private static final DType I8 = DType.INT8;
+    private static final DType I16 = DType.INT16;
+
+    /** TFLite's integer kernels (reference semantics, bit-exact), and the NHWC float kernels of TFLite models. */
+    private static void integer(KernelRegistry.Builder r) {
+        String softmax = "mc_qsoftmax_params";
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));
+        r.add("Softmax", Signature.all(I16), Kernel.withParams("mc_qsoftmax", "mc_softmax_s16", softmax));
+        r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
+        r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
     }
 
     /**

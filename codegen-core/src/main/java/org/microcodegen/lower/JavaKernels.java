@@ -2,6 +2,8 @@ package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
 
+import java.util.List;
+
 /**
  * runtime-micro's Java kernels (package org.microcodegen.runtime). One method per op where C has
  * several entry points: a class is loaded whole and the JIT specialises at run time, so the shape
@@ -46,11 +48,24 @@ public final class JavaKernels {
         r.add("ReduceMean", F32, Kernel.withParams("Reduce", "reduceMean", PARAMS));
         r.add("StridedSlice", F32, Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
         r.add("Transpose", F32, Kernel.withParams("Transpose", "transpose", PARAMS));
+        integer(r);
         // Copying moves bits whatever they mean: Copy.copy has one overload per arena array type.
         for (DType d : DType.values()) {
             r.add(KernelRegistry.COPY, Signature.all(d), Kernel.of("Copy", "copy"));
         }
         return r.build();
+    }
+
+    private static final DType I8 = DType.INT8;
+    private static final DType I16 = DType.INT16;
+
+    /** TFLite's integer kernels and the NHWC float kernels of TFLite models (the C registry's, method for function). */
+    private static void integer(KernelRegistry.Builder r) {
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("QSoftmax", "softmaxS8", PARAMS));
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("QSoftmax", "softmaxS8S16", PARAMS));
+        r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));
+        r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
+        r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String method) {

@@ -19,4 +19,12 @@ public interface Signature {
         List<DType> outs = List.copyOf(outputs);
         return (i, o) -> i.equals(ins) && o.equals(outs);
     }
+
+    /**
+     * A layer with weights: data of {@code data} (its input and output), weights of {@code weight} and an
+     * optional bias of {@code bias} (int8 data: int8 weights, int32 bias; int16 data: int8 weights, int64 bias).
+     */
+    static Signature weighted(DType data, DType weight, DType bias) {
+        return (i, o) -> (i.equals(List.of(data, weight)) || i.equals(List.of(data, weight, bias))) && o.equals(List.of(data));
+    }
 }

@@ -12,7 +12,15 @@ import java.util.List;
  * compile time, into per-operand strides with adjacent compatible axes merged, so the kernel's inner
  * loop is as long and simple as the shapes allow.
  */
-public record Binary(Function function) implements Op {
+public record Binary(Function function, FusedActivation activation) implements Op {
+    public Binary {
+        activation = activation == null ? FusedActivation.NONE : activation;
+    }
+
+    public Binary(Function function) {
+        this(function, FusedActivation.NONE);
+    }
+
     public enum Function {
         ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div"), MAXIMUM("Maximum"), MINIMUM("Minimum");
 
@@ -131,6 +139,10 @@ public record Binary(Function function) implements Op {
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
         Broadcast bc = plan(ctx, ctx.shape(0), ctx.shape(1));
+        if (activation != FusedActivation.NONE && !IntegerParams.isInteger(ctx.type(0))) {
+            // frontends give float data its activation as a node of its own, which the float kernels need
+            throw ctx.error("a fused " + activation.label() + " on float data is not supported");
+        }
         ParamsStruct params = ParamsStruct.builder()
                 .set("rank", bc.dims().size())
                 .ints("out_dims", bc.dims())

@@ -1,5 +1,6 @@
 package org.microcodegen.ops;
 
+import org.microcodegen.quant.Rounding;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Graph;
@@ -18,11 +19,27 @@ public final class OpContext {
     private final Node node;
     private final Map<String, Tensor> tensors;
     private final String modelFile;
+    private final Rounding rounding;
 
     public OpContext(Node node, Map<String, Tensor> tensors, String modelFile) {
+        this(node, tensors, modelFile, Rounding.SINGLE);
+    }
+
+    private OpContext(Node node, Map<String, Tensor> tensors, String modelFile, Rounding rounding) {
         this.node = node;
         this.tensors = tensors;
         this.modelFile = modelFile;
+        this.rounding = rounding;
+    }
+
+    /** This context for a compile that requantizes with {@code r} (`--rounding`). */
+    public OpContext withRounding(Rounding r) {
+        return new OpContext(node, tensors, modelFile, r);
+    }
+
+    /** How integer kernels round when they requantize (the compile's `--rounding`). */
+    public Rounding rounding() {
+        return rounding;
     }
 
     public static OpContext of(Graph graph, Node node, String modelFile) {

@@ -1,5 +1,8 @@
 package org.microcodegen.ops;
 
+import org.microcodegen.quant.Rounding;
+import org.microcodegen.ir.DType;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +16,46 @@ public record ParamsStruct(List<Field> fields) {
         fields = List.copyOf(fields);
     }
 
-    /** Value: Long, Float, a {@link FusedActivation}, or a List of Long. */
+    /** Value: Long, Float, a {@link FusedActivation}, a {@link Rounding}, a List of Long (a fixed-size array inside the struct) or a {@link Table}. */
     public record Field(String name, Object value) {
+    }
+
+    /**
+     * A constant table the kernel reads through a pointer field: per-channel requantization multipliers,
+     * a lookup table. Emitted once, next to the struct, as a constant array of {@code elementType}
+     * (flash in C), because its length depends on the model, which a struct's array field cannot.
+     */
+    public record Table(DType elementType, long[] values) {
+        public Table {
+            if (elementType != DType.INT8 && elementType != DType.INT16 && elementType != DType.INT32) {
+                throw new IllegalArgumentException("tables hold int8, int16 or int32, not " + elementType);
+            }
+            values = values.clone();
+        }
+
+        @Override
+        public long[] values() {
+            return values.clone();
+        }
+
+        public int length() {
+            return values.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Table t && t.elementType == elementType && java.util.Arrays.equals(t.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * elementType.hashCode() + java.util.Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return elementType.displayName() + "[" + values.length + "]";
+        }
     }
 
     public static Builder builder() {
@@ -39,6 +80,26 @@ public record ParamsStruct(List<Field> fields) {
 
         public Builder activation(String name, FusedActivation act) {
             fields.add(new Field(name, act));
+            return this;
+        }
+
+        /** A table of int32 values (e.g. one multiplier per output channel). */
+        public Builder table(String name, int[] values) {
+            long[] wide = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                wide[i] = values[i];
+            }
+            return table(name, DType.INT32, wide);
+        }
+
+        public Builder table(String name, DType elementType, long[] values) {
+            fields.add(new Field(name, new Table(elementType, values)));
+            return this;
+        }
+
+        /** How the kernel rounds when it requantizes. */
+        public Builder rounding(String name, Rounding rounding) {
+            fields.add(new Field(name, rounding));
             return this;
         }
 

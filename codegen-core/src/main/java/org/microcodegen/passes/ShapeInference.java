@@ -45,6 +45,11 @@ public final class ShapeInference {
                         throw new CompileException("shape inference for " + n.describe() + " gives " + t
                                 + " but the exporter recorded " + e + (modelFile == null ? "" : " in " + modelFile));
                     }
+                    if (e.quantization() != null) {
+                        // An output's scale and zero point are the model's choice (calibration), not a
+                        // consequence of the inputs: the recorded ones are the truth.
+                        t = new TensorType(t.dtype(), t.shape(), e.quantization());
+                    }
                 }
                 String out = n.outputs().get(i);
                 tensors.put(out, tensors.get(out).withType(t));

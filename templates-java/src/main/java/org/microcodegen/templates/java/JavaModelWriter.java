@@ -43,7 +43,15 @@ public final class JavaModelWriter {
         addConstants(m, type);
         addWeights(m, type);
         addOffsets(type, m.buffers);
+        for (JavaView.Table t : m.tables) {
+            type.addField(table(t));
+        }
         for (JavaView.Params p : m.params) {
+            for (JavaView.Field f : p.fields) {
+                if (f.value instanceof JavaView.Table) {
+                    type.addField(table((JavaView.Table) f.value));
+                }
+            }
             type.addField(params(p));
         }
         for (JavaView.Arena a : m.arenas) {
@@ -125,6 +133,14 @@ public final class JavaModelWriter {
         for (JavaView.Io io : concat(m.inputs, m.outputs)) {
             type.addField(FieldSpec.builder(int.class, io.sizeConstant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("$L\n", JavaText.comment(io.comment)).initializer("$L", JavaLiterals.intLiteral(io.elements)).build());
+            if (io.scaleConstant != null) {
+                type.addField(FieldSpec.builder(float.class, io.scaleConstant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Scale of $L: real = scale * (q - zero point).\n", io.ident)
+                        .initializer("$L", JavaLiterals.floatLiteral(io.scale)).build());
+                type.addField(FieldSpec.builder(int.class, io.zeroPointConstant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Zero point of $L.\n", io.ident)
+                        .initializer("$L", JavaLiterals.intLiteral(io.zeroPoint)).build());
+            }
         }
         for (JavaView.Arena a : m.arenas) {
             type.addField(FieldSpec.builder(int.class, a.sizeConstant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -172,7 +188,22 @@ public final class JavaModelWriter {
         return FieldSpec.builder(cls, p.name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL).initializer(init.build()).build();
     }
 
+    /** {@code private static final int[] conv1_out_mult = {...};}, eight values a line. */
+    private static FieldSpec table(JavaView.Table t) {
+        CodeBlock.Builder init = CodeBlock.builder().add("{$>$>");
+        for (int i = 0; i < t.values.length; i++) {
+            // in range for the element type, so the constant narrows in an array initializer
+            init.add(i % 8 == 0 ? "\n" : " ").add("$L", JavaLiterals.intLiteral(t.values[i])).add(i + 1 < t.values.length ? "," : "");
+        }
+        init.add("$<$<\n}");
+        return FieldSpec.builder(ArrayTypeName.of(t.elementType), t.name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(init.build()).build();
+    }
+
     private static CodeBlock value(Object v) {
+        if (v instanceof JavaView.Table) {
+            return CodeBlock.of("$L", ((JavaView.Table) v).name);
+        }
         if (v instanceof List<?>) {
             List<CodeBlock> items = new ArrayList<>();
             for (Object o : (List<?>) v) {
@@ -184,7 +215,8 @@ public final class JavaModelWriter {
             return CodeBlock.of("$L", JavaLiterals.floatLiteral((Float) v));
         }
         if (v instanceof JavaView.Symbol) {
-            return symbol(((JavaView.Symbol) v).name);
+            JavaView.Symbol sym = (JavaView.Symbol) v;
+            return sym.owner == null ? symbol(sym.name) : CodeBlock.of("$T.$L", runtime(sym.owner), sym.name);
         }
         return CodeBlock.of("$L", JavaLiterals.intLiteral((Long) v));
     }

@@ -36,6 +36,8 @@ public final class JavaView {
         /** Where each activation buffer starts in the arena array of its element type, in elements. */
         public List<Offset> buffers;
         public List<Params> params;
+        /** Constant tables passed to kernels as arguments. */
+        public List<Table> tables;
         public List<Step> steps;
     }
 
@@ -47,6 +49,11 @@ public final class JavaView {
         public Class<?> elementType;
         public long elements;
         public String comment;
+        /** A quantized io's constants (real = scale * (q - zeroPoint)); the names are null when it is not quantized. */
+        public String scaleConstant;
+        public String zeroPointConstant;
+        public float scale;
+        public int zeroPoint;
     }
 
     /** The arena array of one element type: a field, its size constant, its length in elements. */
@@ -75,14 +82,25 @@ public final class JavaView {
         public List<Field> fields;
     }
 
-    /** One field, named as in C (e.g. "stride_h"); value is a Long, a Float, a {@link Symbol} or a List of Long. */
+    /** One field, named as in C (e.g. "stride_h"); value is a Long, a Float, a {@link Symbol}, a {@link Table} or a List of Long. */
     public static final class Field {
         public String name;
         public Object value;
     }
 
-    /** A constant of the runtime's Act class (e.g. "RELU"). */
+    /**
+     * A constant table a parameter object points to (per-channel multipliers, a lookup table): a static
+     * final array of elementType (int.class, short.class or byte.class) called name.
+     */
+    public static final class Table {
+        public String name;
+        public Class<?> elementType;
+        public long[] values;
+    }
+
+    /** A constant of a runtime class: Act's (e.g. "RELU") unless owner names another (e.g. "Quant"). */
     public static final class Symbol {
+        public String owner;
         public String name;
     }
 

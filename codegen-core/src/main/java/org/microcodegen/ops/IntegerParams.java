@@ -1,0 +1,125 @@
+package org.microcodegen.ops;
+
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Quantization;
+import org.microcodegen.ir.TensorType;
+import org.microcodegen.quant.ActivationRange;
+import org.microcodegen.quant.ConvMultipliers;
+import org.microcodegen.quant.QuantizedMultiplier;
+
+/**
+ * The parameter fields that TFLite-style kernels share, in one place: for float data the fused
+ * activation as a clamp in real numbers; for int8 and int16 data the offsets, the clamp in the
+ * output's quantized domain, the rounding and the requantization multipliers, derived from the
+ * tensors' quantization exactly as TFLite derives them (org.microcodegen.quant).
+ */
+final class IntegerParams {
+    private IntegerParams() {
+    }
+
+    static boolean isInteger(TensorType t) {
+        return t.dtype() == DType.INT8 || t.dtype() == DType.INT16;
+    }
+
+    /** The tensor's single scale and zero point, or an error naming the node when it has none or several. */
+    static Quantization perTensor(OpContext ctx, TensorType t, String role) {
+        Quantization q = t.quantization();
+        if (q == null) {
+            throw ctx.error("its " + role + " is " + t.dtype().displayName() + " without quantization parameters");
+        }
+        if (q.perChannel()) {
+            throw ctx.error("its " + role + " has per-channel quantization, which this op does not take");
+        }
+        return q;
+    }
+
+    static int zeroPoint(OpContext ctx, TensorType t, String role) {
+        return perTensor(ctx, t, role).zeroPoints().get(0);
+    }
+
+    static float scale(OpContext ctx, TensorType t, String role) {
+        return perTensor(ctx, t, role).scales().get(0);
+    }
+
+    /**
+     * act_min and act_max: for float output the activation's real interval, for integer output that
+     * interval quantized and intersected with the output type's range.
+     */
+    static void activationRange(ParamsStruct.Builder p, OpContext ctx, FusedActivation act) {
+        TensorType out = ctx.outputType(0);
+        if (!isInteger(out)) {
+            float[] range = act.realRange();
+            p.set("act_min", range[0]).set("act_max", range[1]);
+            return;
+        }
+        Quantization q = perTensor(ctx, out, "output");
+        int[] range = ActivationRange.of(kind(act), q.scales().get(0), q.zeroPoints().get(0), out.dtype());
+        p.set("act_min", range[0]).set("act_max", range[1]);
+    }
+
+    private static ActivationRange.Kind kind(FusedActivation act) {
+        return switch (act) {
+            case NONE -> ActivationRange.Kind.NONE;
+            case RELU -> ActivationRange.Kind.RELU;
+            case RELU6 -> ActivationRange.Kind.RELU6;
+            case RELU_N1_TO_1 -> ActivationRange.Kind.RELU_N1_TO_1;
+        };
+    }
+
+    /**
+     * The fields of a kernel that multiplies input 0 by the weight operand {@code weightIndex},
+     * accumulates and requantizes per output channel (conv, depthwise, transpose conv, fully
+     * connected): in_offset, out_offset, rounding, out_mult[c], out_shift[c]; and the activation range.
+     * Float data gets only the activation range.
+     */
+    static void requantizing(ParamsStruct.Builder p, OpContext ctx, Node node, FusedActivation act, int weightIndex) {
+        requantizing(p, ctx, act, weightIndex, false);
+    }
+
+    /**
+     * As above; a fully connected layer with one weight scale derives its single multiplier as TFLite's
+     * FULLY_CONNECTED does (the two scales multiplied in float first), and says per_channel = 0.
+     */
+    static void requantizing(ParamsStruct.Builder p, OpContext ctx, FusedActivation act, int weightIndex, boolean fullyConnected) {
+        TensorType in = ctx.type(0);
+        TensorType out = ctx.outputType(0);
+        activationRange(p, ctx, act);
+        if (!isInteger(in)) {
+            return;
+        }
+        Quantization inQ = perTensor(ctx, in, "input");
+        Quantization outQ = perTensor(ctx, out, "output");
+        Quantization wQ = ctx.type(weightIndex).quantization();
+        if (wQ == null) {
+            throw ctx.error("its weight is " + ctx.type(weightIndex).dtype().displayName() + " without quantization parameters");
+        }
+        int channels = out.shape().dim(out.shape().rank() - 1);
+        float[] wScales = new float[wQ.scales().size()];
+        for (int i = 0; i < wScales.length; i++) {
+            wScales[i] = wQ.scales().get(i);
+            if (wQ.zeroPoints().get(i) != 0) {
+                throw ctx.error("its weight has zero point " + wQ.zeroPoints().get(i) + "; integer kernels take symmetric weights");
+            }
+        }
+        if (wScales.length != 1 && wScales.length != channels) {
+            throw ctx.error("its weight has " + wScales.length + " scales for " + channels + " output channels");
+        }
+        int[][] m;
+        if (fullyConnected && wScales.length == 1) {
+            QuantizedMultiplier q = ConvMultipliers.perTensor(inQ.scales().get(0), wScales[0], outQ.scales().get(0), ctx.rounding());
+            m = new int[][] {{q.multiplier()}, {q.shift()}};
+            p.set("per_channel", 0);
+        } else {
+            m = ConvMultipliers.perChannel(inQ.scales().get(0), wScales, outQ.scales().get(0), channels, ctx.rounding());
+            if (fullyConnected) {
+                p.set("per_channel", 1);
+            }
+        }
+        p.set("in_offset", -inQ.zeroPoints().get(0))
+                .set("out_offset", outQ.zeroPoints().get(0))
+                .rounding("rounding", ctx.rounding())
+                .table("out_mult", m[0])
+                .table("out_shift", m[1]);
+    }
+}

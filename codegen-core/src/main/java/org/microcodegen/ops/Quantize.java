@@ -1,0 +1,42 @@
+package org.microcodegen.ops;
+
+import org.microcodegen.ir.DType;
+import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Quantization;
+import org.microcodegen.ir.TensorType;
+
+import java.util.List;
+
+/**
+ * A change of number representation, element by element: float to integer (TFLite's QUANTIZE),
+ * integer to float (DEQUANTIZE), or integer to integer with another scale or width (QUANTIZE on an
+ * integer input: a requantization). The result's dtype and quantization are the op's attributes,
+ * because they are the model's choice, not something the input implies.
+ *
+ * @param to           the output's dtype
+ * @param quantization the output's quantization (null for float output)
+ */
+public record Quantize(DType to, Quantization quantization) implements Op {
+    @Override
+    public String opName() {
+        if (to.isFloatingPoint()) {
+            return "Dequantize";
+        }
+        return "Quantize";
+    }
+
+    @Override
+    public List<TensorType> inferOutputs(Node node, OpContext ctx) {
+        ctx.requireInputs(1, 1);
+        if (!to.isFloatingPoint() && quantization == null) {
+            throw ctx.error("quantizes to " + to.displayName() + " without a scale and zero point");
+        }
+        return List.of(new TensorType(to, ctx.shape(0), quantization));
+    }
+
+    @Override
+    public Invocation invocation(Node node, OpContext ctx) {
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                .integer("n", ctx.shape(0).elementCount()).build();
+    }
+}
