@@ -344,10 +344,19 @@ static void mean_hw(void) {
     static const int32_t want[2] = {3, -1};
     int8_t o[2];
     int32_t got[2];
-    mc_qmean_params p = {1, 2, 2, 2, 1, 1, 1 << 30, 1, MC_ROUND_SINGLE};
+    mc_qmean_params p = {1, 2, 2, 2, 1, 1, 1 << 30, 1, 4, MC_ROUND_SINGLE};
     mc_mean_hw_s8(in, o, &p);
     WIDEN(got, o, 2);
-    mc_expect_equal_i32("mean hw s8", got, want, 2);
+    mc_expect_equal_i32("mean hw s8 divided after requantizing", got, want, 2);
+    /* 1/4 folded into the multiplier (2^30, shift 1 - 2), divisor 1: 7/4 -> 2, -6/4 -> -1.5 -> -1
+     * (single rounding rounds the tie up) */
+    {
+        static const int32_t want_folded[2] = {3, 0};
+        mc_qmean_params f = {1, 2, 2, 2, 1, 1, 1 << 30, -1, 1, MC_ROUND_SINGLE};
+        mc_mean_hw_s8(in, o, &f);
+        WIDEN(got, o, 2);
+        mc_expect_equal_i32("mean hw s8 folded multiplier", got, want_folded, 2);
+    }
 }
 
 /* ---- data movement of 1 and 2-byte elements --------------------------------------------- */

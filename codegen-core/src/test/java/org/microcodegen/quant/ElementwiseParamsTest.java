@@ -73,6 +73,10 @@ class ElementwiseParamsTest {
         // 0.0005f / 1.25e-5f is not exactly 40 once both are floats: the multiplier shows it
         assertEquals(new RequantizeParams(0, 0, 1342177378, 6), RequantizeParams.derive(0.0005f, 0, 0.0000125f, 0));
         assertEquals(new RequantizeParams(-7, 12, 1370734260, 0), RequantizeParams.derive(0.03f, -7, 0.047f, 12));
-        assertEquals(new MeanParams(-7, 12, 1370734260, 0), MeanParams.derive(0.03f, -7, 0.047f, 12));
+        // mean over 3 cells: 1/3 folded in with a reduction shift of floor(log2 3) = 1
+        assertEquals(new MeanParams(-7, 12, (int) ((1370734260L << 1) / 3), -1, 1),
+                MeanParams.derive(0.03f, -7, 0.047f, 12, 3));
+        // scale ratio 1 (2^30, shift 1) over 16 cells: 2^30 * 2^4 / 16 = 2^30, shift 1 - 4
+        assertEquals(new MeanParams(0, 0, 1 << 30, -3, 1), MeanParams.derive(0.5f, 0, 0.5f, 0, 16));
     }
 }

@@ -41,8 +41,10 @@ import org.microcodegen.runtime.Quantize;
  *
  * <p>Rounding: these kernels of LiteRT 2.3's BUILTIN_REF requantize with double rounding (TFLM's
  * default). Measured on this file: with MC_ROUND_DOUBLE all cases are exact; with MC_ROUND_SINGLE
- * add_s16_bcast, leaky_relu_s8 and leaky_relu_s16 are off by one in some elements (LEAKY_RELU's
- * alpha multiplier has shift -1, where the two roundings often differ). With Reference.TFLM
+ * add_s16_bcast, mul_s8_quarter, relu_s8_quarter, requantize_s8_s8_quarter,
+ * requantize_s16_s16_quarter, mean_s8_quarter and the four leaky_relu cases are off by one in some
+ * elements (the *_quarter cases use a real multiplier of 1/4, shift -1, where the two roundings
+ * differ on every other odd product). The other cases cannot tell the roundings apart. With Reference.TFLM
  * (multipliers formed in double) mul_s16_wide and leaky_relu_s16_wide differ by one in some
  * elements: LiteRT forms those ratios in float.
  */
@@ -598,10 +600,10 @@ class LiteRtElementwiseVectorsTest {
         Tensor in = c.in1();
         Tensor out = c.out();
         int[] sh = in.shape();
-        MeanParams d = MeanParams.derive(in.scale(), in.zp(), out.scale(), out.zp());
+        MeanParams d = MeanParams.derive(in.scale(), in.zp(), out.scale(), out.zp(), sh[1] * sh[2]);
         QReduce.MeanParams p = new QReduce.MeanParams().batch(sh[0]).inH(sh[1]).inW(sh[2]).channels(sh[3])
                 .inZeroPoint(d.inZeroPoint()).outZeroPoint(d.outZeroPoint()).mult(d.multiplier()).shift(d.shift())
-                .rounding(ROUNDING);
+                .divisor(d.divisor()).rounding(ROUNDING);
         return new Plan() {
             @Override
             public int[] runJava() {
@@ -618,8 +620,8 @@ class LiteRtElementwiseVectorsTest {
 
             @Override
             public String cCall() {
-                return String.format("mc_qmean_params p = {%d, %d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n", sh[0], sh[1],
-                        sh[2], sh[3], d.inZeroPoint(), d.outZeroPoint(), d.multiplier(), d.shift())
+                return String.format("mc_qmean_params p = {%d, %d, %d, %d, %d, %d, %d, %d, %d, MC_ROUNDING};%n", sh[0],
+                        sh[1], sh[2], sh[3], d.inZeroPoint(), d.outZeroPoint(), d.multiplier(), d.shift(), d.divisor())
                         + "mc_mean_hw_" + suffix(in) + "(in1, out, &p);";
             }
         };

@@ -173,10 +173,13 @@ class QKernelsTest {
     void meanOverHeightAndWidth() {
         // channel 0: (2 + 3 + 4 - 2) / 4 = 1.75 -> 2 (+1); channel 1: -6 / 4 = -1.5 -> -2 (+1)
         QReduce.MeanParams p = new QReduce.MeanParams().batch(1).inH(2).inW(2).channels(2).inZeroPoint(1)
-                .outZeroPoint(1).mult(1 << 30).shift(1).rounding(Quant.SINGLE);
+                .outZeroPoint(1).mult(1 << 30).shift(1).divisor(4).rounding(Quant.SINGLE);
         byte[] o = new byte[2 + OFF];
         QReduce.meanHw(b(3, 0, 4, -1, 5, -1, -1, 0), OFF, o, OFF, p);
         assertArrayEquals(new int[] {3, -1}, ints(o));
+        // 1/4 folded into the multiplier, divisor 1: -1.5 rounds up to -1 with single rounding
+        QReduce.meanHw(b(3, 0, 4, -1, 5, -1, -1, 0), OFF, o, OFF, p.shift(-1).divisor(1));
+        assertArrayEquals(new int[] {3, 0}, ints(o));
     }
 
     @Test
