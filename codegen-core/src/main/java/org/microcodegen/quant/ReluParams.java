@@ -11,16 +11,29 @@ import org.microcodegen.ir.DType;
  */
 public record ReluParams(int inZeroPoint, int outZeroPoint, int multiplier, int shift, int actMin, int actMax) {
 
-    public static ReluParams derive(ActivationRange.Kind kind, float inScale, int inZeroPoint, float outScale,
-                                    int outZeroPoint, DType dtype, Reference reference) {
-        if (kind == ActivationRange.Kind.NONE || (dtype != DType.INT8 && dtype != DType.INT16)) {
-            throw new IllegalArgumentException("no quantized " + kind + " for " + dtype.displayName());
+    /** The three clamps TFLite has as standalone ops. */
+    public enum Kind {
+        RELU(ActivationRange.Kind.RELU),
+        RELU6(ActivationRange.Kind.RELU6),
+        RELU_N1_TO_1(ActivationRange.Kind.RELU_N1_TO_1);
+
+        final ActivationRange.Kind range;
+
+        Kind(ActivationRange.Kind range) {
+            this.range = range;
+        }
+    }
+
+    public static ReluParams derive(Kind kind, float inScale, int inZeroPoint, float outScale, int outZeroPoint,
+                                    DType dtype, Reference reference) {
+        if (dtype != DType.INT8 && dtype != DType.INT16) {
+            throw new IllegalArgumentException("quantized " + kind + " takes int8 or int16, not " + dtype.displayName());
         }
         final double real = reference == Reference.LITERT
                 ? (double) (inScale / outScale)
                 : (double) inScale / (double) outScale;
         final QuantizedMultiplier m = QuantizedMultiplier.of(real);
-        final int[] range = ActivationRange.of(kind, outScale, outZeroPoint, dtype);
+        final int[] range = ActivationRange.of(kind.range, outScale, outZeroPoint, dtype);
         return new ReluParams(inZeroPoint, outZeroPoint, m.multiplier(), m.shift(), range[0], range[1]);
     }
 }

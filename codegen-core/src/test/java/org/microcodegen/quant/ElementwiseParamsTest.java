@@ -52,20 +52,20 @@ class ElementwiseParamsTest {
     @Test
     void reluBoundsAreTheActivationRange() {
         // 6 / 0.03 = 200 -> -128 + 200 = 72; identity scale 1 = 0.5 * 2^1
-        ReluParams relu6 = ReluParams.derive(ActivationRange.Kind.RELU6, 0.03f, -128, 0.03f, -128, DType.INT8,
+        ReluParams relu6 = ReluParams.derive(ReluParams.Kind.RELU6, 0.03f, -128, 0.03f, -128, DType.INT8,
                 Reference.LITERT);
         assertEquals(new ReluParams(-128, -128, 1 << 30, 1, -128, 72), relu6);
         // RELU has no upper bound but the type's
-        ReluParams relu = ReluParams.derive(ActivationRange.Kind.RELU, 0.5f, 0, 0.25f, 0, DType.INT16,
+        ReluParams relu = ReluParams.derive(ReluParams.Kind.RELU, 0.5f, 0, 0.25f, 0, DType.INT16,
                 Reference.LITERT);
         assertEquals(new ReluParams(0, 0, 1 << 30, 2, 0, 32767), relu);
         // 1 / 0.008 is 124.99999 in float: rounds to 125
-        ReluParams n1 = ReluParams.derive(ActivationRange.Kind.RELU_N1_TO_1, 0.01f, 0, 0.008f, 0, DType.INT8,
+        ReluParams n1 = ReluParams.derive(ReluParams.Kind.RELU_N1_TO_1, 0.01f, 0, 0.008f, 0, DType.INT8,
                 Reference.LITERT);
         assertEquals(-125, n1.actMin());
         assertEquals(125, n1.actMax());
-        assertThrows(IllegalArgumentException.class, () -> ReluParams.derive(ActivationRange.Kind.NONE, 1f, 0, 1f, 0,
-                DType.INT8, Reference.LITERT));
+        assertThrows(IllegalArgumentException.class, () -> ReluParams.derive(ReluParams.Kind.RELU, 1f, 0, 1f, 0,
+                DType.INT32, Reference.LITERT));
     }
 
     @Test

@@ -501,7 +501,7 @@ class LiteRtElementwiseVectorsTest {
     private static Plan reluPlan(Case c) {
         Tensor in = c.in1();
         Tensor out = c.out();
-        ActivationRange.Kind kind = ActivationRange.Kind.valueOf(c.op());
+        ReluParams.Kind kind = ReluParams.Kind.valueOf(c.op());
         ReluParams d = ReluParams.derive(kind, in.scale(), in.zp(), out.scale(), out.zp(), dtype(out), Reference.LITERT);
         QActivation.ReluParams p = new QActivation.ReluParams().inZeroPoint(d.inZeroPoint()).outZeroPoint(d.outZeroPoint())
                 .mult(d.multiplier()).shift(d.shift()).actMin(d.actMin()).actMax(d.actMax()).rounding(ROUNDING);
