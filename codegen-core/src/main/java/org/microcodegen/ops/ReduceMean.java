@@ -61,22 +61,18 @@ public record ReduceMean(List<Long> axes, boolean keepDims) implements Op {
 
     /** TFLite's integer MEAN: over H and W of an NHWC tensor (the pooling form every converter emits). */
     private Invocation integer(Node node, OpContext ctx, Shape in, boolean[] r) {
-        if (IntegerParams.isInteger(ctx.type(0))) {
-            // mc_mean_hw_* follows reference_integer_ops::Mean, but LiteRT 2.3's results differ from it by one in
-            // some elements (tests/fixtures/tflite-ops/mean_int8): refused until the difference is understood
-            throw ctx.error("an integer MEAN is not supported yet (not yet bit-exact with TFLite's reference kernel)");
-        }
         if (in.rank() != 4 || r[0] || !r[1] || !r[2] || r[3]) {
             throw ctx.error("an integer mean over other axes than H and W of a 4-D tensor is not supported");
         }
         TensorType t = ctx.type(0);
         TensorType out = ctx.outputType(0);
         MeanParams d = MeanParams.derive(IntegerParams.scale(ctx, t, "input"), IntegerParams.zeroPoint(ctx, t, "input"),
-                IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));
+                IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"), in.dim(1) * in.dim(2));
         ParamsStruct p = ParamsStruct.builder()
                 .set("batch", in.dim(0)).set("in_h", in.dim(1)).set("in_w", in.dim(2)).set("channels", in.dim(3))
                 .set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
-                .set("mult", d.multiplier()).set("shift", d.shift()).rounding("rounding", IntegerParams.rounding(ctx, false))
+                .set("mult", d.multiplier()).set("shift", d.shift()).set("divisor", d.divisor())
+                .rounding("rounding", IntegerParams.rounding(ctx, false))
                 .build();
         return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(p).build();
     }
