@@ -84,10 +84,10 @@ class FrontendsTest {
         byte[] junk = new byte[4096];
         new Random(7).nextBytes(junk);
         junk[0] = (byte) 0xff;
-        assertTrue(error(file("junk.mindir", junk)).endsWith("junk.mindir: not a model this compiler reads (MindIR, ONNX)"));
-        assertTrue(error(file("empty.mindir", new byte[0])).endsWith("empty.mindir: empty file, not a model this compiler reads (MindIR, ONNX)"));
-        assertTrue(error(file("short.mindir", bytes(0x54, 0x46))).endsWith("short.mindir: not a model this compiler reads (MindIR, ONNX)"));
-        assertTrue(error(file("text.mindir", ascii("hello, world\n"))).endsWith("not a model this compiler reads (MindIR, ONNX)"));
+        assertTrue(error(file("junk.mindir", junk)).endsWith("junk.mindir: not a model this compiler reads (MindIR, TFLite, ONNX)"));
+        assertTrue(error(file("empty.mindir", new byte[0])).endsWith("empty.mindir: empty file, not a model this compiler reads (MindIR, TFLite, ONNX)"));
+        assertTrue(error(file("short.mindir", bytes(0x54, 0x46))).endsWith("short.mindir: not a model this compiler reads (MindIR, TFLite, ONNX)"));
+        assertTrue(error(file("text.mindir", ascii("hello, world\n"))).endsWith("not a model this compiler reads (MindIR, TFLite, ONNX)"));
         assertTrue(error(dir).endsWith("a directory, not a model file"));
         assertTrue(error(dir.resolve("missing.mindir")).endsWith("missing.mindir: no such model file"));
     }
