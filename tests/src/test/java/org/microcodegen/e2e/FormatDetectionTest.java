@@ -101,11 +101,11 @@ class FormatDetectionTest {
         for (Map.Entry<String, byte[]> c : cases.entrySet()) {
             Path model = Files.write(tmp.resolve(c.getKey()), c.getValue());
             String line = E2E.assertCleanFailure(E2E.cli("--model", model.toString(), "--output", tmp.resolve("o").toString()), c.getKey());
-            assertEquals("micro-codegen: " + model + ": not a model this compiler reads (MindIR, ONNX)", line);
+            assertEquals("micro-codegen: " + model + ": not a model this compiler reads (MindIR, TFLite, ONNX)", line);
         }
         Path empty = Files.createFile(tmp.resolve("empty.tflite"));
         String line = E2E.assertCleanFailure(E2E.cli("--model", empty.toString(), "--output", tmp.resolve("o").toString()), "empty");
-        assertEquals("micro-codegen: " + empty + ": empty file, not a model this compiler reads (MindIR, ONNX)", line);
+        assertEquals("micro-codegen: " + empty + ": empty file, not a model this compiler reads (MindIR, TFLite, ONNX)", line);
         assertFalse(Files.exists(tmp.resolve("o")));
     }
 
