@@ -4,12 +4,14 @@ FULLY_CONNECTED, TRANSPOSE_CONV; int8, int16x8, float32) computed by LiteRT's re
 
 Usage (the only part of the kernel tests that needs TensorFlow and LiteRT; the tests do not):
 
-    pip install ai-edge-litert numpy tensorflow-cpu    # made with ai-edge-litert 2.3.0, tensorflow 2.21
+    pip install ai-edge-litert numpy tensorflow-cpu tflite-micro
+    # made with ai-edge-litert 2.3.0, tensorflow 2.21, tflite-micro 0.dev20261023182759
     python3 tools/qkernel_vectors.py                   # rewrites the vector file below
 
 For each case it builds a one-op TensorFlow function with seeded weights, converts it with
 TensorFlow's converter (float, full int8, or 16x8 with a seeded representative dataset), runs the
-.tflite with LiteRT's Interpreter(experimental_op_resolver_type=BUILTIN_REF) on a seeded input and
+.tflite with LiteRT's Interpreter(experimental_op_resolver_type=BUILTIN_REF) on a seeded input (and,
+for the integer cases, with TFLite Micro's Python interpreter: output_tflm, double rounding) and
 writes what a kernel call needs: geometry, zero points, float scales (as bits), the weights, bias,
 input and LiteRT's output, all read back from the converted model and the interpreter.
 The multipliers and activation ranges are derived here as TFLite does it (QuantizeMultiplier,
@@ -33,6 +35,7 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf  # noqa: E402
 from ai_edge_litert.interpreter import Interpreter, OpResolverType  # noqa: E402
+from tflite_micro.python.tflite_micro import runtime as tflm  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "runtime-micro", "src", "test", "resources", "qkernel_vectors.txt")
@@ -183,6 +186,12 @@ def run_case(name, case, dtype):
     bias = interp.get_tensor(b_idx) if b_idx >= 0 else None
 
     rec = {"input": x.flatten(), "weights": weights.flatten(), "output": y.flatten()}
+    if dtype != "f32":
+        # TFLite Micro's reference kernels on the same model and input: the double-rounding reference
+        micro = tflm.Interpreter.from_bytes(model)
+        micro.set_input(x, 0)
+        micro.invoke()
+        rec["output_tflm"] = micro.get_output(0).flatten()
     if bias is not None:
         rec["bias"] = bias.flatten()
     geom = geometry(case, xin["shape"], weights.shape, yout["shape"])
