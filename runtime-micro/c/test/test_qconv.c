@@ -146,7 +146,7 @@ static void hand_transpose_conv(void) {
 
 #define QV_PATH "src/test/resources/qkernel_vectors.txt"
 #define QV_KEYS 16
-#define QV_MAX 4096
+#define QV_MAX 8192
 
 typedef struct {
     char key[16];
