@@ -4,12 +4,14 @@ FULLY_CONNECTED, TRANSPOSE_CONV; int8, int16x8, float32) computed by LiteRT's re
 
 Usage (the only part of the kernel tests that needs TensorFlow and LiteRT; the tests do not):
 
-    pip install ai-edge-litert numpy tensorflow-cpu    # made with ai-edge-litert 2.3.0, tensorflow 2.21
+    pip install ai-edge-litert numpy tensorflow-cpu tflite-micro
+    # made with ai-edge-litert 2.3.0, tensorflow 2.21, tflite-micro 0.dev20261023182759
     python3 tools/qkernel_vectors.py                   # rewrites the vector file below
 
 For each case it builds a one-op TensorFlow function with seeded weights, converts it with
 TensorFlow's converter (float, full int8, or 16x8 with a seeded representative dataset), runs the
-.tflite with LiteRT's Interpreter(experimental_op_resolver_type=BUILTIN_REF) on a seeded input and
+.tflite with LiteRT's Interpreter(experimental_op_resolver_type=BUILTIN_REF) on a seeded input (and,
+for the integer cases, with TFLite Micro's Python interpreter: output_tflm, double rounding) and
 writes what a kernel call needs: geometry, zero points, float scales (as bits), the weights, bias,
 input and LiteRT's output, all read back from the converted model and the interpreter.
 The multipliers and activation ranges are derived here as TFLite does it (QuantizeMultiplier,
@@ -33,6 +35,7 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf  # noqa: E402
 from ai_edge_litert.interpreter import Interpreter, OpResolverType  # noqa: E402
+from tflite_micro.python.tflite_micro import runtime as tflm  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "runtime-micro", "src", "test", "resources", "qkernel_vectors.txt")
@@ -183,6 +186,12 @@ def run_case(name, case, dtype):
     bias = interp.get_tensor(b_idx) if b_idx >= 0 else None
 
     rec = {"input": x.flatten(), "weights": weights.flatten(), "output": y.flatten()}
+    if dtype != "f32":
+        # TFLite Micro's reference kernels on the same model and input: the double-rounding reference
+        micro = tflm.Interpreter.from_bytes(model)
+        micro.set_input(x, 0)
+        micro.invoke()
+        rec["output_tflm"] = micro.get_output(0).flatten()
     if bias is not None:
         rec["bias"] = bias.flatten()
     geom = geometry(case, xin["shape"], weights.shape, yout["shape"])
@@ -277,6 +286,75 @@ CASES = {
 }
 
 
+SEANET = os.path.join(os.path.dirname(ROOT), "shared", "models", "tflite", "seanet")
+# single-op 16x8 models with TFLite Micro goldens (a few, to keep the file small): a 3x4 conv with
+# stride 1x2, a 1x1 conv, a 3x4 transpose conv with stride 1x2
+SEANET_CASES = ["conv/conv2", "conv/conv15", "transpose_conv/transpose_conv4"]
+
+
+def seanet_case(stem):
+    """A seanet model: weights and options from the .tflite, input and TFLite Micro's golden output
+    from its CSV files, LiteRT's BUILTIN_REF output on that input."""
+    import ai_edge_litert.schema_py_generated as schema
+    path = os.path.join(SEANET, stem)
+    model = open(path + ".tflite", "rb").read()
+    m = schema.Model.GetRootAsModel(model, 0)
+    op = m.Subgraphs(0).Operators(0)
+    opts = op.BuiltinOptions()
+    kind = "tconv" if "transpose" in stem else "conv"
+    o = schema.TransposeConvOptions() if kind == "tconv" else schema.Conv2DOptions()
+    o.Init(opts.Bytes, opts.Pos)
+    if o.FusedActivationFunction() != 0:
+        raise SystemExit(f"{stem}: fused activation")
+    interp = Interpreter(model_content=model, experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    interp.allocate_tensors()
+    info = interp._get_ops_details()[0]
+    details = {t["index"]: t for t in interp.get_tensor_details()}
+    if kind == "tconv":
+        _, w_idx, x_idx, b_idx = info["inputs"][:4]
+        csv_in = "_input1_int16.csv"
+    else:
+        x_idx, w_idx, b_idx = info["inputs"][:3]
+        csv_in = "_input0_int16.csv"
+    xin, yout = details[x_idx], details[info["outputs"][0]]
+    x = np.loadtxt(path + csv_in, delimiter=",", dtype=np.int64).astype(np.int16).reshape(xin["shape"])
+    golden = np.loadtxt(path + "_golden_int16.csv", delimiter=",", dtype=np.int64).flatten()
+    interp.set_tensor(x_idx, x)
+    if kind == "tconv":   # the output shape is a graph input too
+        shape_idx = info["inputs"][0]
+        interp.set_tensor(shape_idx, np.loadtxt(path + "_input0_int32.csv", delimiter=",",
+                                                dtype=np.int32).reshape(details[shape_idx]["shape"]))
+    interp.invoke()
+    weights = interp.get_tensor(w_idx)
+    case = {"kind": kind, "k": tuple(int(v) for v in weights.shape[1:3]), "stride": o.StrideH(),
+            "pad": "SAME" if o.Padding() == 0 else "VALID"}
+    if o.StrideH() != o.StrideW() or (kind == "conv" and (o.DilationHFactor(), o.DilationWFactor()) != (1, 1)):
+        case["stride_hw"] = (o.StrideH(), o.StrideW())
+    geom = geometry(case, xin["shape"], weights.shape, yout["shape"])
+    geom[9], geom[10] = o.StrideH(), o.StrideW()
+    if kind == "conv":
+        geom[11], geom[12] = o.DilationHFactor(), o.DilationWFactor()
+    xq, yq = xin["quantization_parameters"], yout["quantization_parameters"]
+    in_scale, out_scale = np.float32(xq["scales"][0]), np.float32(yq["scales"][0])
+    w_scales = [np.float32(v) for v in details[w_idx]["quantization_parameters"]["scales"]]
+    pairs = [quantize_multiplier(float(in_scale) * float(w) / float(out_scale)) for w in w_scales]
+    return {"input": x.flatten(), "weights": weights.flatten(),
+            "output": interp.get_tensor(interp.get_output_details()[0]["index"]).flatten(),
+            "output_tflm": golden, "bias": interp.get_tensor(b_idx).flatten(), "geom": geom,
+            "in_zp": [0], "out_zp": [0], "act": [-32768, 32767], "act_kind": [0],
+            "scales": [f32_bits(in_scale), f32_bits(out_scale)],
+            "w_scales": [f32_bits(v) for v in w_scales], "per_channel": [1],
+            "mult": [mm for mm, _ in pairs], "shift": [sh for _, sh in pairs]}, kind + "_s16"
+
+
+def emit(lines, name, kind, rec):
+    lines.append(f"case {name} {kind}")
+    for key, values in rec.items():
+        vals = [int(v) for v in values]
+        lines.append(f"{key} {len(vals)} " + " ".join(str(v) for v in vals))
+    lines.append("end")
+
+
 def main():
     lines = ["# Generated by tools/qkernel_vectors.py from LiteRT's reference kernels "
              "(BUILTIN_REF, single rounding); do not edit."]
@@ -292,12 +370,15 @@ def main():
             except Exception as e:  # a converter or interpreter limitation: reported, not fatal
                 failures.append(f"{full}: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
                 continue
-            lines.append(f"case {full} {case['kind']}_{dtype}")
-            for key, values in rec.items():
-                vals = [int(v) for v in values]
-                lines.append(f"{key} {len(vals)} " + " ".join(str(v) for v in vals))
-            lines.append("end")
+            emit(lines, full, f"{case['kind']}_{dtype}", rec)
             print(f"{full}: {len(rec['output'])} outputs", file=sys.stderr)
+    if not os.path.isdir(SEANET):
+        raise SystemExit(f"missing {SEANET}: the seanet cases need ../shared")
+    for stem in SEANET_CASES:
+        rec, kind = seanet_case(stem)
+        name = "seanet_" + os.path.basename(stem)
+        emit(lines, name, kind, rec)
+        print(f"{name}: {len(rec['output'])} outputs", file=sys.stderr)
     for f in failures:
         print("skipped " + f, file=sys.stderr)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -218,12 +218,71 @@ void mc_conv2d_nhwc_f32(const float *in, const float *w, const float *bias, floa
     }
 }
 
+/* Depthwise with depth multiplier 1 (MobileNet's): output channel c reads input channel c, so at
+ * every tap the channels of input and weights lie side by side. DW_BLOCK adjacent channels are
+ * summed at once, tap by tap: each tap's loop is a run of contiguous loads, and a full block keeps
+ * its sums in registers (the constant n lets the C compiler unroll it). Each sum still runs over
+ * the taps in the same order, so the results are those of the general loop. */
+#define DW_BLOCK 8
+
+#if defined(__GNUC__)
+#define MC_DW_INLINE static inline __attribute__((always_inline))
+#else
+#define MC_DW_INLINE static inline
+#endif
+
+MC_DW_INLINE void dw_block_s8(const int8_t *x, const int8_t *w, const taps *t, int32_t n,
+                              int32_t in_offset, int32_t *acc) {
+    int32_t r, c, j;
+    for (j = 0; j < n; ++j) {
+        acc[j] = 0;
+    }
+    for (r = 0; r < t->rows; ++r) {
+        for (c = 0; c < t->cols; ++c) {
+            const int8_t *xc = x + r * t->x_row + c * t->x_col;
+            const int8_t *wc = w + r * t->w_row + c * t->w_col;
+            for (j = 0; j < n; ++j) {
+                acc[j] += (int32_t)wc[j] * ((int32_t)xc[j] + in_offset);
+            }
+        }
+    }
+}
+
+static void depthwise_m1_s8(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
+                            const mc_qconv2d_params *p) {
+    const geometry g = geometry_q(p);
+    int32_t acc[DW_BLOCK];
+    int32_t b, oh, ow, oc, j;
+    for (b = 0; b < p->batch; ++b) {
+        for (oh = 0; oh < p->out_h; ++oh) {
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const taps t = pixel_taps(&g, b, oh, ow, p->out_c, 1);
+                for (oc = 0; oc < p->out_c; oc += DW_BLOCK) {
+                    const int32_t n = p->out_c - oc < DW_BLOCK ? p->out_c - oc : DW_BLOCK;
+                    if (n == DW_BLOCK) {
+                        dw_block_s8(in + t.x + oc, w + t.w + oc, &t, DW_BLOCK, p->in_offset, acc);
+                    } else {
+                        dw_block_s8(in + t.x + oc, w + t.w + oc, &t, n, p->in_offset, acc);
+                    }
+                    for (j = 0; j < n; ++j) {
+                        *out++ = out_s8(acc[j] + (bias != NULL ? bias[oc + j] : 0), oc + j, p);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /* Depthwise: a tap holds one element per sum (depth 1); output channel oc = ic * m + j reads
  * input channel ic and weight column oc. */
 void mc_depthwise_conv2d_nhwc_s8(const int8_t *in, const int8_t *w, const int32_t *bias,
                                  int8_t *out, const mc_qconv2d_params *p) {
     const geometry g = geometry_q(p);
     int32_t b, oh, ow, oc;
+    if (p->depth_multiplier == 1) {
+        depthwise_m1_s8(in, w, bias, out, p);
+        return;
+    }
     for (b = 0; b < p->batch; ++b) {
         for (oh = 0; oh < p->out_h; ++oh) {
             for (ow = 0; ow < p->out_w; ++ow) {

@@ -1,7 +1,7 @@
 /* The NHWC conv family (conv, depthwise, fully connected, transpose conv; int8, 16x8, float32):
- * hand-worked cases, then every case of the LiteRT reference vectors written by
- * tools/qkernel_vectors.py (the same file QConvVectorsTest.java reads), which must match exactly:
- * integers bit for bit with single rounding (LiteRT's), floats bit for bit. */
+ * hand-worked cases, then every case of the reference vectors written by tools/qkernel_vectors.py
+ * (the same file QConvKernelsTest.java reads), which must match exactly: LiteRT's outputs with
+ * single rounding (floats bit for bit too), TFLite Micro's (output_tflm) with double rounding. */
 #include "mc_conv2d_nhwc.h"
 #include "mc_fully_connected.h"
 #include "mc_transpose_conv.h"
@@ -146,7 +146,7 @@ static void hand_transpose_conv(void) {
 
 #define QV_PATH "src/test/resources/qkernel_vectors.txt"
 #define QV_KEYS 16
-#define QV_MAX 4096
+#define QV_MAX 8192
 
 typedef struct {
     char key[16];
@@ -209,7 +209,7 @@ static void fill_f(mc_conv2d_nhwc_params *p, const int32_t *g) {
 }
 
 /* Runs the case in qv; returns the number of outputs written to got. */
-static int32_t run_case(const char *kind) {
+static int32_t run_case(const char *kind, mc_rounding rounding) {
     const int32_t *g = qv_ints("geom", 0);
     const int32_t *in = qv_ints("input", 1);
     const int32_t *w = qv_ints("weights", 2);
@@ -247,7 +247,7 @@ static int32_t run_case(const char *kind) {
             p.batches = g[0]; p.in_depth = g[1]; p.out_depth = g[2];
             p.in_offset = -in_zp; p.out_offset = out_zp;
             p.act_min = act[0]; p.act_max = act[1];
-            p.rounding = MC_ROUND_SINGLE;
+            p.rounding = rounding;
             p.per_channel = qv_ints("per_channel", 9)[0];
             p.out_mult = mult; p.out_shift = shift;
             if (is_s8) {
@@ -260,7 +260,7 @@ static int32_t run_case(const char *kind) {
             fill_q(&p, g);
             p.in_offset = -in_zp; p.out_offset = out_zp;
             p.act_min = act[0]; p.act_max = act[1];
-            p.rounding = MC_ROUND_SINGLE;
+            p.rounding = rounding;
             p.out_mult = mult; p.out_shift = shift;
             if (strcmp(kind, "conv_s8") == 0) {
                 mc_conv2d_nhwc_s8(b_in, b_w, bias, b_out, &p);
@@ -315,7 +315,7 @@ static int32_t run_case(const char *kind) {
 static void litert_vectors(void) {
     FILE *f = fopen(QV_PATH, "r");
     char word[64], name[64], kind[16];
-    int32_t cases = 0;
+    int32_t cases = 0, tflm_cases = 0;
     if (f == NULL) {
         mc_expect_true("open " QV_PATH " (run from runtime-micro/)", 0);
         return;
@@ -332,12 +332,18 @@ static void litert_vectors(void) {
             qv_count = 0;
         } else if (strcmp(word, "end") == 0) {
             char label[96];
-            int32_t n = run_case(kind);
+            int32_t n = run_case(kind, MC_ROUND_SINGLE);
             sprintf(label, "litert %s", name);
             if (n < 0) {
                 mc_expect_true(label, 0);
             } else {
                 mc_expect_equal_i32(label, got, qv_ints("output", 10), n);
+            }
+            if (qv_get("output_tflm") != NULL) {
+                n = run_case(kind, MC_ROUND_DOUBLE);
+                sprintf(label, "tflm %s", name);
+                mc_expect_equal_i32(label, got, qv_ints("output_tflm", 10), n);
+                ++tflm_cases;
             }
             ++cases;
         } else {
@@ -363,6 +369,7 @@ static void litert_vectors(void) {
     }
     fclose(f);
     mc_expect_true("litert vector file has cases", cases >= 30);
+    mc_expect_true("vector file has tflm outputs", tflm_cases >= 20);
 }
 
 void test_qconv(void) {

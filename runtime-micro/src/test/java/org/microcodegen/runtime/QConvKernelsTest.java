@@ -21,8 +21,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The NHWC conv family in Java: the hand-worked cases of c/test/test_qconv.c, then every case of
- * the LiteRT reference vectors (tools/qkernel_vectors.py; the C test reads the same file), which
- * must match exactly. Kernels are called at a non-zero offset, as the generated code does.
+ * the reference vectors (tools/qkernel_vectors.py; the C test reads the same file), which must
+ * match exactly: LiteRT's outputs with single rounding, TFLite Micro's with double rounding.
+ * Kernels are called at a non-zero offset, as the generated code does.
  */
 class QConvKernelsTest {
     private static final int HALF = 1 << 30;
@@ -177,8 +178,17 @@ class QConvKernelsTest {
     Stream<DynamicTest> litertVectors() throws IOException {
         List<Case> cases = readVectors();
         assertTrue(cases.size() >= 30, "only " + cases.size() + " vector cases");
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () ->
-                assertArrayEquals(c.ints("output"), run(c), c.name())));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : cases) {
+            tests.add(DynamicTest.dynamicTest("litert " + c.name(), () ->
+                    assertArrayEquals(c.ints("output"), run(c, Quant.SINGLE), c.name())));
+            if (c.get("output_tflm") != null) {
+                tests.add(DynamicTest.dynamicTest("tflm " + c.name(), () ->
+                        assertArrayEquals(c.ints("output_tflm"), run(c, Quant.DOUBLE), c.name())));
+            }
+        }
+        assertTrue(tests.size() >= cases.size() + 20, "too few TFLite Micro outputs");
+        return tests.stream();
     }
 
     private static <T extends Conv2DNhwc.Geometry<T>> T geometry(T p, int[] g) {
@@ -188,7 +198,7 @@ class QConvKernelsTest {
     }
 
     /** Runs a case; the outputs as ints (float outputs as their bits). */
-    static int[] run(Case c) {
+    static int[] run(Case c, int rounding) {
         int[] g = c.ints("geom");
         int[] in = c.ints("input");
         int[] w = c.ints("weights");
@@ -240,7 +250,7 @@ class QConvKernelsTest {
         if (op.equals("fc")) {
             FullyConnected.QParams p = new FullyConnected.QParams().batches(g[0]).inDepth(g[1]).outDepth(g[2])
                     .inOffset(inOffset).outOffset(outOffset).actMin(act[0]).actMax(act[1])
-                    .rounding(Quant.SINGLE).perChannel(c.one("per_channel") != 0)
+                    .rounding(rounding).perChannel(c.one("per_channel") != 0)
                     .outMult(c.ints("mult")).outShift(c.ints("shift"));
             if (s8) {
                 FullyConnected.fullyConnectedS8(xb, OFF, wb, 0, bias32, 0, ob, OFF, p);
@@ -249,7 +259,7 @@ class QConvKernelsTest {
             }
         } else {
             Conv2DNhwc.QParams p = geometry(new Conv2DNhwc.QParams(), g).inOffset(inOffset).outOffset(outOffset)
-                    .actMin(act[0]).actMax(act[1]).rounding(Quant.SINGLE)
+                    .actMin(act[0]).actMax(act[1]).rounding(rounding)
                     .outMult(c.ints("mult")).outShift(c.ints("shift"));
             switch (c.kind()) {
                 case "conv_s8" -> Conv2DNhwc.conv2dS8(xb, OFF, wb, 0, bias32, 0, ob, OFF, p);
