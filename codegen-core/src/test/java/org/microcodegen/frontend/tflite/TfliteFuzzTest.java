@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so the 2,000 cases run with the unit tests; -Dmicrocodegen.fuzz.tflite.cases=N runs more, and
  * -Dmicrocodegen.fuzz.seed=S another seed.
  */
-class TfliteFuzzTest {
+public class TfliteFuzzTest {
     static final long SEED = 10;
     static final int CASES = 2_000;
     static final Duration BUDGET = Duration.ofMinutes(2);
@@ -81,7 +81,7 @@ class TfliteFuzzTest {
     }
 
     /** One to three mutations: random bytes, hostile 32-bit values, truncation, or a splice from another model. */
-    static byte[] mutate(byte[] seed, byte[] other, Random rnd, List<String> done) {
+    public static byte[] mutate(byte[] seed, byte[] other, Random rnd, List<String> done) {
         byte[] b = seed.clone();
         int n = 1 + rnd.nextInt(3);
         for (int m = 0; m < n; m++) {
