@@ -100,4 +100,16 @@ static inline int32_t mc_requantize64(int64_t x, int32_t multiplier, int32_t shi
     return mc_wrap_i32((uint32_t)(uint64_t)mc_asr64(sum, total_shift));
 }
 
+/* LiteRT's FULLY_CONNECTED 16x8 (BUILTIN_REF, 2.3): the int64 sum times the full 32-bit multiplier,
+ * one rounding, in 64-bit arithmetic (it wraps around if |x * multiplier| >= 2^63, i.e. for sums
+ * beyond about 2^32). Measured, not read: on 278 outputs of tools/qkernel_vectors.py this matches
+ * LiteRT exactly where mc_requantize64 is off by one in 15; TFLite Micro uses mc_requantize64.
+ * shift in [-31, 30]. */
+static inline int32_t mc_requantize64_full(int64_t x, int32_t multiplier, int32_t shift) {
+    const int32_t total_shift = 31 - shift;
+    const uint64_t round = (uint64_t)1 << (total_shift - 1);
+    const int64_t sum = mc_wrap_i64((uint64_t)x * (uint64_t)(int64_t)multiplier + round);
+    return mc_wrap_i32((uint32_t)(uint64_t)mc_asr64(sum, total_shift));
+}
+
 #endif

@@ -15,4 +15,9 @@ typedef struct {
 
 void mc_strided_slice_f32(const float *in, float *out, const mc_strided_slice_params *p);
 
+/* The same for any tensor of 1, 2 or 4-byte elements (int8, int16, int32): the bits are moved. */
+void mc_strided_slice_8bit(const void *in, void *out, const mc_strided_slice_params *p);
+void mc_strided_slice_16bit(const void *in, void *out, const mc_strided_slice_params *p);
+void mc_strided_slice_32bit(const void *in, void *out, const mc_strided_slice_params *p);
+
 #endif

@@ -12,4 +12,9 @@ typedef struct {
 
 void mc_transpose_f32(const float *in, float *out, const mc_transpose_params *p);
 
+/* The same for any tensor of 1, 2 or 4-byte elements (int8, int16, int32): the bits are moved. */
+void mc_transpose_8bit(const void *in, void *out, const mc_transpose_params *p);
+void mc_transpose_16bit(const void *in, void *out, const mc_transpose_params *p);
+void mc_transpose_32bit(const void *in, void *out, const mc_transpose_params *p);
+
 #endif

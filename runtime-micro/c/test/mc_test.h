@@ -33,5 +33,7 @@ void test_matmul(void);
 void test_layout(void);
 void test_qnonlinear(void);
 void test_quant(void);
+void test_qconv(void);
+void test_qkernels(void);
 
 #endif

@@ -8,5 +8,7 @@ int main(void) {
     test_layout();
     test_qnonlinear();
     test_quant();
+    test_qconv();
+    test_qkernels();
     return mc_test_summary();
 }

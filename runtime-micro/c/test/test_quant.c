@@ -74,7 +74,18 @@ static void requantize64(void) {
     mc_expect_int("rq64 -0.5", mc_requantize64(-((int64_t)1 << 31), HALF, -31, D), 0);
 }
 
+static void requantize64_full(void) {
+    /* the same as mc_requantize for int32-range sums */
+    mc_expect_int("rq64 full 1.25", mc_requantize64_full(5, HALF, -1), 1);
+    mc_expect_int("rq64 full -0.5", mc_requantize64_full(-2, HALF, -1), 0);
+    /* the full multiplier: 10^6 * (2^30 + 2^15) / 2^31 = 500015.26 */
+    mc_expect_int("rq64 full multiplier", mc_requantize64_full(1000000, 1073774592, 0), 500015);
+    mc_expect_int("rq64 full beyond int32",
+                  mc_requantize64_full(((int64_t)1 << 32) + 3, HALF, -2), 536870912);
+}
+
 void test_quant(void) {
+    requantize64_full();
     srdhm();
     rdbpot();
     requantize();

@@ -1,23 +1,23 @@
 package org.microcodegen;
 
 import org.microcodegen.lower.Optimize;
-import org.microcodegen.quant.Rounding;
+import org.microcodegen.quant.Reference;
 
 /**
  * The choices a user makes about one compile besides model and target.
  *
  * @param optimize which of several kernels that compute the same results to take (`--optimize`)
- * @param rounding how integer kernels round when they requantize (`--rounding`): LiteRT's reference
- *                 (single) or TFLite Micro's default build (double)
+ * @param reference whose integer results the kernels reproduce bit for bit (`--rounding`): LiteRT's
+ *                  reference kernels or TFLite Micro's default build; they round differently
  */
-public record CompileOptions(Optimize optimize, Rounding rounding) {
-    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Rounding.SINGLE);
+public record CompileOptions(Optimize optimize, Reference reference) {
+    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Reference.LITERT);
 
     public CompileOptions withOptimize(Optimize mode) {
-        return new CompileOptions(mode, rounding);
+        return new CompileOptions(mode, reference);
     }
 
-    public CompileOptions withRounding(Rounding r) {
+    public CompileOptions withReference(Reference r) {
         return new CompileOptions(optimize, r);
     }
 }

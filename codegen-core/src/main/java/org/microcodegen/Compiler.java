@@ -60,7 +60,7 @@ public final class Compiler {
         for (Node n : g.nodes()) {
             Op op = Op.of(n);
             OpContext ctx = OpContext.of(g, n, file);
-            Lowering l = Lowerer.lower(g, n, kernels, file, options.optimize(), options.rounding());
+            Lowering l = Lowerer.lower(g, n, kernels, file, options.optimize(), options.reference());
             lowerings.put(n, l);
             inPlace.put(n.name(), op.inPlaceInput(n, ctx));
             macs += op.macs(n, ctx);

@@ -2,7 +2,7 @@ package org.microcodegen.cli;
 
 import org.microcodegen.CompileOptions;
 import org.microcodegen.Compiler;
-import org.microcodegen.quant.Rounding;
+import org.microcodegen.quant.Reference;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.OutputFolder;
@@ -95,9 +95,10 @@ public final class Main implements Callable<Integer> {
         String mode;
 
         @Option(names = "--rounding", paramLabel = "REF", defaultValue = "tflite",
-                description = {"tflite or tflm (default: ${DEFAULT-VALUE}): how int8/int16 kernels round when they requantize,",
-                        "as LiteRT's reference kernels (one rounding) or as TFLite Micro's default build (two roundings).",
-                        "The two differ in the last bit of some outputs; float models are not affected."})
+                description = {"tflite or tflm (default: ${DEFAULT-VALUE}): whose int8/int16 results to reproduce bit for bit:",
+                        "LiteRT's reference kernels (its FULLY_CONNECTED rounds once when it requantizes, its other",
+                        "kernels twice) or TensorFlow Lite Micro's default build (twice everywhere). The two differ in",
+                        "the last bit of some outputs; float models are not affected."})
         String rounding;
 
         Optimize mode() {
@@ -105,9 +106,9 @@ public final class Main implements Callable<Integer> {
         }
 
         CompileOptions options() {
-            Rounding r = switch (rounding) {
-                case "tflite" -> Rounding.SINGLE;
-                case "tflm" -> Rounding.DOUBLE;
+            Reference r = switch (rounding) {
+                case "tflite" -> Reference.LITERT;
+                case "tflm" -> Reference.TFLM;
                 default -> throw new CompileException("unknown --rounding '" + rounding + "': expected tflite or tflm");
             };
             return new CompileOptions(mode(), r);

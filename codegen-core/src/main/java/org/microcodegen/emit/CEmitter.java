@@ -86,13 +86,27 @@ public final class CEmitter {
         for (String h : view.runtimeHeaders) {
             modules.add(h.substring(0, h.length() - 2));
         }
-        for (String m : modules) {
+        // a kernel's own headers (mc_quant.h, mc_binary.h for its broadcast struct ...) come along
+        for (String m : RuntimeSources.closure(modules, m -> RuntimeSources.exists(RUNTIME_ROOT + m + ".h"),
+                m -> includedModules(RuntimeSources.text(RUNTIME_ROOT + m + ".h") + RuntimeSources.text(RUNTIME_ROOT + m + ".c")))) {
             files.put(m + ".h", RuntimeSources.read(RUNTIME_ROOT + m + ".h"));
-            if (!m.equals("mc_common")) {
+            if (RuntimeSources.exists(RUNTIME_ROOT + m + ".c")) {
                 files.put(m + ".c", RuntimeSources.read(RUNTIME_ROOT + m + ".c"));
             }
         }
         return files;
+    }
+
+    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("#include \"([a-z0-9_]+)\\.h\"");
+
+    /** The runtime modules a C file includes ("mc_quant" for #include "mc_quant.h"). */
+    private static List<String> includedModules(String text) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = INCLUDE.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     static byte[] bytes(String s) {
@@ -147,6 +161,7 @@ public final class CEmitter {
         view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
         view.weights = schedule.weights().stream().map(this::weight).toList();
         view.params = schedule.params().stream().map(CEmitter::params).toList();
+        view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
         view.weightsNeedMath = weightData.stream().anyMatch(WeightValues::needsMath);
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
@@ -323,6 +338,11 @@ public final class CEmitter {
         }
 
         @Override
+        public CView.Arg table(String ident) {
+            return token(ident);
+        }
+
+        @Override
         public CView.Arg integers(List<Long> values) {
             CView.Arg v = new CView.Arg();
             v.intList = true;
@@ -336,6 +356,15 @@ public final class CEmitter {
         CView.Arg v = new CView.Arg();
         v.text = text;
         return v;
+    }
+
+    private static CView.Table table(String ident, ParamsStruct.Table table) {
+        CView.Table tv = new CView.Table();
+        tv.cType = table.elementType().cType();
+        tv.ident = ident;
+        tv.length = table.length();
+        tv.lines = tableLines(table.values());
+        return tv;
     }
 
     /** A table's values, eight to a line (the last line without a trailing comma: the template separates lines). */
@@ -362,11 +391,7 @@ public final class CEmitter {
             fv.name = f.name();
             Object value = f.value();
             if (value instanceof ParamsStruct.Table table) {
-                CView.Table tv = new CView.Table();
-                tv.cType = table.elementType().cType();
-                tv.ident = scheduled.tables().get(f.name());
-                tv.length = table.length();
-                tv.lines = tableLines(table.values());
+                CView.Table tv = table(scheduled.tables().get(f.name()), table);
                 v.tables.add(tv);
                 fv.value = tv.ident;
             } else if (value instanceof List<?> list) {

@@ -35,6 +35,8 @@ public final class CView {
         public long weightBytes;
         public List<String> runtimeHeaders;
         public List<Params> params;
+        /** Constant tables passed to kernels as arguments. */
+        public List<Table> tables;
         public List<Buffer> buffers;
         public List<Step> steps;
         public List<Weight> weights;

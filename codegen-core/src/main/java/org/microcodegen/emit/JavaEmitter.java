@@ -99,10 +99,25 @@ public final class JavaEmitter {
             files.put(dir + view.weightsResource, weightsResource);
         }
         String runtimeDir = JavaModelWriter.RUNTIME_PACKAGE.replace('.', '/') + "/";
-        for (String cls : JavaModelWriter.runtimeClasses(view)) {
+        // a kernel class's helpers (Quant, QFixedPoint ...) come along
+        String root = RUNTIME_ROOT + runtimeDir;
+        for (String cls : RuntimeSources.closure(JavaModelWriter.runtimeClasses(view), c -> RuntimeSources.exists(root + c + ".java"),
+                c -> referencedClasses(RuntimeSources.text(root + c + ".java")))) {
             files.put(runtimeDir + cls + ".java", RuntimeSources.read(RUNTIME_ROOT + runtimeDir + cls + ".java"));
         }
         return files;
+    }
+
+    private static final java.util.regex.Pattern CLASS_USE = java.util.regex.Pattern.compile("\\b([A-Z][A-Za-z0-9]*)\\.");
+
+    /** Names a Java source uses as classes (Quant in Quant.requantize(...)); the caller keeps the runtime's own. */
+    private static List<String> referencedClasses(String text) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = CLASS_USE.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private void buildView(String packageName) {
@@ -135,6 +150,7 @@ public final class JavaEmitter {
             view.weights.add(weight(weight));
         }
         view.params = schedule.params().stream().map(JavaEmitter::params).toList();
+        view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
         view.steps = schedule.steps().stream().map(JavaEmitter::step).toList();
         if (weightsSize > 0) {
             byte[] all = weightsResource();
@@ -346,6 +362,12 @@ public final class JavaEmitter {
         }
 
         @Override
+        public JavaView.Arg table(String ident) {
+            // rendered like a parameter object: the name of a static final field
+            return arg(JavaView.ArgKind.PARAMS, v -> v.params = ident);
+        }
+
+        @Override
         public JavaView.Arg integers(List<Long> values) {
             return arg(JavaView.ArgKind.INT_LIST, v -> v.ints = values);
         }
@@ -358,6 +380,14 @@ public final class JavaEmitter {
         return v;
     }
 
+    private static JavaView.Table table(String name, ParamsStruct.Table table) {
+        JavaView.Table jt = new JavaView.Table();
+        jt.name = name;
+        jt.elementType = elementType(table.elementType());
+        jt.values = table.values();
+        return jt;
+    }
+
     private static JavaView.Params params(Schedule.Params scheduled) {
         JavaView.Params p = new JavaView.Params();
         p.className = scheduled.kernel().module();
@@ -368,11 +398,7 @@ public final class JavaEmitter {
             JavaView.Field jf = new JavaView.Field();
             jf.name = f.name();
             if (f.value() instanceof ParamsStruct.Table table) {
-                JavaView.Table jt = new JavaView.Table();
-                jt.name = scheduled.tables().get(f.name());
-                jt.elementType = elementType(table.elementType());
-                jt.values = table.values();
-                jf.value = jt;
+                jf.value = table(scheduled.tables().get(f.name()), table);
             } else if (f.value() instanceof Rounding r) {
                 JavaView.Symbol js = new JavaView.Symbol();
                 js.owner = "Quant";

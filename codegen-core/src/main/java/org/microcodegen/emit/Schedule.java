@@ -36,7 +36,7 @@ import java.util.function.UnaryOperator;
  * name to its layer name ("conv1"), for the report.
  */
 record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<Weight> weights, List<Params> params,
-                List<Step> steps, Map<String, String> layers) {
+                List<TableArg> tables, List<Step> steps, Map<String, String> layers) {
 
     /**
      * How a target turns a base name into a unique identifier; each function reserves what it returns.
@@ -70,6 +70,10 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         }
     }
 
+    /** A constant table passed to a kernel as an argument, by its identifier. */
+    record TableArg(String ident, ParamsStruct.Table table) {
+    }
+
     /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
     record Step(String title, String detail, Call call) {
     }
@@ -84,7 +88,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
     /**
      * One argument of a call: the kernel's {@link Arg}, the places of the tensors it names (in order;
-     * none for other kinds) and, for {@link Arg.Params}, the identifier of the call's parameter object.
+     * none for other kinds) and, for {@link Arg.Params} and {@link Arg.Table}, the identifier of the call's
+     * parameter object or table.
      */
     record Operand(Arg arg, List<Place> places, String params) {
         /** The argument in a target's syntax: the one place that tells the kinds of argument apart. */
@@ -105,6 +110,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return syntax.integers(list.values());
             } else if (arg instanceof Arg.Params) {
                 return syntax.params(params);
+            } else if (arg instanceof Arg.Table) {
+                return syntax.table(params);
             }
             throw new IllegalStateException("unknown argument " + arg);
         }
@@ -129,6 +136,9 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
         A params(String ident);
 
+        /** A constant table, by the identifier of its declaration. */
+        A table(String ident);
+
         A integers(List<Long> values);
     }
 
@@ -151,6 +161,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final List<Io> outputs = new ArrayList<>();
         private final List<Weight> weights = new ArrayList<>();
         private final List<Params> params = new ArrayList<>();
+        private final List<TableArg> tables = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
 
         Builder(CompiledModel model, CNames names, Spelling spelling) {
@@ -178,7 +189,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             }
             addFinalCopies();
             return new Schedule(List.copyOf(inputs), List.copyOf(outputs), buffers, List.copyOf(weights), List.copyOf(params),
-                    List.copyOf(steps), Map.copyOf(layerNames));
+                    List.copyOf(tables), List.copyOf(steps), Map.copyOf(layerNames));
         }
 
         private Io io(int index, String tensor, String baseName) {
@@ -265,7 +276,12 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 for (String t : tensors) {
                     places.add(place(t, n, n.inputs().indexOf(t)));
                 }
-                args.add(new Operand(a, List.copyOf(places), a instanceof Arg.Params ? paramsIdent : null));
+                String ident = a instanceof Arg.Params ? paramsIdent : null;
+                if (a instanceof Arg.Table t) {
+                    ident = spelling.local().apply(layer + "_table");
+                    tables.add(new TableArg(ident, t.table()));
+                }
+                args.add(new Operand(a, List.copyOf(places), ident));
             }
             return new Step(title, shapes, new Call(kc.kernel(), List.copyOf(args)));
         }

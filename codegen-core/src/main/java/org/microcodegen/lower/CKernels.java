@@ -2,6 +2,8 @@ package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
 
+import java.util.List;
+
 /**
  * runtime-micro's C kernels (host and Cortex-M targets). A C model links only the entry points it
  * calls (with -ffunction-sections and --gc-sections), so shapes with a specialised entry point get
@@ -45,9 +47,76 @@ public final class CKernels {
         r.add("ReduceMean", F32, Kernel.withParams("mc_reduce", "mc_reduce_mean_f32", "mc_reduce_params"));
         r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
         r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
+        integer(r);
         r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
         copies(r);
         return r.build();
+    }
+
+    private static final DType I8 = DType.INT8;
+    private static final DType I16 = DType.INT16;
+
+    /** TFLite's integer kernels (reference semantics, bit-exact), and the NHWC float kernels of TFLite models. */
+    private static void integer(KernelRegistry.Builder r) {
+        Signature s8 = Signature.weighted(I8, I8, DType.INT32);
+        Signature s16 = Signature.weighted(I16, I8, DType.INT64);
+        Signature f32 = Signature.weighted(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
+        String conv = "mc_conv2d_nhwc";
+        r.add("Conv2DNhwc", s8, Kernel.withParams(conv, "mc_conv2d_nhwc_s8", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", s16, Kernel.withParams(conv, "mc_conv2d_nhwc_s16", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", f32, Kernel.withParams(conv, "mc_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s8", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s16", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        String fc = "mc_fully_connected";
+        r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
+        r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
+        r.add("FullyConnected", f32, Kernel.withParams(fc, "mc_fully_connected_f32", "mc_fc_params"));
+        String pool = "mc_pool2d_nhwc";
+        for (String kind : List.of("Max", "Avg")) {
+            String base = "mc_" + kind.toLowerCase(java.util.Locale.ROOT) + "pool2d_nhwc_";
+            r.add(kind + "Pool2DNhwc", Signature.all(I8), Kernel.withParams(pool, base + "s8", "mc_qpool2d_params"));
+            r.add(kind + "Pool2DNhwc", Signature.all(I16), Kernel.withParams(pool, base + "s16", "mc_qpool2d_params"));
+            r.add(kind + "Pool2DNhwc", F32, Kernel.withParams(pool, base + "f32", "mc_pool2d_nhwc_params"));
+        }
+        for (DType d : List.of(I8, I16)) {
+            String s = d == I8 ? "s8" : "s16";
+            Signature same = Signature.all(d);
+            r.add("Add", same, Kernel.withParams("mc_qbinary", "mc_add_" + s, "mc_qadd_params"));
+            r.add("Sub", same, Kernel.withParams("mc_qbinary", "mc_sub_" + s, "mc_qadd_params"));
+            r.add("Mul", same, Kernel.withParams("mc_qbinary", "mc_mul_" + s, "mc_qmul_params"));
+            r.add("Relu", same, Kernel.withParams("mc_qactivation", "mc_relu_" + s, "mc_qrelu_params"));
+            r.add("Relu6", same, Kernel.withParams("mc_qactivation", "mc_relu_" + s, "mc_qrelu_params"));
+            r.add("LeakyRelu", same, Kernel.withParams("mc_qactivation", "mc_leaky_relu_" + s, "mc_qleaky_relu_params"));
+            r.add("ReduceMean", same, Kernel.withParams("mc_qreduce", "mc_mean_hw_" + s, "mc_qmean_params"));
+            r.add("Pad", same, Kernel.withParams("mc_pad", "mc_pad_" + s, "mc_pad_int_params"));
+            r.add("Quantize", Signature.exactly(List.of(DType.FLOAT32), List.of(d)),
+                    Kernel.withParams("mc_quantize", "mc_quantize_f32_" + s, "mc_affine_params"));
+            r.add("Dequantize", Signature.exactly(List.of(d), List.of(DType.FLOAT32)),
+                    Kernel.withParams("mc_quantize", "mc_dequantize_" + s + "_f32", "mc_affine_params"));
+            for (DType to : List.of(I8, I16, DType.INT32)) {
+                String t = to == I8 ? "s8" : to == I16 ? "s16" : "s32";
+                if (!(d == I8 && to == DType.INT32)) {
+                    r.add("Quantize", Signature.exactly(List.of(d), List.of(to)),
+                            Kernel.withParams("mc_quantize", "mc_quantize_" + s + "_" + t, "mc_requantize_params"));
+                }
+            }
+        }
+        // moving elements whatever they mean: by element size
+        for (DType d : List.of(I8, I16, DType.INT32)) {
+            String bits = 8 * d.byteSize() + "bit";
+            r.add("Transpose", Signature.all(d), Kernel.withParams("mc_transpose", "mc_transpose_" + bits, "mc_transpose_params"));
+            r.add("StridedSlice", Signature.all(d), Kernel.withParams("mc_strided_slice", "mc_strided_slice_" + bits,
+                    "mc_strided_slice_params"));
+        }
+        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_8bit"));
+        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_16bit"));
+        String softmax = "mc_qsoftmax_params";
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));
+        r.add("Softmax", Signature.all(I16), Kernel.withParams("mc_qsoftmax", "mc_softmax_s16", softmax));
+        r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
+        r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
     }
 
     /**

@@ -2,6 +2,8 @@ package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
 
+import java.util.List;
+
 /**
  * runtime-micro's Java kernels (package org.microcodegen.runtime). One method per op where C has
  * several entry points: a class is loaded whole and the JIT specialises at run time, so the shape
@@ -46,11 +48,63 @@ public final class JavaKernels {
         r.add("ReduceMean", F32, Kernel.withParams("Reduce", "reduceMean", PARAMS));
         r.add("StridedSlice", F32, Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
         r.add("Transpose", F32, Kernel.withParams("Transpose", "transpose", PARAMS));
+        integer(r);
         // Copying moves bits whatever they mean: Copy.copy has one overload per arena array type.
         for (DType d : DType.values()) {
             r.add(KernelRegistry.COPY, Signature.all(d), Kernel.of("Copy", "copy"));
         }
         return r.build();
+    }
+
+    private static final DType I8 = DType.INT8;
+    private static final DType I16 = DType.INT16;
+
+    /** TFLite's integer kernels and the NHWC float kernels of TFLite models (the C registry's, method for function). */
+    private static void integer(KernelRegistry.Builder r) {
+        Signature s8 = Signature.weighted(I8, I8, DType.INT32);
+        Signature s16 = Signature.weighted(I16, I8, DType.INT64);
+        Signature f32 = Signature.weighted(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
+        r.add("Conv2DNhwc", s8, Kernel.withParams("Conv2DNhwc", "conv2dS8", "QParams"));
+        r.add("Conv2DNhwc", s16, Kernel.withParams("Conv2DNhwc", "conv2dS16", "QParams"));
+        r.add("Conv2DNhwc", f32, Kernel.withParams("Conv2DNhwc", "conv2dF32", PARAMS));
+        r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS8", "QParams"));
+        r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS16", "QParams"));
+        r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dF32", PARAMS));
+        r.add("FullyConnected", s8, Kernel.withParams("FullyConnected", "fullyConnectedS8", "QParams"));
+        r.add("FullyConnected", s16, Kernel.withParams("FullyConnected", "fullyConnectedS16", "QParams"));
+        r.add("FullyConnected", f32, Kernel.withParams("FullyConnected", "fullyConnectedF32", PARAMS));
+        for (DType d : List.of(I8, I16, DType.FLOAT32)) {
+            r.add("MaxPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "maxpool2d", PARAMS));
+            r.add("AvgPool2DNhwc", Signature.all(d), Kernel.withParams("Pool2DNhwc", "avgpool2d", PARAMS));
+        }
+        for (DType d : List.of(I8, I16)) {
+            Signature same = Signature.all(d);
+            r.add("Add", same, Kernel.withParams("QBinary", "add", "AddParams"));
+            r.add("Sub", same, Kernel.withParams("QBinary", "sub", "AddParams"));
+            r.add("Mul", same, Kernel.withParams("QBinary", "mul", "MulParams"));
+            r.add("Relu", same, Kernel.withParams("QActivation", "relu", "ReluParams"));
+            r.add("Relu6", same, Kernel.withParams("QActivation", "relu", "ReluParams"));
+            r.add("LeakyRelu", same, Kernel.withParams("QActivation", "leakyRelu", "LeakyReluParams"));
+            r.add("ReduceMean", same, Kernel.withParams("QReduce", "meanHw", "MeanParams"));
+            r.add("Pad", same, Kernel.withParams("Pad", "pad", PARAMS));
+            r.add("Quantize", Signature.exactly(List.of(DType.FLOAT32), List.of(d)), Kernel.withParams("Quantize", "quantize", "AffineParams"));
+            r.add("Dequantize", Signature.exactly(List.of(d), List.of(DType.FLOAT32)), Kernel.withParams("Quantize", "dequantize", "AffineParams"));
+            for (DType to : List.of(I8, I16, DType.INT32)) {
+                if (!(d == I8 && to == DType.INT32)) {
+                    r.add("Quantize", Signature.exactly(List.of(d), List.of(to)), Kernel.withParams("Quantize", "quantize", "RequantizeParams"));
+                }
+            }
+            r.add("Concat", same, Kernel.of("Concat", "part").calledPerInput());
+        }
+        for (DType d : List.of(I8, I16, DType.INT32)) {
+            r.add("Transpose", Signature.all(d), Kernel.withParams("Transpose", "transpose", PARAMS));
+            r.add("StridedSlice", Signature.all(d), Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
+        }
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("QSoftmax", "softmaxS8", PARAMS));
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("QSoftmax", "softmaxS8S16", PARAMS));
+        r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));
+        r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
+        r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String method) {

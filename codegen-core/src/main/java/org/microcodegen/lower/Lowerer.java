@@ -7,7 +7,7 @@ import org.microcodegen.ops.Arg;
 import org.microcodegen.ops.Invocation;
 import org.microcodegen.ops.Op;
 import org.microcodegen.ops.OpContext;
-import org.microcodegen.quant.Rounding;
+import org.microcodegen.quant.Reference;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +23,13 @@ public final class Lowerer {
 
     /** As above, the registry choosing among the kernels that apply by {@code mode}. */
     public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile, Optimize mode) {
-        return lower(g, node, registry, modelFile, mode, Rounding.SINGLE);
+        return lower(g, node, registry, modelFile, mode, Reference.LITERT);
     }
 
-    /** As above, integer kernels requantizing with {@code rounding}. */
-    public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile, Optimize mode, Rounding rounding) {
+    /** As above, integer kernels reproducing {@code reference} bit for bit. */
+    public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile, Optimize mode, Reference reference) {
         Op op = Op.of(node);
-        OpContext ctx = OpContext.of(g, node, modelFile).withRounding(rounding);
+        OpContext ctx = OpContext.of(g, node, modelFile).withReference(reference);
         Invocation inv = op.invocation(node, ctx);
         if (inv.isView()) {
             return Lowering.view();

@@ -33,6 +33,10 @@ public sealed interface Arg {
         }
     }
 
+    /** A constant table the kernel takes as an argument (a lookup table): emitted once, in flash in C. */
+    record Table(ParamsStruct.Table table) implements Arg {
+    }
+
     /** An array of int32 values. */
     record IntList(List<Long> values) implements Arg {
         public IntList {

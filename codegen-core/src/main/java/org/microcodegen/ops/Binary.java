@@ -4,6 +4,9 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
 
+import org.microcodegen.quant.AddParams;
+import org.microcodegen.quant.MulParams;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -136,10 +139,52 @@ public record Binary(Function function, FusedActivation activation) implements O
         return s;
     }
 
+    /**
+     * TFLite's integer ADD, SUB (each input rescaled to a common scale with extra precision, then the
+     * sum rescaled) and MUL (the product rescaled), with the broadcast in the parameters' bc and the
+     * fused activation as a clamp.
+     */
+    private Invocation integer(Node node, OpContext ctx, Broadcast bc) {
+        TensorType a = ctx.type(0);
+        TensorType b = ctx.type(1);
+        TensorType out = ctx.outputType(0);
+        float sa = IntegerParams.scale(ctx, a, "first input");
+        float sb = IntegerParams.scale(ctx, b, "second input");
+        float so = IntegerParams.scale(ctx, out, "output");
+        int za = IntegerParams.zeroPoint(ctx, a, "first input");
+        int zb = IntegerParams.zeroPoint(ctx, b, "second input");
+        int zo = IntegerParams.zeroPoint(ctx, out, "output");
+        ParamsStruct.Builder p = ParamsStruct.builder()
+                .set("bc.rank", bc.dims().size()).ints("bc.out_dims", bc.dims())
+                .ints("bc.a_strides", bc.aStrides()).ints("bc.b_strides", bc.bStrides());
+        switch (function) {
+            case ADD, SUB -> {
+                AddParams d = AddParams.derive(sa, za, sb, zb, so, zo, out.dtype());
+                p.set("left_shift", d.leftShift())
+                        .set("in1_offset", d.in1Offset()).set("in1_mult", d.in1Multiplier()).set("in1_shift", d.in1Shift())
+                        .set("in2_offset", d.in2Offset()).set("in2_mult", d.in2Multiplier()).set("in2_shift", d.in2Shift())
+                        .set("out_offset", d.outOffset()).set("out_mult", d.outMultiplier()).set("out_shift", d.outShift());
+            }
+            case MUL -> {
+                MulParams d = MulParams.derive(sa, za, sb, zb, so, zo, ctx.reference());
+                p.set("in1_offset", d.in1Offset()).set("in2_offset", d.in2Offset())
+                        .set("out_offset", d.outOffset()).set("out_mult", d.outMultiplier()).set("out_shift", d.outShift());
+            }
+            default -> throw ctx.error(opName() + " on " + out.dtype().displayName() + " data is not supported");
+        }
+        IntegerParams.activationRange(p, ctx, activation);
+        p.rounding("rounding", IntegerParams.rounding(ctx, false));
+        return Invocation.builder().tensor("a", node.input(0)).tensor("b", node.input(1)).tensor("out", node.output())
+                .params(p.build()).build();
+    }
+
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
         Broadcast bc = plan(ctx, ctx.shape(0), ctx.shape(1));
-        if (activation != FusedActivation.NONE && !IntegerParams.isInteger(ctx.type(0))) {
+        if (IntegerParams.isInteger(ctx.type(0))) {
+            return integer(node, ctx, bc);
+        }
+        if (activation != FusedActivation.NONE) {
             // frontends give float data its activation as a node of its own, which the float kernels need
             throw ctx.error("a fused " + activation.label() + " on float data is not supported");
         }

@@ -52,6 +52,14 @@ public record Concat(long axis) implements Op {
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
         int a = axis(ctx);
+        if (IntegerParams.isInteger(ctx.outputType(0))) {
+            for (int i = 0; i < ctx.inputCount(); i++) {
+                if (!java.util.Objects.equals(ctx.type(i).quantization(), ctx.outputType(0).quantization())) {
+                    throw ctx.error("input " + i + " " + ctx.type(i) + " has another scale or zero point than the output "
+                            + ctx.outputType(0) + ": requantizing concatenation is not supported");
+                }
+            }
+        }
         List<Long> chunks = new ArrayList<>();
         for (int i = 0; i < ctx.inputCount(); i++) {
             Shape s = ctx.shape(i);

@@ -7,6 +7,8 @@ import org.microcodegen.ir.TensorType;
 import org.microcodegen.quant.ActivationRange;
 import org.microcodegen.quant.ConvMultipliers;
 import org.microcodegen.quant.QuantizedMultiplier;
+import org.microcodegen.quant.Reference;
+import org.microcodegen.quant.Rounding;
 
 /**
  * The parameter fields that TFLite-style kernels share, in one place: for float data the fused
@@ -16,6 +18,17 @@ import org.microcodegen.quant.QuantizedMultiplier;
  */
 final class IntegerParams {
     private IntegerParams() {
+    }
+
+    /**
+     * How a requantizing kernel rounds to reproduce the compile's reference. TFLite Micro's default build
+     * rounds twice everywhere. LiteRT's reference op resolver was measured against our kernels on its own
+     * outputs (tests/fixtures/tflite): its FULLY_CONNECTED rounds once (ad01, hello_world, the fc fixtures
+     * differ in the last bit otherwise), its convolutions and every other kernel twice (person_detect, the
+     * conv and depthwise fixtures, the int16 softmax).
+     */
+    static Rounding rounding(OpContext ctx, boolean fullyConnected) {
+        return ctx.reference() == Reference.LITERT && fullyConnected ? Rounding.SINGLE : Rounding.DOUBLE;
     }
 
     static boolean isInteger(TensorType t) {
@@ -105,20 +118,21 @@ final class IntegerParams {
         if (wScales.length != 1 && wScales.length != channels) {
             throw ctx.error("its weight has " + wScales.length + " scales for " + channels + " output channels");
         }
+        Rounding rounding = rounding(ctx, fullyConnected);
         int[][] m;
         if (fullyConnected && wScales.length == 1) {
-            QuantizedMultiplier q = ConvMultipliers.perTensor(inQ.scales().get(0), wScales[0], outQ.scales().get(0), ctx.rounding());
+            QuantizedMultiplier q = ConvMultipliers.perTensor(inQ.scales().get(0), wScales[0], outQ.scales().get(0), rounding);
             m = new int[][] {{q.multiplier()}, {q.shift()}};
             p.set("per_channel", 0);
         } else {
-            m = ConvMultipliers.perChannel(inQ.scales().get(0), wScales, outQ.scales().get(0), channels, ctx.rounding());
+            m = ConvMultipliers.perChannel(inQ.scales().get(0), wScales, outQ.scales().get(0), channels, rounding);
             if (fullyConnected) {
                 p.set("per_channel", 1);
             }
         }
         p.set("in_offset", -inQ.zeroPoints().get(0))
                 .set("out_offset", outQ.zeroPoints().get(0))
-                .rounding("rounding", ctx.rounding())
+                .rounding("rounding", rounding)
                 .table("out_mult", m[0])
                 .table("out_shift", m[1]);
     }

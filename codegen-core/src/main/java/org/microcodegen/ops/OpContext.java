@@ -1,6 +1,6 @@
 package org.microcodegen.ops;
 
-import org.microcodegen.quant.Rounding;
+import org.microcodegen.quant.Reference;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Graph;
@@ -19,27 +19,27 @@ public final class OpContext {
     private final Node node;
     private final Map<String, Tensor> tensors;
     private final String modelFile;
-    private final Rounding rounding;
+    private final Reference reference;
 
     public OpContext(Node node, Map<String, Tensor> tensors, String modelFile) {
-        this(node, tensors, modelFile, Rounding.SINGLE);
+        this(node, tensors, modelFile, Reference.LITERT);
     }
 
-    private OpContext(Node node, Map<String, Tensor> tensors, String modelFile, Rounding rounding) {
+    private OpContext(Node node, Map<String, Tensor> tensors, String modelFile, Reference reference) {
         this.node = node;
         this.tensors = tensors;
         this.modelFile = modelFile;
-        this.rounding = rounding;
+        this.reference = reference;
     }
 
-    /** This context for a compile that requantizes with {@code r} (`--rounding`). */
-    public OpContext withRounding(Rounding r) {
+    /** This context for a compile whose integer kernels reproduce {@code r} (`--rounding`). */
+    public OpContext withReference(Reference r) {
         return new OpContext(node, tensors, modelFile, r);
     }
 
-    /** How integer kernels round when they requantize (the compile's `--rounding`). */
-    public Rounding rounding() {
-        return rounding;
+    /** Whose integer results the kernels reproduce bit for bit (the compile's `--rounding`). */
+    public Reference reference() {
+        return reference;
     }
 
     public static OpContext of(Graph graph, Node node, String modelFile) {

@@ -108,7 +108,11 @@ public record Pad(List<Long> pads, boolean fromLastAxis, boolean interleaved) im
         }
         ParamsStruct.Builder params = ParamsStruct.builder()
                 .set("rank", in.rank()).ints("in_dims", dims).ints("pad_before", before).ints("pad_after", after);
-        if (p.value instanceof Float f) {
+        boolean defaultFill = pads != null || ctx.inputCount() < 3;
+        if (defaultFill && IntegerParams.isInteger(ctx.outputType(0)) && ctx.outputType(0).quantization() != null) {
+            // "zero" in a quantized tensor is its zero point (TFLite's PAD)
+            params.set("value", IntegerParams.zeroPoint(ctx, ctx.outputType(0), "output"));
+        } else if (p.value instanceof Float f) {
             params.set("value", f.floatValue());
         } else {
             params.set("value", p.value.longValue());

@@ -5,6 +5,8 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Quantization;
 import org.microcodegen.ir.TensorType;
 
+import org.microcodegen.quant.RequantizeParams;
+
 import java.util.List;
 
 /**
@@ -36,7 +38,20 @@ public record Quantize(DType to, Quantization quantization) implements Op {
 
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
+        TensorType in = ctx.type(0);
+        TensorType out = ctx.outputType(0);
+        ParamsStruct.Builder p = ParamsStruct.builder();
+        if (in.dtype().isFloatingPoint() || out.dtype().isFloatingPoint()) {
+            // the integer side's scale and zero point: real = scale * (q - zero point)
+            TensorType q = in.dtype().isFloatingPoint() ? out : in;
+            p.set("scale", IntegerParams.scale(ctx, q, "integer side")).set("zero_point", IntegerParams.zeroPoint(ctx, q, "integer side"));
+        } else {
+            RequantizeParams d = RequantizeParams.derive(IntegerParams.scale(ctx, in, "input"), IntegerParams.zeroPoint(ctx, in, "input"),
+                    IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));
+            p.set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                    .set("mult", d.multiplier()).set("shift", d.shift()).rounding("rounding", IntegerParams.rounding(ctx, false));
+        }
         return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
-                .integer("n", ctx.shape(0).elementCount()).build();
+                .integer("n", ctx.shape(0).elementCount()).params(p.build()).build();
     }
 }

@@ -4,6 +4,9 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
 
+import org.microcodegen.ir.TensorType;
+import org.microcodegen.quant.MeanParams;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,10 +59,30 @@ public record ReduceMean(List<Long> axes, boolean keepDims) implements Op {
         return List.of(ctx.type(0).withShape(Shape.of(out.stream().mapToInt(Integer::intValue).toArray())));
     }
 
+    /** TFLite's integer MEAN: over H and W of an NHWC tensor (the pooling form every converter emits). */
+    private Invocation integer(Node node, OpContext ctx, Shape in, boolean[] r) {
+        if (in.rank() != 4 || r[0] || !r[1] || !r[2] || r[3]) {
+            throw ctx.error("an integer mean over other axes than H and W of a 4-D tensor is not supported");
+        }
+        TensorType t = ctx.type(0);
+        TensorType out = ctx.outputType(0);
+        MeanParams d = MeanParams.derive(IntegerParams.scale(ctx, t, "input"), IntegerParams.zeroPoint(ctx, t, "input"),
+                IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));
+        ParamsStruct p = ParamsStruct.builder()
+                .set("batch", in.dim(0)).set("in_h", in.dim(1)).set("in_w", in.dim(2)).set("channels", in.dim(3))
+                .set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                .set("mult", d.multiplier()).set("shift", d.shift()).rounding("rounding", IntegerParams.rounding(ctx, false))
+                .build();
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(p).build();
+    }
+
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
         Shape in = ctx.shape(0);
         boolean[] r = reduced(ctx);
+        if (IntegerParams.isInteger(ctx.type(0))) {
+            return integer(node, ctx, in, r);
+        }
         List<Long> dims = new ArrayList<>();
         List<Long> mask = new ArrayList<>();
         for (int i = 0; i < in.rank(); i++) {

@@ -1,7 +1,12 @@
 package org.microcodegen.ops;
 
+import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.TensorType;
+
+import org.microcodegen.quant.ActivationLut;
+import org.microcodegen.quant.LeakyReluParams;
+import org.microcodegen.quant.ReluParams;
 
 import java.util.List;
 
@@ -40,12 +45,55 @@ public record Unary(Function function, float alpha) implements Op {
 
     @Override
     public Invocation invocation(Node node, OpContext ctx) {
+        if (IntegerParams.isInteger(ctx.type(0))) {
+            return integer(node, ctx);
+        }
         Invocation.Builder b = Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
                 .integer("n", ctx.shape(0).elementCount());
         if (function == Function.LEAKY_RELU) {
             b.arg("alpha", new Arg.Float(alpha));
         }
         return b.build();
+    }
+
+    /** Integer data: int8 sigmoid and tanh read a 256-entry table built at compile time, as TFLite's reference does. */
+    private Invocation integer(Node node, OpContext ctx) {
+        TensorType in = ctx.type(0);
+        TensorType out = ctx.outputType(0);
+        if (in.dtype() == DType.INT8 && (function == Function.SIGMOID || function == Function.TANH)) {
+            byte[] lut = ActivationLut.int8(IntegerParams.scale(ctx, in, "input"), IntegerParams.zeroPoint(ctx, in, "input"),
+                    IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"),
+                    function == Function.SIGMOID ? ActivationLut.Function.LOGISTIC : ActivationLut.Function.TANH);
+            long[] table = new long[lut.length];
+            for (int i = 0; i < lut.length; i++) {
+                table[i] = lut[i];
+            }
+            return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                    .integer("n", ctx.shape(0).elementCount()).arg("lut", new Arg.Table(new ParamsStruct.Table(DType.INT8, table)))
+                    .build();
+        }
+        if (function == Function.RELU || function == Function.RELU6 || function == Function.LEAKY_RELU) {
+            float inScale = IntegerParams.scale(ctx, in, "input");
+            int inZero = IntegerParams.zeroPoint(ctx, in, "input");
+            float outScale = IntegerParams.scale(ctx, out, "output");
+            int outZero = IntegerParams.zeroPoint(ctx, out, "output");
+            ParamsStruct.Builder p = ParamsStruct.builder();
+            if (function == Function.LEAKY_RELU) {
+                LeakyReluParams d = LeakyReluParams.derive(inScale, inZero, alpha, outScale, outZero, ctx.reference());
+                p.set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                        .set("identity_mult", d.identityMultiplier()).set("identity_shift", d.identityShift())
+                        .set("alpha_mult", d.alphaMultiplier()).set("alpha_shift", d.alphaShift());
+            } else {
+                ReluParams d = ReluParams.derive(function == Function.RELU ? ReluParams.Kind.RELU : ReluParams.Kind.RELU6,
+                        inScale, inZero, outScale, outZero, out.dtype(), ctx.reference());
+                p.set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                        .set("mult", d.multiplier()).set("shift", d.shift()).set("act_min", d.actMin()).set("act_max", d.actMax());
+            }
+            p.rounding("rounding", IntegerParams.rounding(ctx, false));
+            return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                    .integer("n", ctx.shape(0).elementCount()).params(p.build()).build();
+        }
+        throw ctx.error(opName() + " on " + in.dtype().displayName() + " data is not supported");
     }
 
     @Override

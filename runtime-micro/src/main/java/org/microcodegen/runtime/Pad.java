@@ -16,57 +16,92 @@ public final class Pad {
         int[] padBefore = new int[0];
         int[] padAfter = new int[0];
         float value;
+        int intValue;
 
         public Params rank(int v) { rank = v; return this; }
         public Params inDims(int... v) { inDims = v.clone(); return this; }
         public Params padBefore(int... v) { padBefore = v.clone(); return this; }
         public Params padAfter(int... v) { padAfter = v.clone(); return this; }
         public Params value(float v) { value = v; return this; }
+        /** The int8/int16 kernels' pad value (mc_pad_int_params.value): zero point (PAD) or constant (PADV2). */
+        public Params intValue(int v) { intValue = v; return this; }
+        /** The same for generated code, which spells the field as C does (value). */
+        public Params value(int v) { intValue = v; value = v; return this; }
     }
 
     private static int outDim(Params p, int d) {
         return p.inDims[d] + p.padBefore[d] + p.padAfter[d];
     }
 
+    /** The input offset of output row r (all axes but the last), or -1 when the row is all padding. */
+    private static int sourceRow(Params p, int r, int inOff) {
+        final int last = p.rank - 1;
+        int src = inOff;
+        int rem = r;
+        for (int d = last - 1; d >= 0; --d) {
+            final int c = rem % outDim(p, d) - p.padBefore[d];
+            rem /= outDim(p, d);
+            if (c < 0 || c >= p.inDims[d]) {
+                return -1;
+            }
+            src += c * Index.stride(p.inDims, p.rank, d);
+        }
+        return src;
+    }
+
     public static void pad(float[] in, int inOff, float[] out, int outOff, Params p) {
         final int last = p.rank - 1;
-        final float value = p.value;
-        int rows = 1;
-        for (int d = 0; d < last; ++d) {
-            rows *= outDim(p, d);
-        }
+        final int rows = rows(p);
         final int n = outDim(p, last);
         final int copyBegin = p.padBefore[last];
         final int inW = p.inDims[last];
-        final int copyEnd = copyBegin + inW;
         int o = outOff;
-        for (int r = 0; r < rows; ++r) {
-            boolean inside = true;
-            int src = inOff;
-            int rem = r;
-            for (int d = last - 1; d >= 0; --d) {
-                final int c = rem % outDim(p, d) - p.padBefore[d];
-                rem /= outDim(p, d);
-                if (c < 0 || c >= p.inDims[d]) {
-                    inside = false;
-                    break;
-                }
-                src += c * Index.stride(p.inDims, p.rank, d);
-            }
-            if (inside) {
-                for (int i = 0; i < copyBegin; ++i) {
-                    out[o + i] = value;
-                }
+        for (int r = 0; r < rows; ++r, o += n) {
+            final int src = sourceRow(p, r, inOff);
+            java.util.Arrays.fill(out, o, o + n, p.value);
+            if (src >= 0) {
                 System.arraycopy(in, src, out, o + copyBegin, inW);
-                for (int i = copyEnd; i < n; ++i) {
-                    out[o + i] = value;
-                }
-            } else {
-                for (int i = 0; i < n; ++i) {
-                    out[o + i] = value;
-                }
             }
-            o += n;
         }
+    }
+
+    public static void pad(byte[] in, int inOff, byte[] out, int outOff, Params p) {
+        final int last = p.rank - 1;
+        final int rows = rows(p);
+        final int n = outDim(p, last);
+        final int copyBegin = p.padBefore[last];
+        final int inW = p.inDims[last];
+        int o = outOff;
+        for (int r = 0; r < rows; ++r, o += n) {
+            final int src = sourceRow(p, r, inOff);
+            java.util.Arrays.fill(out, o, o + n, (byte) p.intValue);
+            if (src >= 0) {
+                System.arraycopy(in, src, out, o + copyBegin, inW);
+            }
+        }
+    }
+
+    public static void pad(short[] in, int inOff, short[] out, int outOff, Params p) {
+        final int last = p.rank - 1;
+        final int rows = rows(p);
+        final int n = outDim(p, last);
+        final int copyBegin = p.padBefore[last];
+        final int inW = p.inDims[last];
+        int o = outOff;
+        for (int r = 0; r < rows; ++r, o += n) {
+            final int src = sourceRow(p, r, inOff);
+            java.util.Arrays.fill(out, o, o + n, (short) p.intValue);
+            if (src >= 0) {
+                System.arraycopy(in, src, out, o + copyBegin, inW);
+            }
+        }
+    }
+
+    private static int rows(Params p) {
+        int rows = 1;
+        for (int d = 0; d < p.rank - 1; ++d) {
+            rows *= outDim(p, d);
+        }
+        return rows;
     }
 }

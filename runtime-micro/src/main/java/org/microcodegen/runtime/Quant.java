@@ -62,4 +62,14 @@ public final class Quant {
         long round = 1L << (totalShift - 1);
         return (int) ((x * reduced + round) >> totalShift);
     }
+
+    /**
+     * LiteRT's FULLY_CONNECTED 16x8 (mc_requantize64_full): the full multiplier applied to the int64
+     * sum with one rounding, in wrapping 64-bit arithmetic. TFLite Micro uses {@link #requantize64}.
+     */
+    public static int requantize64Full(long x, int multiplier, int shift) {
+        int totalShift = 31 - shift;
+        long round = 1L << (totalShift - 1);
+        return (int) ((x * multiplier + round) >> totalShift);
+    }
 }

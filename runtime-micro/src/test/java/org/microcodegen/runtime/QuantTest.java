@@ -95,6 +95,14 @@ class QuantTest {
     }
 
     @Test
+    void int64AccumulatorWithTheFullMultiplier() {
+        assertEquals(1, Quant.requantize64Full(5, HALF, -1));
+        assertEquals(0, Quant.requantize64Full(-2, HALF, -1));
+        assertEquals(500015, Quant.requantize64Full(1000000, 1073774592, 0));
+        assertEquals(536870912, Quant.requantize64Full((1L << 32) + 3, HALF, -2));
+    }
+
+    @Test
     void clamp() {
         assertEquals(-128, Quant.clamp(-300, -128, 127));
         assertEquals(127, Quant.clamp(300, -128, 127));

@@ -128,7 +128,16 @@ public final class TfliteFrontend implements Frontend {
         List<String> outs = op.outputs().stream().map(TfliteFrontend::tensorName).toList();
         List<TensorType> exported = outs.stream().map(t -> tensors.get(t).type()).toList();
         String nodeName = "op" + op.index();
-        return new Node(nodeName, op.name(), ins, outs, canonical, out.name(), exported);
+        return new Node(nodeName, op.name(), ins, outs, canonical, scope(out.name()), exported);
+    }
+
+    /**
+     * The converter names a fused output after every op folded into it, joined by ';'
+     * ("sequential/dense/MatMul;sequential/dense/Relu;..."): the first names the layer.
+     */
+    private static String scope(String outputName) {
+        int semicolon = outputName.indexOf(';');
+        return semicolon > 0 ? outputName.substring(0, semicolon) : outputName;
     }
 
     static String tensorName(int index) {

@@ -43,6 +43,9 @@ public final class JavaModelWriter {
         addConstants(m, type);
         addWeights(m, type);
         addOffsets(type, m.buffers);
+        for (JavaView.Table t : m.tables) {
+            type.addField(table(t));
+        }
         for (JavaView.Params p : m.params) {
             for (JavaView.Field f : p.fields) {
                 if (f.value instanceof JavaView.Table) {
@@ -95,7 +98,7 @@ public final class JavaModelWriter {
         StringBuilder sb = new StringBuilder();
         boolean upper = false;
         for (char c : snake.toCharArray()) {
-            if (c == '_') {
+            if (c == '_' || c == '.') {   // a nested C field "bc.rank" is the setter bcRank
                 upper = true;
             } else {
                 sb.append(upper ? Character.toUpperCase(c) : c);

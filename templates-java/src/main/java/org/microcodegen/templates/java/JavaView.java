@@ -36,6 +36,8 @@ public final class JavaView {
         /** Where each activation buffer starts in the arena array of its element type, in elements. */
         public List<Offset> buffers;
         public List<Params> params;
+        /** Constant tables passed to kernels as arguments. */
+        public List<Table> tables;
         public List<Step> steps;
     }
 
