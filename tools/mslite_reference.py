@@ -11,7 +11,7 @@ MindSpore's CPU Conv2D and pooling take NCHW only, so activations stay in the fi
 each convolution and pooling transposes to NCHW and back; KHWC weights become OIHW. Every other op
 runs on the layout the file gives.
 
-    pip install mindspore flatbuffers numpy
+    pip install mindspore flatbuffers "numpy<2"   # MindSpore 2.10's extension modules need NumPy 1.x
     tools/mslite_reference.py [--models lenet_tod_infer parallel] [--seed 20261129]
 """
 import argparse
