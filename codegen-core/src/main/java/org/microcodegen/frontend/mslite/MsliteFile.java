@@ -9,9 +9,7 @@ import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.ValueException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +23,6 @@ import java.util.Map;
  * CompileException naming the file, what is wrong and where.
  */
 public final class MsliteFile {
-    /** The largest file read: ByteBuffer and array indices are int. */
-    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
-
     private final FlatBuffer file;
     private final String source;
 
@@ -37,18 +32,7 @@ public final class MsliteFile {
     }
 
     public static MsliteModel read(Path path) {
-        ModelFile.requireRegularFile(path);
-        byte[] bytes;
-        try {
-            long size = Files.size(path);
-            if (size > MAX_FILE_BYTES) {
-                throw new CompileException(path + ": " + size + " bytes; .ms files over 2 GB are not supported");
-            }
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new CompileException(path + ": cannot read: " + ModelFile.reason(e), e);
-        }
-        return read(bytes, path.toString());
+        return read(ModelFile.readAll(path, ".ms files"), path.toString());
     }
 
     /** @param source the file name used in messages */

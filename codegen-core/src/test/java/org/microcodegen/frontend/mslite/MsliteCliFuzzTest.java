@@ -58,12 +58,9 @@ class MsliteCliFuzzTest {
         long start = System.nanoTime();
         try {
             for (int i = 0; i < cases && failures.size() < 10; i++) {
-                long caseSeed = master.nextLong();
-                Random rnd = new Random(caseSeed);
-                int s = rnd.nextInt(seeds.size());
-                List<String> done = new ArrayList<>();
-                byte[] mutant = TfliteFuzzTest.mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
-                String what = "case " + i + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")";
+                TfliteFuzzTest.Mutant c = TfliteFuzzTest.mutant(master, i, seeds, names);
+                byte[] mutant = c.bytes();
+                String what = c.what();
                 Path model = Files.write(tmp.resolve("m" + i + ".ms"), mutant);
                 Path out = tmp.resolve("out" + i);
                 StringWriter err = new StringWriter();

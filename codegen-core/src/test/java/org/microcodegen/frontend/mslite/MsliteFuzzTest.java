@@ -40,17 +40,14 @@ class MsliteFuzzTest {
             long slowest = 0;
             long start = System.nanoTime();
             for (int i = 0; i < cases; i++) {
-                long caseSeed = master.nextLong();
-                Random rnd = new Random(caseSeed);
-                int s = rnd.nextInt(seeds.size());
-                List<String> done = new ArrayList<>();
-                byte[] mutant = TfliteFuzzTest.mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
-                String what = "case " + i + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")";
+                TfliteFuzzTest.Mutant c = TfliteFuzzTest.mutant(master, i, seeds, names);
+                byte[] mutant = c.bytes();
+                String what = c.what();
                 long t0 = System.nanoTime();
                 try {
-                    MsliteModel m = MsliteFile.read(mutant, "fuzz.ms");
+                    MsliteModel model = MsliteFile.read(mutant, "fuzz.ms");
                     accepted++;
-                    MsliteFrontend.toGraph(m);
+                    MsliteFrontend.toGraph(model);
                     graphs++;
                 } catch (CompileException e) {
                     String msg = e.getMessage();

@@ -52,12 +52,9 @@ public class TfliteFuzzTest {
             String slowestCase = "";
             long start = System.nanoTime();
             for (int i = 0; i < cases; i++) {
-                long caseSeed = master.nextLong();
-                Random rnd = new Random(caseSeed);
-                int s = rnd.nextInt(seeds.size());
-                List<String> done = new ArrayList<>();
-                byte[] mutant = mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
-                String what = "case " + i + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")";
+                Mutant c = mutant(master, i, seeds, names);
+                byte[] mutant = c.bytes();
+                String what = c.what();
                 long t0 = System.nanoTime();
                 try {
                     TfliteFile.read(mutant, "fuzz.tflite");
@@ -78,6 +75,20 @@ public class TfliteFuzzTest {
             System.out.printf("TFLite fuzz: %d cases (seed %d) in %d ms, %d accepted, slowest %.1f ms: %s%n", cases, seed,
                     (System.nanoTime() - start) / 1_000_000, accepted, slowest / 1e6, slowestCase);
         });
+    }
+
+    /** A mutated model and how to reproduce it, for failure messages. */
+    public record Mutant(byte[] bytes, String what) {
+    }
+
+    /** Case {@code index}: a random seed model (of {@code seeds}, named by {@code names}) mutated by {@link #mutate}. */
+    public static Mutant mutant(Random master, int index, List<byte[]> seeds, List<String> names) {
+        long caseSeed = master.nextLong();
+        Random rnd = new Random(caseSeed);
+        int s = rnd.nextInt(seeds.size());
+        List<String> done = new ArrayList<>();
+        byte[] b = mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
+        return new Mutant(b, "case " + index + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")");
     }
 
     /** One to three mutations: random bytes, hostile 32-bit values, truncation, or a splice from another model. */
