@@ -35,7 +35,9 @@ class Float32AssumptionsTest {
             Map.entry("emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers"),
             Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
-            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"));
+            Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"),
+            Map.entry("frontend/mslite/MsliteSchema.java", "maps MindSpore's TypeId numbers to the IR, one entry per dtype"),
+            Map.entry("frontend/mslite/MsliteFrontend.java", "checks each node's output dtype and refuses all but float32 in one line"));
 
     private static Path sources() {
         Path fromModule = Path.of("src/main/java/org/microcodegen");

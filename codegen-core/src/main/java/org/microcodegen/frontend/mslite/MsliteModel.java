@@ -107,10 +107,6 @@ public record MsliteModel(String source, String version, int fmkType, List<Tenso
         public List<Long> longs(String name) {
             return values.get(name) instanceof List<?> v ? (List<Long>) v : List.of();
         }
-
-        public boolean has(String name) {
-            return values.containsKey(name);
-        }
     }
 
     /** A subgraph as listed; only single-subgraph models are compiled. */
