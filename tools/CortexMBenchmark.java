@@ -46,7 +46,12 @@ public final class CortexMBenchmark {
         List<Path> writes = new ArrayList<>();
         String boardName = "mps2-an386";
         List<Optimize> modes = new ArrayList<>();
+        boolean tflite = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--tflite")) {
+                tflite = true;
+                continue;
+            }
             if (args[i].equals("--write") && i + 1 < args.length) {
                 writes.add(Path.of(args[++i]));
             } else if (args[i].equals("--board") && i + 1 < args.length) {
@@ -54,18 +59,24 @@ public final class CortexMBenchmark {
             } else if (args[i].equals("--optimize") && i + 1 < args.length) {
                 modes.add(Optimize.byName(args[++i]));
             } else {
-                System.err.println("usage: tools/benchmark [--board NAME] [--optimize speed|size|balanced]... [--write FILE]...  (FILE gets the tables"
-                        + " between its cortex-m / peers markers; each mode a row per network, default balanced)");
+                System.err.println("usage: tools/benchmark [--tflite] [--board NAME] [--optimize speed|size|balanced]... [--write FILE]...  (FILE gets"
+                        + " the tables between its cortex-m / peers markers, or cortex-m-tflite with --tflite; each mode a row per network,"
+                        + " default balanced)");
                 System.exit(2);
             }
         }
         List<Entry> entries = new ArrayList<>();
-        for (String f : List.of("lenet", "mlp", "dscnn", "resnet8", "mobilenetv2")) {
+        if (tflite) {
+            tfliteEntries(root, entries);
+        }
+        for (String f : tflite ? List.<String>of() : List.of("lenet", "mlp", "dscnn", "resnet8", "mobilenetv2")) {
             Path dir = root.resolve("tests/fixtures").resolve(f);
             entries.add(new Entry(f, dir.resolve("model.mindir"), dir.resolve("input_0.bin"), null));
         }
         Path ms20 = root.resolve("../shared/models/mindir/lenet_ms20.mindir").normalize();
-        if (Files.isRegularFile(ms20)) {
+        if (tflite) {
+            // the TFLite models are the peers' own (peers.md): their rows are the comparison
+        } else if (Files.isRegularFile(ms20)) {
             entries.add(new Entry("lenet_ms20 (../shared)", ms20, root.resolve("tests/fixtures/shared/lenet_ms20/input_0.bin"), null));
         } else {
             System.err.println("note: " + ms20 + " is absent: the peer comparison row is left out");
@@ -106,12 +117,34 @@ public final class CortexMBenchmark {
         }
         for (Path write : writes) {
             String doc = Files.isRegularFile(write) ? Files.readString(write) : "";
-            doc = replaceSection(doc, "cortex-m", table);
+            doc = replaceSection(doc, tflite ? "cortex-m-tflite" : "cortex-m", table);
             if (peers != null) {
                 doc = replaceSection(doc, "peers", peers);
             }
             Files.writeString(write, doc);
             System.out.println("wrote " + write);
+        }
+    }
+
+    /**
+     * The TFLite models of ../shared/models/tflite that TFLM's figures in peers.md cover, each with the first
+     * sample of its LiteRT reference data (tests/fixtures/tflite) as input.
+     */
+    static void tfliteEntries(Path root, List<Entry> entries) {
+        String[][] models = {
+                {"person_detect", "tflite/person_detect/person_detect.tflite", "person"},
+                {"micro_speech", "tflite/micro_speech/micro_speech_quantized.tflite", "yes"},
+                {"kws_ref_model", "tflite/mlperf_tiny/kws_ref_model.tflite", "random0"},
+                {"pretrainedResnet_quant", "tflite/mlperf_tiny/pretrainedResnet_quant.tflite", "random0"},
+                {"ad01_int8", "tflite/mlperf_tiny/ad01_int8.tflite", "random0"},
+                {"hello_world_float", "tflite/hello_world/hello_world_float.tflite", "x00"}};
+        for (String[] m : models) {
+            Path model = root.resolve("../shared/models").resolve(m[1]).normalize();
+            if (!Files.isRegularFile(model)) {
+                System.err.println("note: " + model + " is absent: left out");
+                continue;
+            }
+            entries.add(new Entry(m[0], model, root.resolve("tests/fixtures/tflite").resolve(m[0]).resolve(m[2]).resolve("input_0.bin"), null));
         }
     }
 

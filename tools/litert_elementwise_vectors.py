@@ -204,6 +204,8 @@ def binary_cases(out):
         ("mul_s16", fb.BuiltinOperator.MUL, "int16", [3, 30], [3, 30], (0.001, 0), (0.002, 0), (0.03, 0)),
         # large outputs over many elements: the last bits of the multiplier (float vs double
         # arithmetic in Prepare, see org.microcodegen.quant.Reference) decide some roundings
+        # real multiplier 0.25 = 2^30 * 2^-32: the two roundings differ on products = 1, 2 (mod 4)
+        ("mul_s8_quarter", fb.BuiltinOperator.MUL, "int8", [256], [256], (0.5, 0), (0.5, 0), (1.0, 0)),
         ("mul_s16_wide", fb.BuiltinOperator.MUL, "int16", [4096], [4096], (0.00071, 0), (0.00093, 0), (0.0132, 0)),
     ]
     for name, op, dt, sh1, sh2, q1, q2, qo in specs:
@@ -238,6 +240,9 @@ def unary_cases(out):
         ("relu_n1_to_1_s8", Q.RELU_N1_TO_1, None, None, T("int8", [64], 0.01, 0), T("int8", [64], 0.008, 0), ""),
         ("relu_s16", Q.RELU, None, None, T("int16", [64], 0.0005, 0), T("int16", [64], 0.0004, 0), ""),
         ("relu6_s16", Q.RELU6, None, None, T("int16", [64], 0.0005, 0), T("int16", [64], 0.0003, 0), ""),
+        ("relu_s8_quarter", Q.RELU, None, None, T("int8", [256], 0.25, 0), T("int8", [256], 1.0, 0), ""),
+        ("requantize_s8_s8_quarter", Q.QUANTIZE, None, None, T("int8", [256], 0.25, 3), T("int8", [256], 1.0, -3), ""),
+        ("requantize_s16_s16_quarter", Q.QUANTIZE, None, None, T("int16", [256], 0.25, 0), T("int16", [256], 1.0, 0), ""),
         ("relu_s16_wide", Q.RELU, None, None, T("int16", [4096], 0.00047, 0), T("int16", [4096], 0.00052, 0), ""),
     ]
     for name, op, ot, o, i, r, text in specs:
@@ -272,7 +277,8 @@ def shape_cases(out):
              "pads=" + ",".join(str(v) for row in pads for v in row) + " value=%d" % value)
     for name, dt, shape, qi, qo in (("mean_s8", "int8", [2, 5, 7, 3], (0.03, -7), (0.02, 4)),
                                     ("mean_s8_same_quant", "int8", [1, 4, 4, 5], (0.03, -7), (0.03, -7)),
-                                    ("mean_s16", "int16", [1, 6, 5, 4], (0.0005, 0), (0.0004, 0))):
+                                    ("mean_s16", "int16", [1, 6, 5, 4], (0.0005, 0), (0.0004, 0)),
+                                    ("mean_s8_quarter", "int8", [2, 1, 3, 64], (0.25, 0), (1.0, 0))):
         o = fb.ReducerOptionsT()
         o.keepDims = True
         axes = T("int32", [2], const=[1, 2])

@@ -20,14 +20,14 @@ void mc_concat_f32(const float *const *inputs, const int32_t *chunks, int32_t n_
     MC_CONCAT_BODY(float)
 }
 
-void mc_concat_8bit(const void *const *inputs, const int32_t *chunks, int32_t n_inputs,
-                    void *out, int32_t outer) {
-    uint8_t *dst = (uint8_t *)out;
-    MC_CONCAT_BODY(uint8_t)
+void mc_concat_s8(const int8_t *const *inputs, const int32_t *chunks, int32_t n_inputs,
+                  int8_t *out, int32_t outer) {
+    int8_t *dst = out;
+    MC_CONCAT_BODY(int8_t)
 }
 
-void mc_concat_16bit(const void *const *inputs, const int32_t *chunks, int32_t n_inputs,
-                     void *out, int32_t outer) {
-    uint16_t *dst = (uint16_t *)out;
-    MC_CONCAT_BODY(uint16_t)
+void mc_concat_s16(const int16_t *const *inputs, const int32_t *chunks, int32_t n_inputs,
+                   int16_t *out, int32_t outer) {
+    int16_t *dst = out;
+    MC_CONCAT_BODY(int16_t)
 }

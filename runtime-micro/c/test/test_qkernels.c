@@ -16,18 +16,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static void expect_ints(const char *name, const int32_t *got, const int32_t *want, int32_t n) {
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        if (got[i] != want[i]) {
-            printf("FAIL %s: element %d is %d, expected %d\n", name, (int)i, (int)got[i], (int)want[i]);
-            mc_expect_true(name, 0);
-            return;
-        }
-    }
-    mc_expect_true(name, 1);
-}
-
 #define WIDEN(dst, src, n)                                                                     \
     do {                                                                                       \
         int32_t w_;                                                                            \
@@ -109,7 +97,7 @@ static void pool_case(const char *name, int32_t batch, int32_t h, int32_t w, int
                 (is_max ? mc_maxpool2d_nhwc_s8 : mc_avgpool2d_nhwc_s8)(s8_a, s8_b, &p);
                 WIDEN(i32_c, s8_b, n_out);
             }
-            expect_ints(name, i32_c, i32_b, n_out);
+            mc_expect_equal_i32(name, i32_c, i32_b, n_out);
         }
     }
 }
@@ -128,7 +116,7 @@ static void pool_hand_worked(void) {
     mc_qpool2d_params p = {4, 1, 2, 1, 1, 1, 1, 2, 1, 1, 0, 0, -128, 127};
     mc_avgpool2d_nhwc_s8(ties_in, out, &p);
     WIDEN(got, out, 4);
-    expect_ints("avgpool s8 ties round away from zero", got, ties_want, 4);
+    mc_expect_equal_i32("avgpool s8 ties round away from zero", got, ties_want, 4);
     {
         mc_qpool2d_params g = {1, 3, 3, 1, 3, 3, 3, 3, 1, 1, 1, 1, -128, 127};
         /* centre row: (1+2+3+4+5+6+7+8+10)/9 = 5.11 -> 5; (4+5+7+8)/4 = 6; (5+6+8+10)/4 = 7.25 -> 7;
@@ -138,7 +126,7 @@ static void pool_hand_worked(void) {
         (void)grid_want;
         mc_avgpool2d_nhwc_s8(grid, out, &g);
         WIDEN(got, out, 9);
-        expect_ints("avgpool s8 3x3 pad 1 counts only cells inside", got, want, 9);
+        mc_expect_equal_i32("avgpool s8 3x3 pad 1 counts only cells inside", got, want, 9);
         /* a fused ReLU6-like range clamps */
         g.act_min = 4;
         g.act_max = 6;
@@ -146,7 +134,7 @@ static void pool_hand_worked(void) {
             static const int32_t clamped[9] = {4, 4, 4, 5, 5, 6, 6, 6, 6};
             mc_avgpool2d_nhwc_s8(grid, out, &g);
             WIDEN(got, out, 9);
-            expect_ints("avgpool s8 activation clamp", got, clamped, 9);
+            mc_expect_equal_i32("avgpool s8 activation clamp", got, clamped, 9);
         }
     }
 }
@@ -203,10 +191,10 @@ static void rounding_matters(void) {
     static const int32_t want_single[3] = {0, -8192, 8192};
     static const int32_t want_double[3] = {1, -8192, 8192};
     mc_quantize_s16_s32(in, out, 3, &p);
-    expect_ints("requantize s16->s32 single rounding", out, want_single, 3);
+    mc_expect_equal_i32("requantize s16->s32 single rounding", out, want_single, 3);
     p.rounding = MC_ROUND_DOUBLE;
     mc_quantize_s16_s32(in, out, 3, &p);
-    expect_ints("requantize s16->s32 double rounding", out, want_double, 3);
+    mc_expect_equal_i32("requantize s16->s32 double rounding", out, want_double, 3);
 }
 
 static void requantize_saturates(void) {
@@ -220,10 +208,10 @@ static void requantize_saturates(void) {
     mc_requantize_params p = {-1, 5, 1 << 30, 2, MC_ROUND_SINGLE};
     mc_quantize_s8_s8(in, o8, 5, &p);
     WIDEN(got, o8, 5);
-    expect_ints("requantize s8->s8 saturates", got, want8, 5);
+    mc_expect_equal_i32("requantize s8->s8 saturates", got, want8, 5);
     mc_quantize_s8_s16(in, o16, 5, &p);
     WIDEN(got, o16, 5);
-    expect_ints("requantize s8->s16", got, want16, 5);
+    mc_expect_equal_i32("requantize s8->s16", got, want16, 5);
 }
 
 static void quantize_float(void) {
@@ -239,10 +227,10 @@ static void quantize_float(void) {
     mc_affine_params p = {0.5f, -3};
     mc_quantize_f32_s8(in, o8, 7, &p);
     WIDEN(got, o8, 7);
-    expect_ints("quantize f32->s8", got, want8, 7);
+    mc_expect_equal_i32("quantize f32->s8", got, want8, 7);
     mc_quantize_f32_s16(in, o16, 7, &p);
     WIDEN(got, o16, 7);
-    expect_ints("quantize f32->s16", got, want16, 7);
+    mc_expect_equal_i32("quantize f32->s16", got, want16, 7);
     mc_dequantize_s8_f32(o8, back, 2, &p);
     mc_expect_equal("dequantize s8->f32", back, want_back, 2);
     {
@@ -271,11 +259,11 @@ static void add_sub_mul(void) {
         ap.bc = bc;
         mc_add_s8(a, b, o, &ap);
         WIDEN(got, o, 6);
-        expect_ints(r ? "add s8 broadcast (double rounding)" : "add s8 broadcast (single rounding)", got, want_add, 6);
+        mc_expect_equal_i32(r ? "add s8 broadcast (double rounding)" : "add s8 broadcast (single rounding)", got, want_add, 6);
         ap.bc = bc;
         mc_sub_s8(a, b, o, &ap);
         WIDEN(got, o, 6);
-        expect_ints(r ? "sub s8 broadcast (double rounding)" : "sub s8 broadcast (single rounding)", got, want_sub, 6);
+        mc_expect_equal_i32(r ? "sub s8 broadcast (double rounding)" : "sub s8 broadcast (single rounding)", got, want_sub, 6);
     }
     {
         /* int16: left shift 15, output 1 / (2^15 * 0.5) = 2^-14 -> shift -13; act range clamps */
@@ -289,11 +277,11 @@ static void add_sub_mul(void) {
         p16.bc = same;
         mc_add_s16(x, y, o16, &p16);
         WIDEN(got, o16, 3);
-        expect_ints("add s16 saturates to the activation range", got, want, 3);
+        mc_expect_equal_i32("add s16 saturates to the activation range", got, want, 3);
         p16.bc = same;
         mc_sub_s16(x, y, o16, &p16);
         WIDEN(got, o16, 3);
-        expect_ints("sub s16", got, want_sub16, 3);
+        mc_expect_equal_i32("sub s16", got, want_sub16, 3);
     }
     {
         /* mul: zero points 1 and -2, multiplier 2^30 shift 0 (0.5), output zero point 3:
@@ -309,9 +297,9 @@ static void add_sub_mul(void) {
         for (r = 0; r <= 1; ++r) {
             mp.rounding = (mc_rounding)r;
             mp.bc = same;
-        mc_mul_s8(x, y, o8, &mp);
+            mc_mul_s8(x, y, o8, &mp);
             WIDEN(got, o8, 4);
-            expect_ints("mul s8", got, want, 4);
+            mc_expect_equal_i32("mul s8", got, want, 4);
         }
         mp.act_min = -32768;
         mp.act_max = 32767;
@@ -319,7 +307,7 @@ static void add_sub_mul(void) {
         mp.bc = same;
         mc_mul_s16(x16, y16, o16, &mp);
         WIDEN(got, o16, 2);
-        expect_ints("mul s16", got, want16, 2);
+        mc_expect_equal_i32("mul s16", got, want16, 2);
     }
 }
 
@@ -334,7 +322,7 @@ static void activations(void) {
     int32_t got[5];
     mc_leaky_relu_s8(in, o, 5, &lp);
     WIDEN(got, o, 5);
-    expect_ints("leaky relu s8", got, want, 5);
+    mc_expect_equal_i32("leaky relu s8", got, want, 5);
     {
         static const int16_t in16[3] = {32767, -32768, 0};
         static const int32_t want16[3] = {32766, -4097, -1};
@@ -342,7 +330,7 @@ static void activations(void) {
         lp.in_zero_point = 0;
         mc_leaky_relu_s16(in16, o16, 3, &lp);
         WIDEN(got, o16, 3);
-        expect_ints("leaky relu s16 saturates", got, want16, 3);
+        mc_expect_equal_i32("leaky relu s16 saturates", got, want16, 3);
     }
     {
         /* relu6-like: same scale (identity), zero point -128 both, bounds [-128, -128 + 6/0.05 = -8] */
@@ -351,7 +339,7 @@ static void activations(void) {
         static const int32_t want_r[4] = {-128, -100, -8, -8};
         mc_relu_s8(x, o, 4, &rp);
         WIDEN(got, o, 4);
-        expect_ints("relu6 s8 clamps", got, want_r, 4);
+        mc_expect_equal_i32("relu6 s8 clamps", got, want_r, 4);
     }
 }
 
@@ -362,10 +350,19 @@ static void mean_hw(void) {
     static const int32_t want[2] = {3, -1};
     int8_t o[2];
     int32_t got[2];
-    mc_qmean_params p = {1, 2, 2, 2, 1, 1, 1 << 30, 1, MC_ROUND_SINGLE};
+    mc_qmean_params p = {1, 2, 2, 2, 1, 1, 1 << 30, 1, 4, MC_ROUND_SINGLE};
     mc_mean_hw_s8(in, o, &p);
     WIDEN(got, o, 2);
-    expect_ints("mean hw s8", got, want, 2);
+    mc_expect_equal_i32("mean hw s8 divided after requantizing", got, want, 2);
+    /* 1/4 folded into the multiplier (2^30, shift 1 - 2), divisor 1: 7/4 -> 2, -6/4 -> -1.5 -> -1
+     * (single rounding rounds the tie up) */
+    {
+        static const int32_t want_folded[2] = {3, 0};
+        mc_qmean_params f = {1, 2, 2, 2, 1, 1, 1 << 30, -1, 1, MC_ROUND_SINGLE};
+        mc_mean_hw_s8(in, o, &f);
+        WIDEN(got, o, 2);
+        mc_expect_equal_i32("mean hw s8 folded multiplier", got, want_folded, 2);
+    }
 }
 
 /* ---- data movement of 1 and 2-byte elements --------------------------------------------- */
@@ -381,13 +378,13 @@ static void movement(void) {
         static const int32_t want[15] = {-7, -7, -7, -7, -7, 1, 2, 3, -7, -7, 4, 5, 6, -7, -7};
         mc_pad_s8(x, o8, &p);
         WIDEN(got, o8, 15);
-        expect_ints("pad s8 with the zero point", got, want, 15);
+        mc_expect_equal_i32("pad s8 with the zero point", got, want, 15);
         p.value = 0;
         mc_pad_s16(y, o16, &p);
         WIDEN(got, o16, 15);
         {
             static const int32_t want16[15] = {0, 0, 0, 0, 0, -1, -2, -3, 0, 0, 300, 400, 500, 0, 0};
-            expect_ints("pad s16", got, want16, 15);
+            mc_expect_equal_i32("pad s16", got, want16, 15);
         }
     }
     {
@@ -396,10 +393,10 @@ static void movement(void) {
         static const int32_t want16[6] = {-1, 300, -2, 400, -3, 500};
         mc_transpose_8bit(x, o8, &p);
         WIDEN(got, o8, 6);
-        expect_ints("transpose 8bit", got, want, 6);
+        mc_expect_equal_i32("transpose 8bit", got, want, 6);
         mc_transpose_16bit(y, o16, &p);
         WIDEN(got, o16, 6);
-        expect_ints("transpose 16bit", got, want16, 6);
+        mc_expect_equal_i32("transpose 16bit", got, want16, 6);
     }
     {
         /* rows reversed, every second column: [[4, 6], [1, 3]] */
@@ -408,29 +405,30 @@ static void movement(void) {
         static const int32_t want16[4] = {300, 500, -1, -3};
         mc_strided_slice_8bit(x, o8, &p);
         WIDEN(got, o8, 4);
-        expect_ints("strided slice 8bit", got, want, 4);
+        mc_expect_equal_i32("strided slice 8bit", got, want, 4);
         mc_strided_slice_16bit(y, o16, &p);
         WIDEN(got, o16, 4);
-        expect_ints("strided slice 16bit", got, want16, 4);
+        mc_expect_equal_i32("strided slice 16bit", got, want16, 4);
     }
     {
         /* [2][3] ++ [2][1] along the last axis */
         static const int8_t z[2] = {9, 8};
         static const int16_t z16[2] = {-9, -8};
-        const void *ins[2];
+        const int8_t *ins[2];
+        const int16_t *ins16[2];
         static const int32_t chunks[2] = {3, 1};
         static const int32_t want[8] = {1, 2, 3, 9, 4, 5, 6, 8};
         static const int32_t want16[8] = {-1, -2, -3, -9, 300, 400, 500, -8};
         ins[0] = x;
         ins[1] = z;
-        mc_concat_8bit(ins, chunks, 2, o8, 2);
+        mc_concat_s8(ins, chunks, 2, o8, 2);
         WIDEN(got, o8, 8);
-        expect_ints("concat 8bit", got, want, 8);
-        ins[0] = y;
-        ins[1] = z16;
-        mc_concat_16bit(ins, chunks, 2, o16, 2);
+        mc_expect_equal_i32("concat s8", got, want, 8);
+        ins16[0] = y;
+        ins16[1] = z16;
+        mc_concat_s16(ins16, chunks, 2, o16, 2);
         WIDEN(got, o16, 8);
-        expect_ints("concat 16bit", got, want16, 8);
+        mc_expect_equal_i32("concat s16", got, want16, 8);
     }
 }
 

@@ -33,11 +33,16 @@ class Float32AssumptionsTest {
             Map.entry("passes/FoldBatchNorm.java", "a float-only pass: it checks every operand's dtype and leaves others alone"),
             Map.entry("emit/CEmitter.java", "float32 constants are printed as exact float literals, other dtypes as integers"),
             Map.entry("emit/WeightValues.java", "weights: float32 as exact float literals, other floats refused, integers as integers"),
-            Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; the weights resource holds float32 only"),
+            Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; float32 weights go to the float resource, integer weights to one resource per width"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
             Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"),
             Map.entry("frontend/mslite/MsliteSchema.java", "maps MindSpore's TypeId numbers to the IR, one entry per dtype"),
-            Map.entry("frontend/mslite/MsliteFrontend.java", "checks each node's output dtype and refuses all but float32 in one line"));
+            Map.entry("frontend/mslite/MsliteFrontend.java", "checks each node's output dtype and refuses all but float32 in one line"),
+            Map.entry("target/RawTensor.java", "run's output decoding: one case per dtype (every dtype handled)"),
+            Map.entry("frontend/onnx/OnnxTensors.java", "maps ONNX's dtype codes and its float_data field to the IR"),
+            Map.entry("frontend/onnx/ConstantFolding.java", "Cast of constants converts between every integer and float dtype"),
+            Map.entry("frontend/onnx/OnnxOps.java", "Constant's value_float(s); Clip and Pad check for float32 data and refuse others"),
+            Map.entry("frontend/onnx/OnnxNodeContext.java", "scalar operands (bounds, alpha, beta) are float32 and refused for other data"));
 
     private static Path sources() {
         Path fromModule = Path.of("src/main/java/org/microcodegen");

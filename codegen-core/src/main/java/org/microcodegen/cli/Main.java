@@ -12,8 +12,12 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Optimize;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
+import org.microcodegen.target.ExpectedOutputs;
 import org.microcodegen.target.MemorySize;
 import org.microcodegen.target.QemuRunner;
+import org.microcodegen.target.RawTensor;
+import org.microcodegen.target.RunExtras;
+import org.microcodegen.target.RunFiles;
 import org.microcodegen.target.Target;
 import org.microcodegen.target.TargetOptions;
 import picocli.CommandLine;
@@ -305,13 +309,37 @@ public final class Main implements Callable<Integer> {
                 description = "A raw input tensor; repeat once per graph input, in order.")
         List<Path> inputs;
 
-        @Option(names = "--out", paramLabel = "OUT.bin", required = true,
+        @Option(names = {"--out", "--output"}, paramLabel = "OUT.bin", required = true,
                 description = "Where to write an output tensor; repeat once per graph output, in order.")
         List<Path> outputs;
+
+        @Option(names = "--expect", paramLabel = "REF.bin",
+                description = {"A reference for an output (raw little-endian, the output's dtype and size, as --out writes it",
+                        "or NumPy's tofile()); repeat once per graph output. Prints PASS or FAIL with the largest",
+                        "absolute error and where; exit status 1 on FAIL."})
+        List<Path> expected;
+
+        @Option(names = "--tolerance", paramLabel = "T",
+                description = {"With --expect: the largest absolute error that passes (default: 1e-4 x max(1, max|reference|)",
+                        "for float outputs, 0 for integer ones)."})
+        Double tolerance;
 
         @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
                 description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); cortex-m* run under QEMU, java in this JVM.")
         String target;
+
+        @Option(names = "--dump-tensors", paramLabel = "DIR",
+                description = {"host, cortex-m*: also write every tensor a layer produces to DIR, one raw little-endian file each",
+                        "named after its step and layer (003_conv2.bin), listed in DIR/index.txt (file, step, layer, dtype, shape, tensor)."})
+        Path dumpTensors;
+
+        @Option(names = "--profile",
+                description = "cortex-m*: also count instructions per layer (a second, probed build); prints a table by cost.")
+        boolean profile;
+
+        @Option(names = "--report", paramLabel = "FILE",
+                description = "Write the compile's report.json to FILE, with the instructions per layer under --profile.")
+        Path report;
 
         @CommandLine.Mixin
         BoardOptions boardOptions = new BoardOptions();
@@ -330,12 +358,37 @@ public final class Main implements Callable<Integer> {
             Target t = Target.byName(target);
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
+            if (tolerance != null && expected == null) {
+                throw new CompileException("--tolerance applies with --expect only");
+            }
+            if (profile && !t.profiles()) {
+                throw new CompileException("--profile applies to " + targetsThat(Target::profiles) + " only (instruction-exact under QEMU)");
+            }
+            if (dumpTensors != null && !t.dumpsTensors()) {
+                throw new CompileException("--dump-tensors applies to " + targetsThat(Target::dumpsTensors) + " only, not yet to " + t.name());
+            }
+            if (dumpTensors != null) {
+                OutputFolder.checkWritable(dumpTensors);
+            }
             CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.options());
+            ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(t.run(compiled, options, inputs, outputs));
+            out.print(t.run(compiled, options, inputs, outputs, new RunExtras(dumpTensors, profile, report)));
+            List<RawTensor> results = RunFiles.readOutputs(compiled, outputs);
+            out.print(RunFiles.topLines(results));
+            boolean passed = true;
+            if (references != null) {
+                List<ExpectedOutputs.Comparison> comparisons = references.compare(results);
+                out.print(ExpectedOutputs.describe(comparisons));
+                passed = comparisons.stream().allMatch(ExpectedOutputs.Comparison::passed);
+            }
             out.flush();
-            return 0;
+            return passed ? 0 : 1;
         }
+    }
+
+    private static String targetsThat(java.util.function.Predicate<Target> can) {
+        return String.join(", ", Target.all().stream().filter(can).map(Target::name).toList());
     }
 
     /** The board options of the Cortex-M targets, shared by compiling and `run`. */
@@ -370,14 +423,28 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ops", mixinStandardHelpOptions = true, description = "Lists the supported MindIR operators.")
+    @Command(name = "ops", mixinStandardHelpOptions = true,
+            description = {"Lists every op the kernel registries support: dtypes, targets, kernels and the shapes they apply to, limits.",
+                    "With --format, the operator spellings a frontend reads instead."})
     static final class Ops implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = "--format", description = "mindir or onnx: list the operator spellings that frontend reads")
+        String format;
+
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(String.join("\n", org.microcodegen.frontend.mindir.MindIrLoader.supportedOps()));
+            if (format == null) {
+                spec.commandLine().getOut().print(OpsListing.render());
+            } else {
+                java.util.List<String> ops = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                    case "mindir" -> org.microcodegen.frontend.mindir.MindIrLoader.supportedOps();
+                    case "onnx" -> org.microcodegen.frontend.onnx.OnnxLoader.supportedOps();
+                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "--format must be mindir or onnx");
+                };
+                spec.commandLine().getOut().println(String.join("\n", ops));
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }

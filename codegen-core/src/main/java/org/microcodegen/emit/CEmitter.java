@@ -39,15 +39,28 @@ public final class CEmitter {
     /** The weights' tensors and data, in the order of view.weights (their placeholders' indices). */
     private final List<Tensor> weightTensors = new ArrayList<>();
     private final List<ConstData> weightData = new ArrayList<>();
+    private final boolean probed;
+    private final List<ProbePoint> probePoints = new ArrayList<>();
 
-    private CEmitter(CompiledModel model) {
+    private CEmitter(CompiledModel model, boolean probed) {
         this.model = model;
         this.placement = model.placement();
+        this.probed = probed;
     }
 
     /** File name -> contents of the model's sources plus the runtime files they need. */
     public static Map<String, byte[]> render(CompiledModel model) {
-        return new CEmitter(model).renderAll();
+        return new CEmitter(model, false).renderAll();
+    }
+
+    /**
+     * The tensors a probe build reports, in the order of its mc_probe indices: every node's outputs,
+     * node after node (the same names and order {@link #render(CompiledModel, boolean, Extra)} uses).
+     */
+    public static List<ProbePoint> probePoints(CompiledModel model) {
+        CEmitter e = new CEmitter(model, true);
+        e.buildView();
+        return List.copyOf(e.probePoints);
     }
 
     /**
@@ -55,7 +68,12 @@ public final class CEmitter {
      * one view so the weights are formatted once.
      */
     public static Map<String, byte[]> renderWithHostMain(CompiledModel model) {
-        return render(model, (view, files) -> files.put("host_main.c", bytes(template("host_main.stg", "main", view))));
+        return renderWithHostMain(model, false);
+    }
+
+    /** The same; {@code probed}: a probe build whose host_main.c writes every layer's tensors (tensor_INDEX.bin). */
+    public static Map<String, byte[]> renderWithHostMain(CompiledModel model, boolean probed) {
+        return render(model, probed, (view, files) -> files.put("host_main.c", bytes(template("host_main.stg", "main", view))));
     }
 
     /** Adds files rendered from the model's view (a host runner, a firmware project) to its sources. */
@@ -65,7 +83,12 @@ public final class CEmitter {
     }
 
     static Map<String, byte[]> render(CompiledModel model, Extra extra) {
-        CEmitter e = new CEmitter(model);
+        return render(model, false, extra);
+    }
+
+    /** The same; {@code probed}: run() calls mc_probe after every layer (the harness defines it). */
+    static Map<String, byte[]> render(CompiledModel model, boolean probed, Extra extra) {
+        CEmitter e = new CEmitter(model, probed);
         Map<String, byte[]> files = e.renderAll();
         extra.addTo(e.view, files);
         return files;
@@ -173,9 +196,22 @@ public final class CEmitter {
                 step.call = call(scheduled.call());
                 headers.add(scheduled.call().kernel().module() + ".h");
             }
+            if (probed && !scheduled.results().isEmpty()) {
+                step.probes = new ArrayList<>();
+                for (Schedule.Result r : scheduled.results()) {
+                    CView.Probe p = new CView.Probe();
+                    p.index = probePoints.size();
+                    p.pointer = r.place().ident();
+                    p.bytes = r.type().byteSize();
+                    step.probes.add(p);
+                    probePoints.add(new ProbePoint(p.index, view.steps.size(), scheduled.layer(), r.tensor(), r.type()));
+                }
+            }
             view.steps.add(step);
         }
         view.runtimeHeaders = new ArrayList<>(headers);
+        view.probed = probed;
+        view.probeCount = probePoints.size();
         view.sourceNeedsMath = view.params.stream().flatMap(p -> p.fields.stream())
                 .anyMatch(f -> f.list != null ? f.list.stream().anyMatch(CLiterals::needsMath) : f.value != null && CLiterals.needsMath(f.value))
                 || view.steps.stream().filter(st -> st.call != null).flatMap(st -> st.call.args.stream())

@@ -41,6 +41,9 @@ public final class CView {
         public List<Step> steps;
         public List<Weight> weights;
         public int argCount;
+        /** A probe build (`run --dump-tensors`, `run --profile`): run() calls mc_probe after every layer. */
+        public boolean probed;
+        public int probeCount;
 
         /** The arena in 8-byte units for a {@code double} array, at least 1: C has no arrays of 0 elements. */
         public long getArenaDoubles() {
@@ -100,6 +103,15 @@ public final class CView {
         public String title;
         public String detail;
         public Call call;
+        /** Probe calls after the step, in a probe build only (null otherwise). */
+        public List<Probe> probes;
+    }
+
+    /** mc_probe(index, pointer, bytes): the tensor a step produced, for the harness to dump or time. */
+    public static final class Probe {
+        public int index;
+        public String pointer;
+        public long bytes;
     }
 
     public static final class Call {

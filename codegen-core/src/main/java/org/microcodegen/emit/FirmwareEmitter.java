@@ -33,11 +33,24 @@ public final class FirmwareEmitter {
      * @param testInputs one raw little-endian tensor per graph input, or an empty list for zeros
      */
     public static Map<String, byte[]> render(CompiledModel model, FirmwareBoard board, List<byte[]> testInputs) {
-        return CEmitter.render(model, (view, files) -> addFirmware(view, model, board, testInputs, files));
+        return render(model, board, testInputs, ProbeMode.NONE);
     }
 
-    private static void addFirmware(CView.Model m, CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files) {
+    /** The same as a probe build: {@code mode} DUMP or PROFILE (see firmware.stg's probes). */
+    public static Map<String, byte[]> render(CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, ProbeMode mode) {
+        return CEmitter.render(model, mode != ProbeMode.NONE, (view, files) -> addFirmware(view, model, board, testInputs, files, mode));
+    }
+
+    private static void addFirmware(CView.Model m, CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files,
+                                    ProbeMode mode) {
         FirmwareView f = new FirmwareView();
+        f.probe = mode != ProbeMode.NONE;
+        f.dump = mode == ProbeMode.DUMP;
+        f.profile = mode == ProbeMode.PROFILE;
+        f.probePrefixes = new ArrayList<>();
+        for (int i = 0; i < m.probeCount; i++) {
+            f.probePrefixes.add("\"mc: " + (f.dump ? "tensor " : "probe ") + i + " \"");
+        }
         f.boardName = board.name();
         f.boardDescription = board.description();
         f.cpuFlags = board.cpuFlags();

@@ -28,6 +28,12 @@ public final class FirmwareView {
     /** One C string literal per kernel call of the model, in order, naming its layer. */
     public List<String> layers;
     public List<TestInput> inputs;
+    /** A probe build ({@link ProbeMode}): dump every layer's tensors, or count every layer's instructions. */
+    public boolean probe;
+    public boolean dump;
+    public boolean profile;
+    /** Per probe index, the C string its report lines start with ("mc: tensor 3 ", "mc: probe 3 "). */
+    public List<String> probePrefixes;
 
     /** One graph input's test values, as const data in flash. */
     public static final class TestInput {

@@ -46,7 +46,8 @@ public final class JavaEmitter {
             "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "var",
             "record", "yield", "sealed", "permits", "module", "open");
     /** Names the generated class uses itself; layer-derived constants must not take them. */
-    private static final List<String> FIXED_NAMES = List.of("arena_size", "macs", "weights", "weights_size", "weights_crc32");
+    private static final List<String> FIXED_NAMES = List.of("arena_size", "macs", "weights", "weights_size", "weights_crc32",
+            "weights_i8", "weights_i16", "weights_i32", "weights_i64");
 
     private final CompiledModel model;
     private final CNames names = new CNames(JAVA_KEYWORDS);
@@ -54,6 +55,10 @@ public final class JavaEmitter {
     private final List<ConstData> weightData = new ArrayList<>();
     private long weightsSize;
     private byte[] weightsResource;
+    /** Integer weights by array name ("WEIGHTS_I8"): their data in resource order and byte count so far. */
+    private final Map<String, List<ConstData>> integerWeights = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> integerWeightBytes = new java.util.HashMap<>();
+    private final Map<String, byte[]> integerResources = new java.util.LinkedHashMap<>();
     private final JavaView.Model view = new JavaView.Model();
 
     private JavaEmitter(CompiledModel model) {
@@ -97,6 +102,9 @@ public final class JavaEmitter {
         files.put(dir + view.className + ".java", JavaModelWriter.render(view).getBytes(StandardCharsets.UTF_8));
         if (view.weightsResource != null) {
             files.put(dir + view.weightsResource, weightsResource);
+        }
+        for (Map.Entry<String, byte[]> r : integerResources.entrySet()) {
+            files.put(dir + r.getKey(), r.getValue());
         }
         String runtimeDir = JavaModelWriter.RUNTIME_PACKAGE.replace('.', '/') + "/";
         // a kernel class's helpers (Quant, QFixedPoint ...) come along
@@ -161,6 +169,24 @@ public final class JavaEmitter {
             view.weightsFloats = all.length / 4;
             view.weightsCrc32 = crc.getValue();
         }
+        for (Map.Entry<String, List<ConstData>> e : integerWeights.entrySet()) {
+            byte[] all = concat(e.getValue(), integerWeightBytes.get(e.getKey()));
+            CRC32 crc = new CRC32();
+            crc.update(all);
+            JavaView.WeightArray a = new JavaView.WeightArray();
+            a.name = e.getKey();
+            a.elementType = elementType(e.getValue().get(0).dtype());
+            a.resource = view.className + "." + e.getKey().toLowerCase(Locale.ROOT);
+            a.elements = all.length / e.getValue().get(0).dtype().byteSize();
+            a.crc32 = crc.getValue();
+            view.integerWeights.add(a);
+            integerResources.put(a.resource, all);
+        }
+    }
+
+    /** The array of a constant of {@code dtype}: WEIGHTS for float32, WEIGHTS_I8 ... for the integer types by width. */
+    private static String weightArray(DType dtype) {
+        return dtype == DType.FLOAT32 ? "WEIGHTS" : "WEIGHTS_I" + 8 * dtype.byteSize();
     }
 
     private String javaIdent(String text) {
@@ -251,9 +277,26 @@ public final class JavaEmitter {
     /** Appends a weight to the weights resource and returns its offset constant. */
     private JavaView.Offset weight(Schedule.Weight scheduled) {
         Tensor t = scheduled.tensor();
-        if (t.type().dtype() != DType.FLOAT32) {
+        DType d = t.type().dtype();
+        if (d != DType.FLOAT32 && d.isFloatingPoint()) {
             throw new CompileException(model.sourceFile() + ": constant " + t.sourceName() + " is " + t.type()
-                    + "; the java target supports float32 weights only");
+                    + "; the java target supports float32 and integer weights only");
+        }
+        if (d != DType.FLOAT32) {
+            String array = weightArray(d);
+            long at = integerWeightBytes.getOrDefault(array, 0L);
+            if (at + t.data().byteLength() > Integer.MAX_VALUE - 16) {
+                throw new CompileException(model.sourceFile() + ": the " + d.displayName() + " weights exceed 2 GB, more than one Java array holds");
+            }
+            JavaView.Offset o = new JavaView.Offset();
+            o.name = scheduled.ident();
+            o.array = array;
+            o.unit = "elements";
+            o.value = at / d.byteSize();
+            o.comment = scheduled.description();
+            integerWeights.computeIfAbsent(array, k -> new ArrayList<>()).add(t.data());
+            integerWeightBytes.put(array, at + t.data().byteLength());
+            return o;
         }
         JavaView.Offset o = new JavaView.Offset();
         o.name = scheduled.ident();
@@ -270,6 +313,18 @@ public final class JavaEmitter {
      * The weights resource: every weight's bytes, one after the other, in an array of exactly their size
      * (a growing buffer would need twice the memory of a 100 MB model at its last growth).
      */
+    /** {@code parts}' bytes back to back in one array of exactly {@code size} bytes. */
+    private static byte[] concat(List<ConstData> parts, long size) {
+        byte[] all = new byte[(int) size];
+        int pos = 0;
+        for (ConstData data : parts) {
+            byte[] bytes = data.bytes();
+            System.arraycopy(bytes, 0, all, pos, bytes.length);
+            pos += bytes.length;
+        }
+        return all;
+    }
+
     private byte[] weightsResource() {
         if (weightsSize > Integer.MAX_VALUE - 16) {
             throw new CompileException(model.sourceFile() + ": the weights are " + weightsSize
@@ -314,7 +369,7 @@ public final class JavaEmitter {
                 b.offset = "0";
             }
             case CONSTANT -> {
-                b.array = "WEIGHTS";
+                b.array = weightArray(place.dtype());
                 b.offset = place.ident();
             }
             case ARENA -> {

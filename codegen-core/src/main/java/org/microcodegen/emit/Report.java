@@ -80,6 +80,22 @@ public record Report(String model, String source, String target, String version,
         return new Builder(model, schedule).build();
     }
 
+    /**
+     * A Cortex-M run's instructions per layer (`run --profile`): {@code perStep} by schedule step (a
+     * view's layer counts about 0), {@code tail} after the last layer until run() returns, and the
+     * whole-inference count of the normal (unprobed) build they are checked against.
+     */
+    public record Profile(String board, long wholeInference, Map<Integer, Long> perStep, long tail) {
+        public long sum() {
+            return perStep.values().stream().mapToLong(Long::longValue).sum() + tail;
+        }
+    }
+
+    /** report.json of {@code model} with a run's per-layer profile. */
+    public static byte[] jsonWithProfile(CompiledModel model, Profile profile) {
+        return CEmitter.bytes(ReportJson.render(of(model), profile));
+    }
+
     /** report.json and report.html of {@code model}. */
     public static Map<String, byte[]> files(CompiledModel model) {
         Report r = of(model);

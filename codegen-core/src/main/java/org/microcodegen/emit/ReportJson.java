@@ -18,6 +18,11 @@ final class ReportJson {
      * Written straight into one buffer: a large model's report is tens of megabytes.
      */
     static String render(Report r) {
+        return render(r, null);
+    }
+
+    /** The same with a run's profile: per layer its "instructions", and a "profile" object after the totals. */
+    static String render(Report r, Report.Profile profile) {
         StringBuilder sb = new StringBuilder(4096 + 700 * r.layers().size());
         sb.append("{\n");
         text(sb, "  ", "model", r.model()).append(",\n");
@@ -34,9 +39,16 @@ final class ReportJson {
         number(sb, "", "steps", t.steps()).append(", ");
         number(sb, "", "kernelCalls", t.kernelCalls()).append(", ");
         number(sb, "", "peakStep", t.peakStep()).append("},\n");
+        if (profile != null) {
+            key(sb, "  ", "profile").append('{');
+            text(sb, "", "board", profile.board()).append(", ");
+            number(sb, "", "wholeInferenceInstructions", profile.wholeInference()).append(", ");
+            number(sb, "", "layerInstructionsSum", profile.sum()).append(", ");
+            number(sb, "", "afterLastLayerInstructions", profile.tail()).append("},\n");
+        }
         key(sb, "  ", "layers").append(r.layers().isEmpty() ? "[" : "[\n");
         for (int i = 0; i < r.layers().size(); i++) {
-            layer(sb, r.layers().get(i));
+            layer(sb, r.layers().get(i), profile == null ? null : profile.perStep().getOrDefault(r.layers().get(i).step(), 0L));
             sb.append(i + 1 < r.layers().size() ? ",\n" : "\n  ");
         }
         sb.append("],\n");
@@ -53,7 +65,7 @@ final class ReportJson {
         return sb.append("]\n}\n").toString();
     }
 
-    private static void layer(StringBuilder sb, Report.Layer l) {
+    private static void layer(StringBuilder sb, Report.Layer l, Long instructions) {
         String in = "      ";
         sb.append("    {\n");
         number(sb, in, "step", l.step()).append(",\n");
@@ -66,6 +78,9 @@ final class ReportJson {
         text(sb, in, "kernelModule", l.kernelModule()).append(",\n");
         number(sb, in, "macs", l.macs()).append(",\n");
         number(sb, in, "weightBytes", l.weightBytes()).append(",\n");
+        if (instructions != null) {
+            number(sb, in, "instructions", instructions).append(",\n");
+        }
         key(sb, in, "inputs").append(l.inputs().isEmpty() ? "[" : "[\n");
         for (int i = 0; i < l.inputs().size(); i++) {
             sb.append("        {");

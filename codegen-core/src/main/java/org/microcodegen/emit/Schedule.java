@@ -74,8 +74,19 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
     record TableArg(String ident, ParamsStruct.Table table) {
     }
 
-    /** One step of run(): a comment, and the call it makes, or null for a view that needs no code. */
-    record Step(String title, String detail, Call call) {
+    /**
+     * One step of run(): a comment, and the call it makes, or null for a view that needs no code. A
+     * node's step also names its layer and the tensors it produces with where they live (what a probe
+     * build dumps or times after it); the final output copies have neither.
+     */
+    record Step(String title, String detail, Call call, String layer, List<Result> results) {
+        Step(String title, String detail, Call call) {
+            this(title, detail, call, null, List.of());
+        }
+    }
+
+    /** A tensor a step produces and where it is once the step is done. */
+    record Result(String tensor, TensorType type, Place place) {
     }
 
     /** A call of a runtime kernel, named by the target's registry. */
@@ -246,6 +257,15 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         }
 
         private Step step(Node n) {
+            Step s = call(n);
+            List<Result> results = new ArrayList<>();
+            for (String out : n.outputs()) {
+                results.add(new Result(out, g.type(out), place(out, n, -1)));
+            }
+            return new Step(s.title(), s.detail(), s.call(), layerNames.get(n.name()), List.copyOf(results));
+        }
+
+        private Step call(Node n) {
             Lowering l = model.lowerings().get(n);
             String layer = layerNames.get(n.name());
             String title = StepText.title(n, layer);

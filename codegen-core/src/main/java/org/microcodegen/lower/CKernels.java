@@ -21,7 +21,7 @@ public final class CKernels {
         pool(r, "MaxPool2D", "mc_maxpool2d");
         pool(r, "AvgPool2D", "mc_avgpool2d");
         pool(r, "AdaptiveAvgPool2D", "mc_avgpool2d");
-        r.add("MatMul", F32, Shapes::dense, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
+        r.add("MatMul", F32, Shapes.DENSE, Kernel.of("mc_matmul", "mc_matmul_dense_f32")
                 .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_f32"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_compact_f32"));
@@ -68,6 +68,10 @@ public final class CKernels {
         r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s8", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s16", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        String tc = "mc_transpose_conv";
+        r.add("TransposeConv2DNhwc", s8, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s8", "mc_qconv2d_params"));
+        r.add("TransposeConv2DNhwc", s16, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s16", "mc_qconv2d_params"));
+        r.add("TransposeConv2DNhwc", f32, Kernel.withParams(tc, "mc_transpose_conv_nhwc_f32", "mc_conv2d_nhwc_params"));
         String fc = "mc_fully_connected";
         r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
         r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
@@ -109,8 +113,8 @@ public final class CKernels {
             r.add("StridedSlice", Signature.all(d), Kernel.withParams("mc_strided_slice", "mc_strided_slice_" + bits,
                     "mc_strided_slice_params"));
         }
-        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_8bit"));
-        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_16bit"));
+        r.add("Concat", Signature.all(I8), Kernel.of("mc_concat", "mc_concat_s8"));
+        r.add("Concat", Signature.all(I16), Kernel.of("mc_concat", "mc_concat_s16"));
         String softmax = "mc_qsoftmax_params";
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8", softmax));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I16)), Kernel.withParams("mc_qsoftmax", "mc_softmax_s8_s16", softmax));
@@ -136,14 +140,14 @@ public final class CKernels {
      * faster kernel for any shape and the others specialise it.
      */
     private static void conv(KernelRegistry.Builder r) {
-        r.add("Conv2D", F32, Shapes::pointwise, conv2d("mc_conv2d_pointwise_f32"));
-        r.add("Conv2D", F32, Shapes::pointwiseStride2, conv2d("mc_conv2d_pointwise_s2_f32"));
+        r.add("Conv2D", F32, Shapes.POINTWISE, conv2d("mc_conv2d_pointwise_f32"));
+        r.add("Conv2D", F32, Shapes.POINTWISE_STRIDE_2, conv2d("mc_conv2d_pointwise_s2_f32"));
         r.add("Conv2D", F32, Shapes.depthwise3x3(1), conv2d("mc_conv2d_depthwise_3x3s1_f32"));
         r.add("Conv2D", F32, Shapes.depthwise3x3(2), conv2d("mc_conv2d_depthwise_3x3s2_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, true), conv2d("mc_conv2d_depthwise_k5s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, true), conv2d("mc_conv2d_depthwise_k3s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, true), conv2d("mc_conv2d_depthwise_k3s2_f32"));
-        r.add("Conv2D", F32, Shapes::depthwise, conv2d("mc_conv2d_depthwise_f32"));
+        r.add("Conv2D", F32, Shapes.DEPTHWISE, conv2d("mc_conv2d_depthwise_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(5, 1, false), conv2d("mc_conv2d_k5s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 1, false), conv2d("mc_conv2d_k3s1_f32"));
         r.add("Conv2D", F32, Shapes.fixedWidth(3, 2, false), conv2d("mc_conv2d_k3s2_f32"));

@@ -23,7 +23,7 @@ public final class JavaKernels {
         r.add("MaxPool2D", F32, Kernel.withParams("Pool2D", "maxpool2d", PARAMS));
         r.add("AvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
         r.add("AdaptiveAvgPool2D", F32, Kernel.withParams("Pool2D", "avgpool2d", PARAMS));
-        r.add("MatMul", F32, Shapes::dense, Kernel.of("MatMul", "matmulDense").taking("a", "b", "bias", "out", "m", "k", "n", "act"));
+        r.add("MatMul", F32, Shapes.DENSE, Kernel.of("MatMul", "matmulDense").taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("MatMul", "matmul"));
         unary(r, "Relu", "relu");
         unary(r, "Relu6", "relu6");
@@ -70,6 +70,9 @@ public final class JavaKernels {
         r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS8", "QParams"));
         r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dS16", "QParams"));
         r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams("Conv2DNhwc", "depthwiseConv2dF32", PARAMS));
+        r.add("TransposeConv2DNhwc", s8, Kernel.withParams("TransposeConv", "transposeConvS8", "Conv2DNhwc.QParams"));
+        r.add("TransposeConv2DNhwc", s16, Kernel.withParams("TransposeConv", "transposeConvS16", "Conv2DNhwc.QParams"));
+        r.add("TransposeConv2DNhwc", f32, Kernel.withParams("TransposeConv", "transposeConvF32", "Conv2DNhwc.Params"));
         r.add("FullyConnected", s8, Kernel.withParams("FullyConnected", "fullyConnectedS8", "QParams"));
         r.add("FullyConnected", s16, Kernel.withParams("FullyConnected", "fullyConnectedS16", "QParams"));
         r.add("FullyConnected", f32, Kernel.withParams("FullyConnected", "fullyConnectedF32", PARAMS));

@@ -16,6 +16,10 @@ import java.util.function.Predicate;
 public final class KernelRegistry {
     /** One kernel: for op {@code op} (its canonical name) on {@code signature} when {@code when} holds. */
     public record Entry(String op, Signature signature, Predicate<Query> when, Kernel kernel) {
+        /** The shapes this entry applies to, in words ("any shape", "3x3 window"...), for `micro-codegen ops`. */
+        public String shapes() {
+            return when instanceof Shapes.Rule r ? r.description() : "shapes chosen by a rule";
+        }
     }
 
     private final String target;
@@ -28,7 +32,12 @@ public final class KernelRegistry {
         this.costs = KernelCosts.of(target);
     }
 
-    /** The registry of the target named {@code target} ("host", "cortex-m4", "java"). */
+    /** The target this registry is for ("host", "cortex-m4", "java"). */
+    public String target() {
+        return target;
+    }
+
+    /** Every entry, in the order {@link #select} tries them. */
     public List<Entry> entries() {
         return entries;
     }
@@ -99,7 +108,7 @@ public final class KernelRegistry {
 
         /** The kernel for {@code op} on {@code signature} whatever the shapes (a reference kernel). */
         Builder add(String op, Signature signature, Kernel kernel) {
-            return add(op, signature, q -> true, kernel);
+            return add(op, signature, Shapes.ANY, kernel);
         }
 
         /** A kernel for {@code op} on {@code signature} for the shapes where {@code when} holds. */

@@ -15,6 +15,20 @@ final class Shapes {
     private Shapes() {
     }
 
+    /** A shape predicate with the words `micro-codegen ops` prints for it. */
+    record Rule(String description, Predicate<Query> test) implements Predicate<Query> {
+        @Override
+        public boolean test(Query q) {
+            return test.test(q);
+        }
+    }
+
+    static final Rule ANY = new Rule("any shape", q -> true);
+    static final Rule POINTWISE = new Rule("1x1, stride 1, unpadded, groups 1", Shapes::pointwise);
+    static final Rule POINTWISE_STRIDE_2 = new Rule("1x1, stride 2 along w, unpadded, groups 1", Shapes::pointwiseStride2);
+    static final Rule DEPTHWISE = new Rule("depthwise (one filter per input channel)", Shapes::depthwise);
+    static final Rule DENSE = new Rule("A [M][K] times B stored [N][K] (dense layer layout)", Shapes::dense);
+
     static Conv2D.Geometry conv(Query q) {
         return ((Conv2D) q.op()).geometry(q.ctx());
     }
@@ -50,35 +64,35 @@ final class Shapes {
      * at most 1 on every side and an input of at least 2 x 2: the nine weights stay in registers for a
      * whole plane, with a fixed shape per output row.
      */
-    static Predicate<Query> depthwise3x3(int stride) {
-        return q -> {
+    static Rule depthwise3x3(int stride) {
+        return new Rule("depthwise 3x3, stride " + stride + ", dilation 1, padding <= 1, input >= 2x2", q -> {
             Conv2D.Geometry g = conv(q);
             Window2D w = g.w();
             return g.depthwise() && w.kH() == 3 && w.kW() == 3 && w.strideH() == stride && w.strideW() == stride
                     && w.dilationH() == 1 && w.dilationW() == 1
                     && w.padTop() >= 0 && w.padTop() <= 1 && w.padLeft() >= 0 && w.padLeft() <= 1
                     && w.padBottom() <= 1 && w.padRight() <= 1 && g.inH() >= 2 && g.inW() >= 2;
-        };
+        });
     }
 
     /**
      * A kernel whose interior is unrolled for kernel width {@code k} and stride {@code s} along w
      * (dilation 1 along w; anything along h), for depthwise or for other convolutions.
      */
-    static Predicate<Query> fixedWidth(int k, int s, boolean depthwise) {
-        return q -> {
+    static Rule fixedWidth(int k, int s, boolean depthwise) {
+        return new Rule((depthwise ? "depthwise, " : "not depthwise, ") + "kernel width " + k + ", stride " + s + " along w, dilation 1 along w", q -> {
             Conv2D.Geometry g = conv(q);
             Window2D w = g.w();
             return g.depthwise() == depthwise && w.dilationW() == 1 && w.kW() == k && w.strideW() == s;
-        };
+        });
     }
 
     /** A square k x k pooling window: the window loops unrolled. */
-    static Predicate<Query> squareWindow(int k) {
-        return q -> {
+    static Rule squareWindow(int k) {
+        return new Rule(k + "x" + k + " window", q -> {
             Window2D w = window(q);
             return w.kH() == k && w.kW() == k;
-        };
+        });
     }
 
     /**

@@ -67,11 +67,12 @@ public record ReduceMean(List<Long> axes, boolean keepDims) implements Op {
         TensorType t = ctx.type(0);
         TensorType out = ctx.outputType(0);
         MeanParams d = MeanParams.derive(IntegerParams.scale(ctx, t, "input"), IntegerParams.zeroPoint(ctx, t, "input"),
-                IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));
+                IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"), in.dim(1) * in.dim(2));
         ParamsStruct p = ParamsStruct.builder()
                 .set("batch", in.dim(0)).set("in_h", in.dim(1)).set("in_w", in.dim(2)).set("channels", in.dim(3))
                 .set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
-                .set("mult", d.multiplier()).set("shift", d.shift()).rounding("rounding", IntegerParams.rounding(ctx, false))
+                .set("mult", d.multiplier()).set("shift", d.shift()).set("divisor", d.divisor())
+                .rounding("rounding", IntegerParams.rounding(ctx, false))
                 .build();
         return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output()).params(p).build();
     }

@@ -1,8 +1,6 @@
 package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
-import org.microcodegen.ir.Node;
-import org.microcodegen.ops.Refused;
 
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +43,7 @@ public final class PassManager {
         return new PassManager(List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
-                Pass.check("supported-ops", g -> requireSupportedOps(g, modelFile)),
+                Pass.check("supported-ops", SupportedOps::require),
                 new Pass("shape-inference", g -> ShapeInference.run(g, modelFile)),
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
@@ -64,14 +62,5 @@ public final class PassManager {
             listener.after(i + 1, passes.get(i).name(), g);
         }
         return g;
-    }
-
-    /** Fails on the first node whose op the compiler does not know (the registry's error names op, node and file). */
-    private static void requireSupportedOps(Graph g, String modelFile) {
-        for (Node n : g.nodes()) {
-            if (n.op() instanceof Refused r && r.unsupported()) {
-                throw r.error();
-            }
-        }
     }
 }

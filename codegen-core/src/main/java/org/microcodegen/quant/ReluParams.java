@@ -3,57 +3,37 @@ package org.microcodegen.quant;
 import org.microcodegen.ir.DType;
 
 /**
- * mc_qrelu_params / QActivation.ReluParams for RELU, RELU6 and RELU_N1_TO_1 (int8, int16), as
- * TFLite's ReluPrepare and QuantizedReluX compute them: the multiplier of inScale / outScale (a float
- * division in LiteRT, double in TFLM, see {@link Reference}), and the bounds
- * outZeroPoint + roundf(bound / outScale), limited to the type (no upper bound for RELU).
+ * mc_qrelu_params / QActivation.ReluParams for the standalone RELU, RELU6 and RELU_N1_TO_1 ops
+ * (int8, int16), as TFLite's ReluPrepare and QuantizedReluX compute them: the multiplier of
+ * inScale / outScale (a float division in LiteRT, double in TFLM, see {@link Reference}), and the
+ * bounds outZeroPoint + roundf(bound / outScale) limited to the type, which is exactly the fused
+ * activation's range ({@link ActivationRange}).
  */
 public record ReluParams(int inZeroPoint, int outZeroPoint, int multiplier, int shift, int actMin, int actMax) {
 
     /** The three clamps TFLite has as standalone ops. */
     public enum Kind {
-        RELU(0.0f, Float.POSITIVE_INFINITY),
-        RELU6(0.0f, 6.0f),
-        RELU_N1_TO_1(-1.0f, 1.0f);
+        RELU(ActivationRange.Kind.RELU),
+        RELU6(ActivationRange.Kind.RELU6),
+        RELU_N1_TO_1(ActivationRange.Kind.RELU_N1_TO_1);
 
-        final float min;
-        final float max;
+        final ActivationRange.Kind range;
 
-        Kind(float min, float max) {
-            this.min = min;
-            this.max = max;
+        Kind(ActivationRange.Kind range) {
+            this.range = range;
         }
     }
 
     public static ReluParams derive(Kind kind, float inScale, int inZeroPoint, float outScale, int outZeroPoint,
                                     DType dtype, Reference reference) {
-        final int typeMin;
-        final int typeMax;
-        switch (dtype) {
-            case INT8 -> {
-                typeMin = -128;
-                typeMax = 127;
-            }
-            case INT16 -> {
-                typeMin = -32768;
-                typeMax = 32767;
-            }
-            default -> throw new IllegalArgumentException("quantized " + kind + " takes int8 or int16, not "
-                    + dtype.displayName());
+        if (dtype != DType.INT8 && dtype != DType.INT16) {
+            throw new IllegalArgumentException("quantized " + kind + " takes int8 or int16, not " + dtype.displayName());
         }
         final double real = reference == Reference.LITERT
                 ? (double) (inScale / outScale)
                 : (double) inScale / (double) outScale;
         final QuantizedMultiplier m = QuantizedMultiplier.of(real);
-        final int actMin = Math.max(typeMin, outZeroPoint + (int) roundf(kind.min / outScale));
-        final int actMax = kind.max == Float.POSITIVE_INFINITY
-                ? typeMax
-                : Math.min(typeMax, outZeroPoint + (int) roundf(kind.max / outScale));
-        return new ReluParams(inZeroPoint, outZeroPoint, m.multiplier(), m.shift(), actMin, actMax);
-    }
-
-    /** C's roundf: half away from zero (|x| + 0.5 is exact in double for every float x). */
-    static float roundf(float x) {
-        return (float) Math.copySign(Math.floor(Math.abs((double) x) + 0.5), x);
+        final int[] range = ActivationRange.of(kind.range, outScale, outZeroPoint, dtype);
+        return new ReluParams(inZeroPoint, outZeroPoint, m.multiplier(), m.shift(), range[0], range[1]);
     }
 }

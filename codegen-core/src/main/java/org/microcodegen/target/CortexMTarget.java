@@ -3,7 +3,10 @@ package org.microcodegen.target;
 import org.microcodegen.lower.CKernels;
 import org.microcodegen.lower.KernelRegistry;
 
+import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.ProbeMode;
+import org.microcodegen.emit.Report;
 import org.microcodegen.emit.Report;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.ir.CompileException;
@@ -86,10 +89,36 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
     }
 
     @Override
-    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
+    public boolean profiles() {
+        return true;
+    }
+
+    @Override
+    public boolean dumpsTensors() {
+        return true;
+    }
+
+    @Override
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs, RunExtras extras) {
         Board b = board(options);
         FitCheck.check(model, b, model.inputBytes());
         QemuRunner.Report r = QemuRunner.run(model, b, inputs, outputs);
-        return FirmwareSummary.of(model, b, r) + String.format(Locale.ROOT, "  wrote    %s%n", outputs);
+        StringBuilder text = new StringBuilder(FirmwareSummary.of(model, b, r).toString())
+                .append(String.format(Locale.ROOT, "  wrote    %s%n", outputs));
+        List<byte[]> results = r.execution().outputs();
+        if (extras.dumpTensors() != null) {
+            QemuRunner.Probed dump = QemuRunner.probe(model, b, inputs, ProbeMode.DUMP, results);
+            TensorDump.write(extras.dumpTensors(), CEmitter.probePoints(model), dump.tensors());
+            text.append(String.format(Locale.ROOT, "  dumped   %d tensors to %s (index in %s)%n", dump.tensors().size(),
+                    extras.dumpTensors(), TensorDump.INDEX));
+        }
+        Report.Profile profile = null;
+        if (extras.profile()) {
+            QemuRunner.Probed p = QemuRunner.probe(model, b, inputs, ProbeMode.PROFILE, results);
+            profile = LayerProfile.of(b.name(), CEmitter.probePoints(model), p.counts(), p.tail(), p.empty(), r.execution().instructions());
+            text.append(LayerProfile.table(model, profile));
+        }
+        RunFiles.writeReport(model, extras.report(), profile);
+        return text.toString();
     }
 }

@@ -3,6 +3,7 @@ package org.microcodegen.target;
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.emit.ProbePoint;
 import org.microcodegen.ir.CompileException;
 
 import java.io.IOException;
@@ -28,18 +29,26 @@ public final class HostRunner {
         run(model, inputs, outputs, List.of());
     }
 
+    public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs, List<String> extraCflags) {
+        run(model, inputs, outputs, extraCflags, null);
+    }
+
     /**
      * The same with {@code extraCflags} after {@link #CFLAGS} (the tests' sanitizer builds:
      * {@code -fsanitize=address,undefined}); a sanitizer report fails the run like any other error.
      */
-    public static void run(CompiledModel model, List<Path> inputs, List<Path> outputs, List<String> extraCflags) {
+    /**
+     * With {@code dumpDir}, a probe build that also writes every layer's tensors there ({@link TensorDump});
+     * returns how many.
+     */
+    public static int run(CompiledModel model, List<Path> inputs, List<Path> outputs, List<String> extraCflags, Path dumpDir) {
         RunFiles.readInputs(model, inputs, outputs);
         int nOut = model.graph().outputs().size();
         Path work = null;
         try {
             work = Files.createTempDirectory("micro-codegen-run");
             Path src = work.resolve("src");
-            OutputFolder.write(src, CEmitter.renderWithHostMain(model));
+            OutputFolder.write(src, CEmitter.renderWithHostMain(model, dumpDir != null));
             Path exe = work.resolve("model");
             List<String> cc = new ArrayList<>();
             cc.add(System.getenv().getOrDefault("CC", "cc"));
@@ -62,7 +71,18 @@ public final class HostRunner {
                 cmd.add(o.toString());
             }
             Processes.runOrFail(cmd, work, TIMEOUT, "running the model", "the build produced no program");
+            int dumped = 0;
+            if (dumpDir != null) {
+                List<ProbePoint> points = CEmitter.probePoints(model);
+                List<byte[]> tensors = new ArrayList<>();
+                for (ProbePoint p : points) {
+                    tensors.add(Files.readAllBytes(work.resolve("tensor_" + p.index() + ".bin")));
+                }
+                TensorDump.write(dumpDir, points, tensors);
+                dumped = points.size();
+            }
             RunFiles.publish(tmpOuts, outputs);
+            return dumped;
         } catch (IOException e) {
             throw new CompileException("host run failed: " + e.getMessage(), e);
         } finally {

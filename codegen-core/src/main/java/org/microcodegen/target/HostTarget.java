@@ -35,8 +35,15 @@ record HostTarget(String name, String description, int alignment) implements Tar
     }
 
     @Override
-    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
-        HostRunner.run(model, inputs, outputs);
-        return RunFiles.ranReport(model, "the host", inputs, outputs);
+    public boolean dumpsTensors() {
+        return true;
+    }
+
+    @Override
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs, RunExtras extras) {
+        int dumped = HostRunner.run(model, inputs, outputs, List.of(), extras.dumpTensors());
+        RunFiles.writeReport(model, extras.report(), null);
+        return RunFiles.ranReport(model, "the host", inputs, outputs) + (extras.dumpTensors() == null ? ""
+                : String.format(java.util.Locale.ROOT, "  dumped   %d tensors to %s (index in %s)%n", dumped, extras.dumpTensors(), TensorDump.INDEX));
     }
 }

@@ -35,8 +35,9 @@ record JavaTarget(String name, String description, int alignment) implements Tar
     }
 
     @Override
-    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs) {
+    public String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs, RunExtras extras) {
         JavaRunner.run(model, inputs, outputs);
+        RunFiles.writeReport(model, extras.report(), null);
         return RunFiles.ranReport(model, "the JVM", inputs, outputs);
     }
 }

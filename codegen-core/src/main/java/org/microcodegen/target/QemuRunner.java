@@ -3,6 +3,7 @@ package org.microcodegen.target;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.emit.OutputFolder;
+import org.microcodegen.emit.ProbeMode;
 import org.microcodegen.ir.CompileException;
 
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,9 @@ public final class QemuRunner {
     public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
-    private static final Pattern OUTPUT_LINE = Pattern.compile("mc: output (\\d+) ([0-9a-f]{8}) ([0-9a-f]+)");
+    private static final Pattern OUTPUT_LINE = Pattern.compile("mc: (output|tensor) (\\d+) ([0-9a-f]{8}) ([0-9a-f]+)");
+    /** A probe build's per-layer counts (firmware.stg's probes). */
+    private static final Pattern PROBE_LINE = Pattern.compile("mc: probe(?: (\\d+)|-(tail|empty)) (\\d+)");
     private static final Pattern NUMBER_LINE = Pattern.compile("mc: (ticks|instructions|stack) (\\d+)");
     private static final Pattern FAULT_LINE = Pattern.compile("mc: FAULT .*");
     /** A guard word next to the arena or an output buffer was overwritten (firmware.stg); kept as the fault. */
@@ -44,7 +47,7 @@ public final class QemuRunner {
 
     /** What one firmware run reported. {@code ticks} and {@code stackUsed} are -1 when it did not get that far. */
     public record Execution(int exitStatus, boolean timedOut, boolean completed, String fault, long ticks,
-                            long instructions, long stackUsed, List<byte[]> outputs, String log) {
+                            long instructions, long stackUsed, List<byte[]> outputs, String log, Probed probed) {
         public boolean succeeded() {
             return exitStatus == 0 && !timedOut && completed;
         }
@@ -70,6 +73,13 @@ public final class QemuRunner {
             }
             return completed ? "succeeded" : "ended without reporting its outputs";
         }
+    }
+
+    /**
+     * What a probe build reported: every layer's tensors by probe index (dump), or the instructions of
+     * every probe interval, after the last one ({@code tail}) and of an empty one (profile).
+     */
+    public record Probed(List<byte[]> tensors, Map<Integer, Long> counts, long tail, long empty) {
     }
 
     /** A firmware run together with the image's section sizes and who takes the flash. */
@@ -108,6 +118,35 @@ public final class QemuRunner {
             }
             RunFiles.publish(produced, outputs);
             return r;
+        } catch (IOException e) {
+            throw new CompileException("QEMU run failed: " + e.getMessage(), e);
+        } finally {
+            OutputFolder.deleteTree(work);
+        }
+    }
+
+    /**
+     * Builds and runs the probe build of {@code mode} (every layer's tensors, or its instructions) on the
+     * same inputs. Its outputs must equal {@code outputs}, the normal build's: probes only read memory.
+     */
+    public static Probed probe(CompiledModel model, Board board, List<Path> inputs, ProbeMode mode, List<byte[]> outputs) {
+        List<byte[]> data = RunFiles.readInputs(model, inputs, "--input");
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("micro-codegen-probe");
+            Map<String, byte[]> project = FirmwareEmitter.render(model, board.firmware(), data, mode);
+            Execution e = buildAndRun(project, board, work.resolve("firmware"), RUN_TIMEOUT).execution();
+            if (!e.succeeded()) {
+                throw new FirmwareFailure(model.name() + " on " + board.name() + " (" + mode.name().toLowerCase(java.util.Locale.ROOT)
+                        + " build): " + e.failure());
+            }
+            for (int i = 0; i < outputs.size(); i++) {
+                if (!java.util.Arrays.equals(outputs.get(i), e.outputs().get(i))) {
+                    throw new FirmwareFailure(model.name() + " on " + board.name() + ": output " + i + " of the "
+                            + mode.name().toLowerCase(java.util.Locale.ROOT) + " build differs from the normal build's");
+                }
+            }
+            return e.probed();
         } catch (IOException e) {
             throw new CompileException("QEMU run failed: " + e.getMessage(), e);
         } finally {
@@ -161,6 +200,10 @@ public final class QemuRunner {
 
     static Execution parse(Processes.Outcome o) {
         Map<Integer, ByteArrayOutputStream> outputs = new TreeMap<>();
+        Map<Integer, ByteArrayOutputStream> probedTensors = new TreeMap<>();
+        Map<Integer, Long> counts = new TreeMap<>();
+        long tail = -1;
+        long empty = -1;
         long ticks = -1;
         long instructions = -1;
         long stack = -1;
@@ -170,11 +213,21 @@ public final class QemuRunner {
             line = line.strip();
             Matcher m;
             if ((m = OUTPUT_LINE.matcher(line)).matches()) {
-                ByteArrayOutputStream buf = outputs.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ByteArrayOutputStream());
-                if (Long.parseLong(m.group(2), 16) != buf.size()) {
+                ByteArrayOutputStream buf = (m.group(1).equals("output") ? outputs : probedTensors)
+                        .computeIfAbsent(Integer.parseInt(m.group(2)), k -> new ByteArrayOutputStream());
+                if (Long.parseLong(m.group(3), 16) != buf.size()) {
                     throw new CompileException("garbled firmware output at: " + line);
                 }
-                buf.writeBytes(HexFormat.of().parseHex(m.group(3)));
+                buf.writeBytes(HexFormat.of().parseHex(m.group(4)));
+            } else if ((m = PROBE_LINE.matcher(line)).matches()) {
+                long v = Long.parseLong(m.group(3));
+                if (m.group(1) != null) {
+                    counts.put(Integer.parseInt(m.group(1)), v);
+                } else if (m.group(2).equals("tail")) {
+                    tail = v;
+                } else {
+                    empty = v;
+                }
             } else if ((m = NUMBER_LINE.matcher(line)).matches()) {
                 long v = Long.parseLong(m.group(2));
                 switch (m.group(1)) {
@@ -190,7 +243,10 @@ public final class QemuRunner {
         }
         List<byte[]> tensors = new ArrayList<>();
         outputs.values().forEach(b -> tensors.add(b.toByteArray()));
-        return new Execution(o.exitStatus(), o.timedOut(), done, fault, ticks, instructions, stack, tensors, o.output());
+        List<byte[]> probed = new ArrayList<>();
+        probedTensors.values().forEach(b -> probed.add(b.toByteArray()));
+        return new Execution(o.exitStatus(), o.timedOut(), done, fault, ticks, instructions, stack, tensors, o.output(),
+                new Probed(probed, counts, tail, empty));
     }
 
     /** The cross toolchain prefix: $CROSS or arm-none-eabi-. */

@@ -1,10 +1,12 @@
 package org.microcodegen.target;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.TensorType;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +63,45 @@ public final class RunFiles {
             }
             Files.copy(produced.get(i), dest, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** `run --report FILE`: the compile's report.json, with the run's profile when there is one; nothing when {@code file} is null. */
+    public static void writeReport(CompiledModel model, Path file, Report.Profile profile) {
+        if (file == null) {
+            return;
+        }
+        byte[] json = profile == null ? Report.files(model).get(Report.JSON_FILE) : Report.jsonWithProfile(model, profile);
+        try {
+            publish(List.of(Files.write(Files.createTempFile("micro-codegen-report", ".json"), json)), List.of(file));
+        } catch (IOException e) {
+            throw new CompileException("cannot write the report to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The outputs a run wrote, decoded in their dtypes. */
+    public static List<RawTensor> readOutputs(CompiledModel model, List<Path> outputs) {
+        List<RawTensor> result = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            TensorType t = model.graph().type(model.graph().outputs().get(i));
+            try {
+                result.add(RawTensor.decode(t, Files.readAllBytes(outputs.get(i))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return result;
+    }
+
+    /** For every vector output, its top-5 indices and values, one line each ("" when none is a vector). */
+    public static String topLines(List<RawTensor> outputs) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < outputs.size(); i++) {
+            RawTensor t = outputs.get(i);
+            if (t.isVector()) {
+                sb.append(String.format(Locale.ROOT, "  output %d %s: %s%n", i, t.type(), t.topLine(5)));
+            }
+        }
+        return sb.toString();
     }
 
     /** The one-line report of a run that measures nothing (host, JVM). */

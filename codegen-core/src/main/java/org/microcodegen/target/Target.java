@@ -86,6 +86,19 @@ public interface Target {
         return "";
     }
 
-    /** `micro-codegen run`: builds the model, runs one inference, writes the outputs; returns the report. */
-    String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs);
+    /**
+     * `micro-codegen run`: builds the model, runs one inference, writes the outputs and what
+     * {@code extras} asks for (tensor dumps, a profile, report.json); returns the report text.
+     */
+    String run(CompiledModel model, TargetOptions options, List<Path> inputs, List<Path> outputs, RunExtras extras);
+
+    /** Whether `run --profile` can count this target's instructions per layer (an instruction-exact emulator). */
+    default boolean profiles() {
+        return false;
+    }
+
+    /** Whether `run --dump-tensors` can write every layer's tensors on this target. */
+    default boolean dumpsTensors() {
+        return false;
+    }
 }

@@ -21,14 +21,14 @@ public final class Concat {
         }
     }
 
-    /** int8 tensors (mc_concat_8bit); TFLite requires equal scales and zero points, so this only copies. */
+    /** int8 tensors (mc_concat_s8); TFLite requires equal scales and zero points, so this only copies. */
     public static void part(byte[] in, int inOff, int chunk, byte[] out, int outOff, int outRow, int outer) {
         for (int o = 0; o < outer; ++o) {
             System.arraycopy(in, inOff + o * chunk, out, outOff + o * outRow, chunk);
         }
     }
 
-    /** int16 tensors (mc_concat_16bit). */
+    /** int16 tensors (mc_concat_s16). */
     public static void part(short[] in, int inOff, int chunk, short[] out, int outOff, int outRow, int outer) {
         for (int o = 0; o < outer; ++o) {
             System.arraycopy(in, inOff + o * chunk, out, outOff + o * outRow, chunk);

@@ -32,6 +32,8 @@ public final class FullyConnected {
         public QParams actMax(int v) { actMax = v; return this; }
         public QParams rounding(int v) { rounding = v; return this; }
         public QParams perChannel(boolean v) { perChannel = v; return this; }
+        /** As generated code sets it (the C field is an int32_t flag). */
+        public QParams perChannel(int v) { perChannel = v != 0; return this; }
         public QParams outMult(int[] v) { outMult = v; return this; }
         public QParams outShift(int[] v) { outShift = v; return this; }
     }

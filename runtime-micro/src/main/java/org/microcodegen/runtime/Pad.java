@@ -2,8 +2,9 @@ package org.microcodegen.runtime;
 
 /**
  * Constant padding (mc_pad.c): out has inDims[i] + padBefore[i] + padAfter[i] along axis i, filled
- * with value, and the input in the middle. Each output row (all axes but the last) is either all
- * padding, or padding, one contiguous input row, padding.
+ * with value (intValue for int8/int16), and the input in the middle. The output is filled with the
+ * pad value, then every output row (all axes but the last) that lies inside the input gets its one
+ * contiguous input row copied into place.
  */
 public final class Pad {
     private Pad() {
@@ -50,22 +51,24 @@ public final class Pad {
     }
 
     public static void pad(float[] in, int inOff, float[] out, int outOff, Params p) {
-        final int last = p.rank - 1;
-        final int rows = rows(p);
-        final int n = outDim(p, last);
-        final int copyBegin = p.padBefore[last];
-        final int inW = p.inDims[last];
-        int o = outOff;
-        for (int r = 0; r < rows; ++r, o += n) {
-            final int src = sourceRow(p, r, inOff);
-            java.util.Arrays.fill(out, o, o + n, p.value);
-            if (src >= 0) {
-                System.arraycopy(in, src, out, o + copyBegin, inW);
-            }
-        }
+        java.util.Arrays.fill(out, outOff, outOff + size(p), p.value);
+        copyRows(in, inOff, out, outOff, p);
     }
 
+    /** int8 tensors (mc_pad_s8): the pad value is intValue. */
     public static void pad(byte[] in, int inOff, byte[] out, int outOff, Params p) {
+        java.util.Arrays.fill(out, outOff, outOff + size(p), (byte) p.intValue);
+        copyRows(in, inOff, out, outOff, p);
+    }
+
+    /** int16 tensors (mc_pad_s16): the pad value is intValue. */
+    public static void pad(short[] in, int inOff, short[] out, int outOff, Params p) {
+        java.util.Arrays.fill(out, outOff, outOff + size(p), (short) p.intValue);
+        copyRows(in, inOff, out, outOff, p);
+    }
+
+    /** Copies every input row into its place in the output, already filled with the pad value. */
+    private static void copyRows(Object in, int inOff, Object out, int outOff, Params p) {
         final int last = p.rank - 1;
         final int rows = rows(p);
         final int n = outDim(p, last);
@@ -74,27 +77,14 @@ public final class Pad {
         int o = outOff;
         for (int r = 0; r < rows; ++r, o += n) {
             final int src = sourceRow(p, r, inOff);
-            java.util.Arrays.fill(out, o, o + n, (byte) p.intValue);
             if (src >= 0) {
                 System.arraycopy(in, src, out, o + copyBegin, inW);
             }
         }
     }
 
-    public static void pad(short[] in, int inOff, short[] out, int outOff, Params p) {
-        final int last = p.rank - 1;
-        final int rows = rows(p);
-        final int n = outDim(p, last);
-        final int copyBegin = p.padBefore[last];
-        final int inW = p.inDims[last];
-        int o = outOff;
-        for (int r = 0; r < rows; ++r, o += n) {
-            final int src = sourceRow(p, r, inOff);
-            java.util.Arrays.fill(out, o, o + n, (short) p.intValue);
-            if (src >= 0) {
-                System.arraycopy(in, src, out, o + copyBegin, inW);
-            }
-        }
+    private static int size(Params p) {
+        return rows(p) * outDim(p, p.rank - 1);
     }
 
     private static int rows(Params p) {

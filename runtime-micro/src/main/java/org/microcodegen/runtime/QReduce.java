@@ -2,8 +2,9 @@ package org.microcodegen.runtime;
 
 /**
  * Quantized MEAN over H and W of an NHWC tensor, int8 (byte[]) and int16 (short[]) (mc_qreduce.c):
- * per batch and channel, sum(q - inZeroPoint) rescaled by input_scale / output_scale, divided by
- * H*W rounding half away from zero, plus outZeroPoint, saturated to the type.
+ * per batch and channel, sum(q - inZeroPoint) requantized, divided by divisor rounding half away
+ * from zero (skipped when it is 1: LiteRT folds 1 / (H*W) into the multiplier), plus outZeroPoint,
+ * saturated to the type.
  */
 public final class QReduce {
     private QReduce() {
@@ -19,6 +20,7 @@ public final class QReduce {
         int outZeroPoint;
         int mult;
         int shift;
+        int divisor = 1;
         int rounding;
 
         public MeanParams batch(int v) { batch = v; return this; }
@@ -29,14 +31,17 @@ public final class QReduce {
         public MeanParams outZeroPoint(int v) { outZeroPoint = v; return this; }
         public MeanParams mult(int v) { mult = v; return this; }
         public MeanParams shift(int v) { shift = v; return this; }
+        public MeanParams divisor(int v) { divisor = v; return this; }
         public MeanParams rounding(int v) { rounding = v; return this; }
     }
 
     /** One output from a channel's sum of (q - inZeroPoint) over the H*W cells. */
     static int meanOf(int sum, MeanParams p, int lo, int hi) {
-        final int cells = p.inH * p.inW;
         int acc = Quant.requantize(sum, p.mult, p.shift, p.rounding);
-        acc = Pool2DNhwc.roundedAverage(acc, cells) + p.outZeroPoint;
+        if (p.divisor > 1) {
+            acc = Pool2DNhwc.roundedAverage(acc, p.divisor);
+        }
+        acc += p.outZeroPoint;
         return Math.min(Math.max(acc, lo), hi);
     }
 

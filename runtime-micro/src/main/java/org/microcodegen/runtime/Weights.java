@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 
 /**
- * Loads a model's weights from the binary resource the compiler writes next to the generated class:
- * little-endian float32 values, all tensors back to back. A class file cannot hold them (array
+ * Loads a model's weights from the binary resources the compiler writes next to the generated class,
+ * one per element type: little-endian values (float32, or int8/int16/int32/int64), all tensors of that
+ * type back to back. A class file cannot hold them (array
  * initialisers count against the 64 KB limit of a method), so they are read once, when the model
  * class is initialised, and checked against the length and CRC32 computed at compile time: a
  * missing, truncated, padded or corrupted resource stops the class from loading with a message that
@@ -25,9 +26,42 @@ public final class Weights {
      * @param crc32    the CRC32 of the resource's bytes
      */
     public static float[] load(Class<?> owner, String resource, int floats, long crc32) {
+        float[] values = new float[floats];
+        ByteBuffer.wrap(read(owner, resource, floats * 4, crc32)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** The same for int8 (and other one-byte) weights, {@code count} of them. */
+    public static byte[] loadBytes(Class<?> owner, String resource, int count, long crc32) {
+        return read(owner, resource, count, crc32);
+    }
+
+    /** The same for int16 weights. */
+    public static short[] loadShorts(Class<?> owner, String resource, int count, long crc32) {
+        short[] values = new short[count];
+        ByteBuffer.wrap(read(owner, resource, count * 2, crc32)).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(values);
+        return values;
+    }
+
+    /** The same for int32 weights (biases of int8 layers, requantization tables). */
+    public static int[] loadInts(Class<?> owner, String resource, int count, long crc32) {
+        int[] values = new int[count];
+        ByteBuffer.wrap(read(owner, resource, count * 4, crc32)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(values);
+        return values;
+    }
+
+    /** The same for int64 weights (biases of int16 layers). */
+    public static long[] loadLongs(Class<?> owner, String resource, int count, long crc32) {
+        long[] values = new long[count];
+        ByteBuffer.wrap(read(owner, resource, count * 8, crc32)).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+        return values;
+    }
+
+    /** The resource's bytes, exactly {@code length} of them with the given CRC32, or an exception naming it. */
+    private static byte[] read(Class<?> owner, String resource, int length, long crc32) {
         String where = owner.getPackage() == null || owner.getPackage().getName().isEmpty()
                 ? resource : owner.getPackage().getName().replace('.', '/') + "/" + resource;
-        byte[] bytes = new byte[floats * 4];
+        byte[] bytes = new byte[length];
         InputStream in = owner.getResourceAsStream(resource);
         if (in == null) {
             throw new IllegalStateException("weights resource " + where + " of " + owner.getName()
@@ -60,8 +94,6 @@ public final class Weights {
             throw new IllegalStateException(String.format("weights resource %s is corrupt: CRC32 %08x, expected %08x",
                     where, crc.getValue(), crc32));
         }
-        float[] values = new float[floats];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        return values;
+        return bytes;
     }
 }

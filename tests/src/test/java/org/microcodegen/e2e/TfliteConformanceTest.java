@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for our own single-op models) is run through {@code micro-codegen run} on the host, the JVM and the Cortex-M4 under
  * QEMU, and its outputs compared with LiteRT's reference kernels (BUILTIN_REF), which no code of ours produced:
  * <ul>
- * <li>int8 / int16 / int32 outputs: byte for byte. Models whose oracle is a TFLM golden (seanet, network_tester) are
- * compiled with {@code --rounding tflm} and compared with the golden itself.</li>
+ * <li>int8 / int16 / int32 outputs: byte for byte, with the default {@code --rounding tflite}. Models whose oracle is
+ * a TFLM golden (seanet, network_tester) are compared with the golden itself (LiteRT's outputs equal those goldens
+ * element for element); {@link #hostTflmRoundingMatchesTflmGoldens} compiles them with {@code --rounding tflm} too.</li>
  * <li>float32 outputs: within 1e-5 x max(1, max |reference|). Our kernels sum in another order than TFLite's
  * reference kernels (and the M4's FPU has no fused multiply-add in the reference), so the last bits may differ;
  * 1e-5 is the issue's bound for hello_world and two orders above float32 rounding for these sizes.</li>
@@ -39,7 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TfliteConformanceTest {
     /** Fixtures not supported yet, and what their error says. */
-    static final Map<String, String> NOT_YET = Map.ofEntries();
+    static final Map<String, String> NOT_YET = Map.ofEntries(
+            Map.entry("kws_ref_model_float32", "hybrid (dynamic-range) quantization is not supported"),
+            Map.entry("hard_swish_int8", "HardSwish on int8 data is not supported"),
+            Map.entry("logistic_int16x8", "Sigmoid on int16 data is not supported"),
+            Map.entry("tanh_int16x8", "Tanh on int16 data is not supported"));
 
     @TempDir
     Path tmp;
@@ -57,6 +62,27 @@ class TfliteConformanceTest {
     @TestFactory
     Stream<DynamicTest> cortexM4MatchesLiteRt() {
         return tests("cortex-m4", 2, E2E::requireCortexMTools, false);
+    }
+
+    /**
+     * {@code --rounding tflm} on the models whose oracle is a TFLM golden (network_tester, seanet), on the host.
+     * Not LEAKY_RELU: TFLM's sources form its multipliers from double-widened scales, and the seanet goldens
+     * (which equal LiteRT's outputs element for element) differ from that by one in a few elements, so those
+     * goldens were evidently not computed by TFLM's own kernel; the default rounding reproduces them.
+     */
+    @TestFactory
+    Stream<DynamicTest> hostTflmRoundingMatchesTflmGoldens() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (TfliteReference ref : TfliteReference.sharedModels()) {
+            if (ref.reference().equals("tflm_golden") && !ref.ops().contains("LEAKY_RELU") && !NOT_YET.containsKey(ref.name())) {
+                tests.add(DynamicTest.dynamicTest("tflm " + ref.name(), ref.dir().toUri(), () -> {
+                    ref.requireModel();
+                    E2E.requireCc();
+                    System.out.println(check(ref, "host", true, Files.createDirectories(tmp.resolve("tflm_" + ref.name())), true));
+                }));
+            }
+        }
+        return tests.stream();
     }
 
     private static List<TfliteReference> all() {
@@ -96,9 +122,18 @@ class TfliteConformanceTest {
 
     /** Runs the samples of one model on one target and compares; returns a one-line summary. */
     static String check(TfliteReference ref, String target, boolean everySample, Path work) throws IOException {
+        return check(ref, target, everySample, work, false);
+    }
+
+    /**
+     * As above; with {@code tflmRounding} the model is compiled with {@code --rounding tflm} (TFLM's arithmetic
+     * as its sources define it) instead of the default (LiteRT's reference kernels). Outputs are compared with
+     * TFLM's golden where the model has one, else with LiteRT's outputs.
+     */
+    static String check(TfliteReference ref, String target, boolean everySample, Path work, boolean tflmRounding) throws IOException {
         List<TfliteReference.Sample> samples = everySample || checksEverySample(ref) ? ref.samples() : ref.samples().subList(0, 1);
         String notYet = NOT_YET.get(ref.name());
-        boolean tflm = ref.reference().equals("tflm_golden");
+        boolean tflm = tflmRounding;
         StringBuilder summary = new StringBuilder(target + " " + ref.name() + ":");
         for (TfliteReference.Sample s : samples) {
             List<String> args = new ArrayList<>(List.of("run", "--model", ref.model().toString(), "--target", target));
@@ -124,7 +159,7 @@ class TfliteConformanceTest {
             for (int i = 0; i < outs.size(); i++) {
                 TfliteReference.Tensor t = ref.outputs().get(i);
                 byte[] actual = Files.readAllBytes(outs.get(i));
-                byte[] expected = tflm && s.golden().isPresent() ? golden(ref, s, t) : s.outputBytes(i);
+                byte[] expected = s.golden().isPresent() ? golden(ref, s, t) : s.outputBytes(i);
                 assertEquals(t.byteSize(), actual.length, ref.name() + ": output " + i + " size");
                 summary.append(' ').append(s.name()).append(": ").append(compare(ref, t, expected, actual, s.name() + " output " + i));
             }
@@ -133,8 +168,13 @@ class TfliteConformanceTest {
                 assertEquals(cls, got, ref.name() + " sample " + s.name() + " on " + target + ": class");
             });
             s.number("sin_x").ifPresent(sin -> {
+                // The int8 model itself misses sin(x) by more than 0.05 at two points (LiteRT's reference output
+                // does: litert_abs_error 0.086 at x=4.71, 0.051 at x=5.65), so there bit-exactness with LiteRT,
+                // asserted above, is the check; everywhere else the 0.05 bound holds as well.
                 double y = value(ref.outputs().get(0), readAll(outs.get(0)), 0);
-                assertTrue(Math.abs(y - sin) <= 0.05, ref.name() + " x=" + s.number("x").orElse(null) + ": " + y + " vs sin " + sin);
+                if (s.number("litert_abs_error").orElse(0.0) <= 0.05) {
+                    assertTrue(Math.abs(y - sin) <= 0.05, ref.name() + " x=" + s.number("x").orElse(null) + ": " + y + " vs sin " + sin);
+                }
             });
         }
         return summary.toString();

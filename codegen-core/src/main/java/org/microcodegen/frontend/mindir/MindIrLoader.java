@@ -1,8 +1,7 @@
 package org.microcodegen.frontend.mindir;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.microcodegen.frontend.ModelFile;
+import org.microcodegen.frontend.ProtobufModelFile;
 import org.microcodegen.frontend.mindir.MindIrValues.TensorValue;
 import org.microcodegen.frontend.mindir.proto.MindIr.AttributeProto;
 import org.microcodegen.frontend.mindir.proto.MindIr.GraphProto;
@@ -17,7 +16,6 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
-import org.microcodegen.ir.ValueException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +39,6 @@ import java.util.Set;
 public final class MindIrLoader {
     /** Magic numbers MindSpore writes at the start of an encrypted model (AES-GCM, AES-CBC, SM4-CBC). */
     private static final int[] ENCRYPTION_MAGIC = {0x7F3A5ED8, 0x7F3A5ED9, 0x7F3A5EDA};
-    /** Protobuf's own limit for one message; MindIR files above it keep weights in external files. */
-    private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
     /** Ops whose operand list is a tuple: a MakeTuple input is spliced into their inputs. */
     private static final Set<String> TUPLE_INPUT_OPS = Set.of("Concat", "AddN", "Stack", "Pack");
     private static final Set<String> IGNORED_ATTRIBUTES = Set.of("input_names", "output_names", "shape");
@@ -69,34 +65,10 @@ public final class MindIrLoader {
 
     /**
      * Reads the model. Everything in the file is untrusted: malformed content must end in a one-line
-     * {@link CompileException} that names the file. The checks below catch each known defect where it
-     * happens; as a narrow safety net for the ones not found yet, the runtime failures that only
-     * malformed content can cause inside this loader (an index, a null, an arithmetic overflow, a
-     * hostile size or nesting depth) are reported as a malformed model rather than an internal error.
+     * {@link CompileException} that names the file ({@link ProtobufModelFile#guard} is the safety net).
      */
     public static Graph load(Path file) {
-        try {
-            return new MindIrLoader(file).read();
-        } catch (ValueException e) {
-            throw new CompileException(file + ": " + e.getMessage(), e);
-        } catch (IndexOutOfBoundsException | NullPointerException | ArithmeticException | NegativeArraySizeException
-                 | ClassCastException | java.nio.BufferUnderflowException | StackOverflowError e) {
-            throw new CompileException(file + ": malformed MindIR model: the loader failed on it ("
-                    + e.getClass().getSimpleName().replace("Exception", "").replace("Error", "") + ")", e);
-        } catch (OutOfMemoryError e) {
-            // A hostile size and a large model are told apart only by the heap: say both, not "malformed".
-            throw new CompileException(file + ": not enough memory to load the model (" + fileSize(file)
-                    + "; the heap allows " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-                    + " MiB): a size in the file is absurd, or the compiler needs a larger heap (JAVA_OPTS=-Xmx...)", e);
-        }
-    }
-
-    private static String fileSize(Path file) {
-        try {
-            return java.nio.file.Files.size(file) / (1024 * 1024) + " MiB file";
-        } catch (java.io.IOException e) {
-            return "size unknown";
-        }
+        return ProtobufModelFile.guard(file, "MindIR", () -> new MindIrLoader(file).read());
     }
 
     /** Whether a file's first bytes are MindSpore's cipher magic: the model was exported with enc_key. */
@@ -185,38 +157,17 @@ public final class MindIrLoader {
 
     private ModelProto parse() {
         ModelFile.requireRegularFile(file);
-        try {
-            long size = Files.size(file);
-            if (size == 0) {
-                throw new CompileException(file + ": empty file, not a MindIR model");
+        byte[] head = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n == 4 && isEncrypted(head)) {
+                throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
+                        + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
             }
-            if (size > MAX_MODEL_BYTES) {
-                throw new CompileException(file + ": " + size + " bytes is larger than a MindIR protobuf can be");
-            }
-            byte[] head = new byte[4];
-            try (InputStream in = Files.newInputStream(file)) {
-                int n = in.readNBytes(head, 0, 4);
-                if (n == 4 && isEncrypted(head)) {
-                    throw new CompileException(file + ": encrypted MindIR (exported with enc_key); decrypt it with MindSpore "
-                            + "(mindspore.load(..., dec_key=...) then export without a key) before compiling");
-                }
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                CodedInputStream coded = CodedInputStream.newInstance(in);
-                coded.setSizeLimit(Integer.MAX_VALUE);
-                coded.setRecursionLimit(200);
-                ModelProto model = ModelProto.parseFrom(coded);
-                return model;
-            }
-        } catch (InvalidProtocolBufferException e) {
-            // protobuf's own message is a paragraph; its first sentence says what went wrong.
-            String why = String.valueOf(e.getMessage());
-            int stop = why.indexOf(". ");
-            throw new CompileException(file + ": not a valid MindIR file (truncated or corrupt protobuf: "
-                    + (stop > 0 ? why.substring(0, stop) : why) + ")");
         } catch (IOException e) {
             throw new CompileException(file + ": cannot read: " + ModelFile.reason(e), e);
         }
+        return ProtobufModelFile.parse(file, "MindIR", 200, ModelProto::parseFrom);
     }
 
     private Node readNode(NodeProto n, Map<String, PrimitiveProto> primitives, Map<String, Tensor> tensors) {

@@ -8,22 +8,14 @@ import org.microcodegen.frontend.mindir.proto.MindIr.TensorProto;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.DType;
-import org.microcodegen.ir.Printable;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ir.ValueException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,90 +120,9 @@ final class MindIrValues {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /**
-     * Reads external weights, confined to the model's folder. The location is untrusted: it is resolved
-     * to a real path (every symlink followed) and must stay inside the real path of the model's folder,
-     * name a regular file (never a FIFO, device or folder, which could block or leak) with one link only
-     * (a hard link is another name for a file that may live anywhere), and is opened without following a
-     * symlink, so the file read is the one checked. {@code expected} bytes are read, never more.
-     */
+    /** Reads external weights through {@link ModelFile#readExternal}, which confines them to the model's folder. */
     private byte[] readExternal(TensorProto.ExternalDataProto ext, String what, long expected) {
-        String location = ext.getLocation();
-        if (location.isEmpty() || Printable.hasUnsafe(location)) {
-            throw new CompileException(modelFile + ": " + what + " refers to external data '" + Printable.escape(location)
-                    + "', " + (location.isEmpty() ? "an empty name" : "a name with control characters") + ": refused");
-        }
-        Path target = confinedFile(location, what);
-        long offset = ext.getOffset();
-        long length = ext.getLength();
-        try (SeekableByteChannel f = Files.newByteChannel(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            long size = f.size();
-            if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-                throw new CompileException(modelFile + ": external data for " + what + " (offset " + offset
-                        + ", length " + length + ") lies outside " + target + " (" + size + " bytes)");
-            }
-            if (length != expected) {
-                throw new CompileException(modelFile + ": " + what + " should hold " + expected
-                        + " bytes of data but its external data has " + length + " (truncated or corrupt weights)");
-            }
-            if (length > Integer.MAX_VALUE - 8) {
-                throw new CompileException(modelFile + ": external data for " + what + " (" + length + " bytes) is too large");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) length);
-            f.position(offset);
-            while (buf.hasRemaining() && f.read(buf) >= 0) {
-                // read until full or end of file
-            }
-            if (buf.hasRemaining()) {
-                throw new CompileException(modelFile + ": external data file " + target + " for " + what + " ended early");
-            }
-            return buf.array();
-        } catch (IOException e) {
-            throw new CompileException(modelFile + ": cannot read external data " + target + " for " + what + ": "
-                    + ModelFile.reason(e), e);
-        }
-    }
-
-    /** The real path of {@code location} if it is a regular, singly linked file inside the model's real folder. */
-    private Path confinedFile(String location, String what) {
-        String refused = modelFile + ": " + what + " refers to external data '" + location + "'";
-        Path folder;
-        Path target;
-        try {
-            folder = modelFile.toAbsolutePath().getParent().toRealPath();
-            Path named = folder.resolve(location).normalize();
-            if (!named.startsWith(folder)) {
-                throw new CompileException(refused + " outside the model's folder: refused");
-            }
-            if (!Files.exists(named, LinkOption.NOFOLLOW_LINKS)) {
-                throw new CompileException(modelFile + ": external data file " + named + " for " + what + " is missing");
-            }
-            target = named.toRealPath();
-            if (!target.startsWith(folder) || !target.equals(named)) {
-                throw new CompileException(refused + ", which is or passes through a symbolic link: refused");
-            }
-            BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isRegularFile()) {
-                throw new CompileException(refused + ", which is not a regular file: refused");
-            }
-            if (linkCount(target) > 1) {
-                throw new CompileException(refused + ", a file with several hard links (it may live outside the model's folder): refused");
-            }
-        } catch (InvalidPathException e) {
-            throw new CompileException(refused + ", which is not a valid path: refused");
-        } catch (IOException e) {
-            throw new CompileException(refused + ", which cannot be resolved: " + ModelFile.reason(e), e);
-        }
-        return target;
-    }
-
-    /** The number of hard links to a file, or 1 where the file system does not say (not a POSIX system). */
-    private static int linkCount(Path p) throws IOException {
-        try {
-            return (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return 1;
-        }
+        return ModelFile.readExternal(modelFile, ext.getLocation(), ext.getOffset(), ext.getLength(), expected, what);
     }
 
     static boolean isMonad(AttributeProto a) {

@@ -110,15 +110,25 @@ public final class TfliteFrontend implements Frontend {
         TfliteTensor out = model.tensor(op.outputs().get(0));
         Op canonical;
         try {
-            canonical = TfliteOps.translate(op, out.dtype(), quantization(out, file));
+            canonical = TfliteOps.translate(op, out, quantization(out, file));
         } catch (TfliteOps.Unsupported e) {
             throw new CompileException(file + ": " + op.describe() + " writing " + out.describe() + ": " + e.getMessage());
         } catch (ClassCastException e) {
             // the reader decodes options by the operator's own table; a file whose union type disagrees is corrupt
             throw new CompileException(file + ": " + op.describe() + " has options of another operator");
         }
+        if (out.dtype() == DType.FLOAT32) {
+            for (int i : op.inputs()) {
+                if (i >= 0 && model.tensor(i).dtype() != DType.FLOAT32 && model.tensor(i).isQuantized()
+                        && model.constantData(model.tensor(i)) != null) {
+                    throw new CompileException(file + ": " + op.describe() + " has float data and " + model.tensor(i).dtype().displayName()
+                            + " weights " + model.tensor(i).describe() + ": hybrid (dynamic-range) quantization is not supported;"
+                            + " convert the model with full integer quantization or keep it float");
+                }
+            }
+        }
         List<String> ins = new ArrayList<>();
-        for (int i : op.inputs()) {
+        for (int i : TfliteOps.operands(op)) {
             if (i < 0) {
                 // an omitted optional input (a convolution without bias) can only be the last ones
                 continue;

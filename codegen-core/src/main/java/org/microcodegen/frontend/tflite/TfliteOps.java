@@ -20,6 +20,7 @@ import org.microcodegen.ops.Softmax;
 import org.microcodegen.ops.Squeeze;
 import org.microcodegen.ops.StridedSlice;
 import org.microcodegen.ops.Transpose;
+import org.microcodegen.ops.TransposeConv2DNhwc;
 import org.microcodegen.ops.Unary;
 
 import java.util.List;
@@ -41,7 +42,8 @@ final class TfliteOps {
     }
 
     /** The canonical op of {@code op}; {@code outType} is its first output's dtype, {@code outQ} its quantization. */
-    static Op translate(TfliteOperator op, DType outType, Quantization outQ) {
+    static Op translate(TfliteOperator op, TfliteTensor out, Quantization outQ) {
+        DType outType = out.dtype();
         String name = op.code().builtinName();
         TfliteOptions o = op.options();
         return switch (name == null ? "" : name) {
@@ -54,6 +56,15 @@ final class TfliteOps {
                 TfliteOptions.DepthwiseConv2D c = (TfliteOptions.DepthwiseConv2D) o;
                 yield new Conv2DNhwc(true, new Pair(c.strideH(), c.strideW()), new Pair(c.dilationH(), c.dilationW()),
                         padding(c.padding()), activation(c.activation()));
+            }
+            case "TRANSPOSE_CONV" -> {
+                TfliteOptions.TransposeConv c = (TfliteOptions.TransposeConv) o;
+                if (out.shape().rank() != 4) {
+                    throw new Unsupported("expects a 4-D output, got " + out.shape());
+                }
+                // the output size is the model's (its constant output_shape operand, which TFLite requires to equal it)
+                yield new TransposeConv2DNhwc(new Pair(c.strideH(), c.strideW()), padding(c.padding()),
+                        out.shape().dim(1), out.shape().dim(2), activation(c.activation()));
             }
             case "FULLY_CONNECTED" -> {
                 TfliteOptions.FullyConnected c = (TfliteOptions.FullyConnected) o;
@@ -116,8 +127,19 @@ final class TfliteOps {
         };
     }
 
-    /** Inputs the canonical op does not take (TRANSPOSE_CONV's reordering aside, TFLite's order is ours). */
+    /**
+     * The operator's inputs in the canonical op's order: TFLite's, except TRANSPOSE_CONV's
+     * (output_shape, weights, input, bias) which becomes (input, weights, bias).
+     */
     static List<Integer> operands(TfliteOperator op) {
-        return op.inputs();
+        List<Integer> in = op.inputs();
+        if ("TRANSPOSE_CONV".equals(op.code().builtinName()) && in.size() >= 3) {
+            List<Integer> reordered = new java.util.ArrayList<>(List.of(in.get(2), in.get(1)));
+            if (in.size() > 3) {
+                reordered.add(in.get(3));
+            }
+            return reordered;
+        }
+        return in;
     }
 }

@@ -78,7 +78,7 @@ public final class JavaModelWriter {
     /** Simple names of the runtime-micro classes the generated class needs, sorted. */
     public static List<String> runtimeClasses(JavaView.Model m) {
         TreeSet<String> classes = new TreeSet<>(List.of("Act", "Check", "Index"));
-        if (m.weightsResource != null) {
+        if (m.weightsResource != null || !m.integerWeights.isEmpty()) {
             classes.add("Weights");
         }
         for (JavaView.Step s : m.steps) {
@@ -154,7 +154,18 @@ public final class JavaModelWriter {
     }
 
     private static void addWeights(JavaView.Model m, TypeSpec.Builder type) {
+        for (JavaView.WeightArray a : m.integerWeights) {
+            String loader = a.elementType == byte.class ? "loadBytes" : a.elementType == short.class ? "loadShorts"
+                    : a.elementType == int.class ? "loadInts" : "loadLongs";
+            type.addField(FieldSpec.builder(ArrayTypeName.of(a.elementType), a.name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("The $L weights, little-endian from the resource {@code $L} (CRC32 checked at class load).\n",
+                            a.elementType.getName(), a.resource)
+                    .initializer("$T.$L($L.class, $S, $L, $L)", WEIGHTS_LOADER, loader, m.className, a.resource,
+                            JavaLiterals.intLiteral(a.elements), String.format(Locale.ROOT, "0x%08xL", a.crc32))
+                    .build());
+        }
         if (m.weightsResource == null) {
+            addOffsets(type, m.weights);
             return;
         }
         type.addField(FieldSpec.builder(int.class, "WEIGHTS_SIZE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -179,7 +190,10 @@ public final class JavaModelWriter {
 
     /** {@code new Conv2D.Params().batch(1).inC(3)...}, one setter a line, named after the C struct's fields. */
     private static FieldSpec params(JavaView.Params p) {
-        ClassName cls = runtime(p.className).nestedClass(p.paramsType);
+        // "Conv2DNhwc.QParams": a kernel class may take another runtime class's parameter type
+        int dot = p.paramsType.indexOf('.');
+        ClassName cls = dot < 0 ? runtime(p.className).nestedClass(p.paramsType)
+                : runtime(p.paramsType.substring(0, dot)).nestedClass(p.paramsType.substring(dot + 1));
         CodeBlock.Builder init = CodeBlock.builder().add("new $T()$>$>", cls);
         for (JavaView.Field f : p.fields) {
             init.add("\n.$L($L)", camel(f.name), value(f.value));

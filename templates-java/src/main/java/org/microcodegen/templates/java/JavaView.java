@@ -31,8 +31,10 @@ public final class JavaView {
         public String weightsResource;
         public long weightsFloats;
         public long weightsCrc32;
-        /** Where each weight tensor starts in the weights array, in floats. */
+        /** Where each weight tensor starts in the weights array of its element type, in elements. */
         public List<Offset> weights;
+        /** The integer weight arrays (int8, int16, int32, int64 weights), each loaded from a resource of its own. */
+        public List<WeightArray> integerWeights = new java.util.ArrayList<>();
         /** Where each activation buffer starts in the arena array of its element type, in elements. */
         public List<Offset> buffers;
         public List<Params> params;
@@ -54,6 +56,15 @@ public final class JavaView {
         public String zeroPointConstant;
         public float scale;
         public int zeroPoint;
+    }
+
+    /** An integer weights array: its field, element type, resource, length in elements and CRC32. */
+    public static final class WeightArray {
+        public String name;
+        public Class<?> elementType;
+        public String resource;
+        public long elements;
+        public long crc32;
     }
 
     /** The arena array of one element type: a field, its size constant, its length in elements. */
