@@ -36,6 +36,8 @@ class Float32AssumptionsTest {
             Map.entry("emit/JavaEmitter.java", "the dtype -> Java array type switch; float32 weights go to the float resource, integer weights to one resource per width"),
             Map.entry("frontend/tflite/TfliteFrontend.java", "a float ADD/SUB/MUL with a fused activation becomes two nodes (integer kernels clamp themselves)"),
             Map.entry("frontend/tflite/TfliteFile.java", "maps TFLite's dtype codes to the IR"),
+            Map.entry("frontend/mslite/MsliteSchema.java", "maps MindSpore's TypeId numbers to the IR, one entry per dtype"),
+            Map.entry("frontend/mslite/MsliteFrontend.java", "checks each node's output dtype and refuses all but float32 in one line"),
             Map.entry("target/RawTensor.java", "run's output decoding: one case per dtype (every dtype handled)"),
             Map.entry("frontend/onnx/OnnxTensors.java", "maps ONNX's dtype codes and its float_data field to the IR"),
             Map.entry("frontend/onnx/ConstantFolding.java", "Cast of constants converts between every integer and float dtype"),

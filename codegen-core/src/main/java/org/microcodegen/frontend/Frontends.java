@@ -1,6 +1,7 @@
 package org.microcodegen.frontend;
 
 import org.microcodegen.frontend.mindir.MindIrFrontend;
+import org.microcodegen.frontend.mslite.MsliteFrontend;
 import org.microcodegen.frontend.onnx.OnnxFrontend;
 import org.microcodegen.frontend.tflite.TfliteFrontend;
 import org.microcodegen.ir.CompileException;
@@ -24,11 +25,11 @@ public final class Frontends {
     public static final int HEAD_BYTES = 4096;
 
     /** The readers, tried in order. Adding a format is one entry here plus its package. */
-    private static final List<Frontend> READERS = List.of(new MindIrFrontend(), new TfliteFrontend(), new OnnxFrontend());
+    private static final List<Frontend> READERS = List.of(new MindIrFrontend(), new TfliteFrontend(), new OnnxFrontend(),
+            new MsliteFrontend());
 
-    /** Recognised only to name them in the error; each moves into READERS when its frontend lands. */
-    private static final List<FormatSignature> NOT_READ_YET = List.of(
-            FormatSignature.flatBuffer("MindSpore Lite", "a MindSpore Lite model (.ms)", "MSL2"));
+    /** Recognised only to name them in the error; each moves into READERS when its frontend lands (all have). */
+    private static final List<FormatSignature> NOT_READ_YET = List.of();
 
     private Frontends() {
     }

@@ -43,6 +43,26 @@ public final class ModelFile {
         }
     }
 
+    /** The largest model file read whole: byte arrays and ByteBuffer indices are int. */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+    /**
+     * A regular model file's bytes, for formats read whole (FlatBuffers); {@code kind} names its files in
+     * the message for one that is too large (e.g. "TFLite files").
+     */
+    public static byte[] readAll(Path file, String kind) {
+        requireRegularFile(file);
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new CompileException(file + ": " + size + " bytes; " + kind + " over 2 GB are not supported");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CompileException(file + ": cannot read: " + reason(e), e);
+        }
+    }
+
     /** Why an I/O operation failed, in words and without exception class names. */
     public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {

@@ -154,6 +154,11 @@ public final class FbsSchema {
         return e;
     }
 
+    /** Whether the schema declares an enum {@code name} (a scalar field's type may name one). */
+    public boolean hasEnum(String name) {
+        return enums.containsKey(name);
+    }
+
     public UnionDef union(String name) {
         UnionDef u = unions.get(name);
         if (u == null) {

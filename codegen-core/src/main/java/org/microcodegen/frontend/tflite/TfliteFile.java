@@ -8,9 +8,7 @@ import org.microcodegen.ir.DType;
 import org.microcodegen.ir.Shape;
 import org.microcodegen.ir.ValueException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,8 +32,6 @@ public final class TfliteFile {
     /** Operators that run other subgraphs: refused, since only subgraph 0 is read. */
     private static final Set<String> CONTROL_FLOW = Set.of("IF", "WHILE", "CALL", "CALL_ONCE", "STABLEHLO_WHILE",
             "STABLEHLO_CASE", "STABLEHLO_COMPOSITE");
-    /** The largest file read: ByteBuffer and array indices are int. */
-    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     private final FlatBuffer file;
     private final String source;
@@ -46,18 +42,7 @@ public final class TfliteFile {
     }
 
     public static TfliteModel read(Path path) {
-        ModelFile.requireRegularFile(path);
-        byte[] bytes;
-        try {
-            long size = Files.size(path);
-            if (size > MAX_FILE_BYTES) {
-                throw new CompileException(path + ": " + size + " bytes; TFLite files over 2 GB are not supported");
-            }
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new CompileException(path + ": cannot read: " + ModelFile.reason(e), e);
-        }
-        return read(bytes, path.toString());
+        return read(ModelFile.readAll(path, "TFLite files"), path.toString());
     }
 
     /** @param source the file name used in messages */

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so the 2,000 cases run with the unit tests; -Dmicrocodegen.fuzz.tflite.cases=N runs more, and
  * -Dmicrocodegen.fuzz.seed=S another seed.
  */
-class TfliteFuzzTest {
+public class TfliteFuzzTest {
     static final long SEED = 10;
     static final int CASES = 2_000;
     static final Duration BUDGET = Duration.ofMinutes(2);
@@ -52,12 +52,9 @@ class TfliteFuzzTest {
             String slowestCase = "";
             long start = System.nanoTime();
             for (int i = 0; i < cases; i++) {
-                long caseSeed = master.nextLong();
-                Random rnd = new Random(caseSeed);
-                int s = rnd.nextInt(seeds.size());
-                List<String> done = new ArrayList<>();
-                byte[] mutant = mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
-                String what = "case " + i + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")";
+                Mutant c = mutant(master, i, seeds, names);
+                byte[] mutant = c.bytes();
+                String what = c.what();
                 long t0 = System.nanoTime();
                 try {
                     TfliteFile.read(mutant, "fuzz.tflite");
@@ -80,8 +77,22 @@ class TfliteFuzzTest {
         });
     }
 
+    /** A mutated model and how to reproduce it, for failure messages. */
+    public record Mutant(byte[] bytes, String what) {
+    }
+
+    /** Case {@code index}: a random seed model (of {@code seeds}, named by {@code names}) mutated by {@link #mutate}. */
+    public static Mutant mutant(Random master, int index, List<byte[]> seeds, List<String> names) {
+        long caseSeed = master.nextLong();
+        Random rnd = new Random(caseSeed);
+        int s = rnd.nextInt(seeds.size());
+        List<String> done = new ArrayList<>();
+        byte[] b = mutate(seeds.get(s), seeds.get(rnd.nextInt(seeds.size())), rnd, done);
+        return new Mutant(b, "case " + index + " (seed " + caseSeed + ", " + names.get(s) + ": " + String.join("; ", done) + ")");
+    }
+
     /** One to three mutations: random bytes, hostile 32-bit values, truncation, or a splice from another model. */
-    static byte[] mutate(byte[] seed, byte[] other, Random rnd, List<String> done) {
+    public static byte[] mutate(byte[] seed, byte[] other, Random rnd, List<String> done) {
         byte[] b = seed.clone();
         int n = 1 + rnd.nextInt(3);
         for (int m = 0; m < n; m++) {
