@@ -188,11 +188,45 @@ static void fixed_point_hand_worked(void) {
     mc_expect_true("clz", mc_clz32(1u) == 31 && mc_clz32(0x80000000u) == 0 && mc_clz32(0u) == 32);
 }
 
+static void hard_swish_hand_worked(void) {
+    /* The parameters of tests/fixtures/tflite-ops/hard_swish_int8 (input 0.0391015 zp -1, output
+     * 0.0210426 zp -110): reluish 27334 * 2^2, output 30445 * 2^-6. x = 10: 11 * 128 = 1408 on the
+     * hires scale; preshift 1408 * 30445 / 2^15 = 1308.2 -> 1308; reluish 1408 << 1 = 2816,
+     * * 27334 / 2^15 = 2349.02 -> 2349, << 1 = 4698, to [0, 1]: (4698 + 32768) >> 1 = 18733;
+     * 18733 * 1308 / 2^15 = 747.8 -> 747 (truncated), / 2^6 = 11.67 -> 12, - 110 = -98
+     * (the real hard swish: 0.430 * 3.430 / 6 = 0.2459 = 11.7 output steps). Below -3 (x = -77:
+     * -3.0) the result is the zero point or one below; 127 (4.97) saturates. */
+    static const int8_t x[8] = {-128, -77, -1, 0, 10, 76, 77, 127};
+    static const int32_t want[8] = {-110, -111, -110, -109, -98, 33, 35, 127};
+    /* A right-shifting reluish exponent (input 0.001 zp 5, output 0.0005 zp -3): 22370 * 2^-3, 16384 * 2^-5 */
+    static const int32_t want_right[8] = {-128, -83, -9, -8, 2, 70, 71, 124};
+    int8_t o[8];
+    int32_t got[8], i;
+    mc_qhard_swish_params p = {-1, -110, 27334, 2, 30445, -6};
+    mc_hard_swish_s8(x, o, 8, &p);
+    for (i = 0; i < 8; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("hard swish s8, left-shifting reluish", got, want, 8);
+    p.in_zero_point = 5;
+    p.out_zero_point = -3;
+    p.reluish_mult = 22370;
+    p.reluish_exponent = -3;
+    p.out_mult = 16384;
+    p.out_exponent = -5;
+    mc_hard_swish_s8(x, o, 8, &p);
+    for (i = 0; i < 8; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("hard swish s8, right-shifting reluish", got, want_right, 8);
+}
+
 void test_qnonlinear(void) {
     FILE *f = fopen(VECTORS, "r");
     static char line[16384];
     int32_t line_no = 0, cases = 0;
     fixed_point_hand_worked();
+    hard_swish_hand_worked();
     if (f == NULL) {
         mc_expect_true("open " VECTORS, 0);
         return;

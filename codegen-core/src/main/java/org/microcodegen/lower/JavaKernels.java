@@ -108,6 +108,7 @@ public final class JavaKernels {
         r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));
         r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
         r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
+        r.add("HardSwish", Signature.all(I8), Kernel.withParams("QNonlinear", "hardSwishS8", "HardSwishParams"));
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String method) {
