@@ -5,7 +5,13 @@
  * org.microcodegen.quant.ActivationLut) and the kernel only indexes it with (uint8_t)x.
  *
  * int8 HARD_SWISH is TFLite's reference_ops::HardSwish: 16-bit fixed point throughout, with two
- * Q15 multipliers the compiler derives as HardSwishPrepare does (org.microcodegen.quant.HardSwishParams). */
+ * Q15 multipliers the compiler derives as HardSwishPrepare does (org.microcodegen.quant.HardSwishParams).
+ *
+ * int16 LOGISTIC and TANH are LiteRT's reference_integer_ops::Logistic / Tanh for int16: the input is
+ * rescaled to 1/(3*4096) per step ((x * mult + rounding) >> shift), then interpolated linearly in a
+ * 256-entry table of sigmoid(i/24) in 0.16 fixed point (tanh(x) = 2 sigmoid(2x) - 1); the output
+ * scale is 2^-15, zero points 0. The table is LiteRT's own, measured from it by
+ * tools/litert_sigmoid_table.py (it is no simple rounding of the function). */
 #ifndef MC_QNONLINEAR_H
 #define MC_QNONLINEAR_H
 
@@ -25,5 +31,16 @@ typedef struct {
 
 /* x * relu6(x + 3) / 6 on int8; out may alias in. */
 void mc_hard_swish_s8(const int8_t *in, int8_t *out, int32_t n, const mc_qhard_swish_params *p);
+
+typedef struct {
+    /* the input scale to 1/(3*4096) per step: x * mult / 2^shift, rounded half up
+     * (org.microcodegen.quant.Sigmoid16Params; TFLite's power-of-two case already folded in) */
+    int32_t mult, shift;
+} mc_qsigmoid16_params;
+
+/* 1 / (1 + exp(-x)) on int16; out may alias in. */
+void mc_logistic_s16(const int16_t *in, int16_t *out, int32_t n, const mc_qsigmoid16_params *p);
+/* tanh(x) on int16; out may alias in. */
+void mc_tanh_s16(const int16_t *in, int16_t *out, int32_t n, const mc_qsigmoid16_params *p);
 
 #endif

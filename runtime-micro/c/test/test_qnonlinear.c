@@ -221,12 +221,71 @@ static void hard_swish_hand_worked(void) {
     mc_expect_equal_i32("hard swish s8, right-shifting reluish", got, want_right, 8);
 }
 
+#define SIGMOID_TABLE "c/test/vectors/litert_sigmoid_table.txt"
+
+static void sigmoid16_hand_worked(void) {
+    /* input scale 2^-12 (1.0 = 4096): LOGISTIC's power-of-two case multiplies by 3, so 1.0 is 12288 =
+     * entry 24 exactly: sigmoid(1) = table[24] / 2^16 = 47911 / 65536, to Q15 (47911 * 512 + 512) >> 10
+     * = 23956 (0.7311 * 32768 = 23955.8); sigmoid(-1) = 1 - that, 8812; 0 -> 16384 (0.5).
+     * TANH, same scale (x * 3): x = 1 is step 0 weighted 3/256 between 32768 and 33451:
+     * (32768 * 256 + 3 * 683 - 2^23 + 2^7) >> 8 = 8 (tanh(2^-12) * 32768 = 8.0). */
+    static const int16_t x[5] = {0, 1, -1, 4096, -4096};
+    static const int32_t want_logistic[5] = {16384, 16386, 16382, 23956, 8812};
+    static const int32_t want_tanh[5] = {0, 8, -8, 24956, -24956};
+    const mc_qsigmoid16_params pot = {3, 0};
+    int16_t o[5];
+    int32_t got[5], i;
+    mc_logistic_s16(x, o, 5, &pot);
+    for (i = 0; i < 5; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("logistic s16, input scale 2^-12", got, want_logistic, 5);
+    mc_tanh_s16(x, o, 5, &pot);
+    for (i = 0; i < 5; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("tanh s16, input scale 2^-12", got, want_tanh, 5);
+}
+
+/* The kernels' table equals the one measured from LiteRT: with the input doubled (mult 2, shift 0),
+ * TANH at x = 128 k reads entry k with weight 0, so its output is table[k] - 32768. */
+static void sigmoid16_table_is_litert(void) {
+    FILE *f = fopen(SIGMOID_TABLE, "r");
+    static char line[1024];
+    int32_t table[256], n = 0, k, same = 1;
+    const mc_qsigmoid16_params doubled = {2, 0};
+    if (f == NULL) {
+        mc_expect_true("open " SIGMOID_TABLE, 0);
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *cursor = line;
+        if (line[0] != '#') {
+            n += read_ints(&cursor, table + n, 256 - n);
+        }
+    }
+    fclose(f);
+    mc_expect_true("sigmoid table: 256 entries read", n == 256);
+    for (k = 0; k < 255 && n == 256; ++k) {
+        const int16_t x = (int16_t)(128 * k);
+        int16_t y;
+        mc_tanh_s16(&x, &y, 1, &doubled);
+        if (y + 32768 != table[k]) {
+            printf("FAIL sigmoid table entry %d: %d, LiteRT %d\n", (int)k, (int)(y + 32768), (int)table[k]);
+            same = 0;
+        }
+    }
+    mc_expect_true("sigmoid table equals LiteRT's (entries 0..254 read back through mc_tanh_s16)", same);
+}
+
 void test_qnonlinear(void) {
     FILE *f = fopen(VECTORS, "r");
     static char line[16384];
     int32_t line_no = 0, cases = 0;
     fixed_point_hand_worked();
     hard_swish_hand_worked();
+    sigmoid16_hand_worked();
+    sigmoid16_table_is_litert();
     if (f == NULL) {
         mc_expect_true("open " VECTORS, 0);
         return;

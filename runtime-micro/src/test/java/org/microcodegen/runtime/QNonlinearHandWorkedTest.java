@@ -1,7 +1,12 @@
 package org.microcodegen.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The hand-worked cases of test_qnonlinear.c (hard_swish_hand_worked ...), so C and Java agree on them. */
@@ -36,5 +41,33 @@ class QNonlinearHandWorkedTest {
             QNonlinear.sdhm16(18733, 1308)});
         assertArrayEquals(new int[] {32767, -32768, 4698}, new int[] {QNonlinear.saturatingShl16(20000, 1),
             QNonlinear.saturatingShl16(-20000, 3), QNonlinear.saturatingShl16(2349, 1)});
+    }
+
+    @Test
+    void sigmoid16HandWorked() {
+        // the values worked out in test_qnonlinear.c's sigmoid16_hand_worked (input scale 2^-12: x * 3)
+        short[] x = {0, 1, -1, 4096, -4096};
+        QNonlinear.Sigmoid16Params pot = new QNonlinear.Sigmoid16Params().mult(3).shift(0);
+        short[] out = new short[x.length];
+        QNonlinear.logisticS16(x, 0, out, 0, x.length, pot);
+        assertArrayEquals(new short[] {16384, 16386, 16382, 23956, 8812}, out);
+        QNonlinear.tanhS16(x, 0, out, 0, x.length, pot);
+        assertArrayEquals(new short[] {0, 8, -8, 24956, -24956}, out);
+    }
+
+    @Test
+    void sigmoidTableIsTheOneMeasuredFromLiteRt() throws IOException {
+        Path file = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .resolve("c/test/vectors/litert_sigmoid_table.txt");
+        int[] measured = Files.readAllLines(file).stream().filter(l -> !l.startsWith("#"))
+                .flatMap(l -> Arrays.stream(l.trim().split("\\s+"))).mapToInt(Integer::parseInt).toArray();
+        assertArrayEquals(measured, QNonlinear.SIGMOID_TABLE);
+        // and the kernel reads it: doubled input, x = 128 k -> entry k with weight 0
+        QNonlinear.Sigmoid16Params doubled = new QNonlinear.Sigmoid16Params().mult(2).shift(0);
+        short[] y = new short[1];
+        for (int k = 0; k < 255; k++) {
+            QNonlinear.tanhS16(new short[] {(short) (128 * k)}, 0, y, 0, 1, doubled);
+            assertEquals(measured[k], y[0] + 32768, "entry " + k);
+        }
     }
 }
