@@ -96,19 +96,24 @@ static int32_t scaled_input(int32_t x, const mc_qsigmoid16_params *p) {
     return mc_asr32(x * p->mult + round, p->shift);
 }
 
+/* The table at a / 2^bits, linearly interpolated with the low bits, kept scaled by 2^bits; beyond the
+ * last entry, saturated. */
+static uint32_t interpolated(uint32_t a, uint32_t bits, uint32_t saturated) {
+    const uint32_t step = a >> bits;
+    uint32_t lo;
+    if (step >= 255u) {
+        return saturated;
+    }
+    lo = sigmoid_table[step];
+    return (lo << bits) + (a & ((1u << bits) - 1u)) * (sigmoid_table[step + 1] - lo);
+}
+
 void mc_logistic_s16(const int16_t *in, int16_t *out, int32_t n, const mc_qsigmoid16_params *p) {
     int32_t i;
     for (i = 0; i < n; ++i) {
         const int32_t v = scaled_input(in[i], p);
-        const uint32_t a = (uint32_t)(v < 0 ? -v : v);
-        const uint32_t step = a >> 9;              /* 2^17 steps span [0, 32/3): 512 per entry */
-        uint32_t r;
-        if (step >= 255) {
-            r = 0x7FFFu << 10;
-        } else {
-            const uint32_t lo = sigmoid_table[step];
-            r = (lo << 9) + (a & 0x1FFu) * (sigmoid_table[step + 1] - lo);
-        }
+        /* 2^17 steps span [0, 32/3): 512 per table entry */
+        uint32_t r = interpolated((uint32_t)(v < 0 ? -v : v), 9, 0x7FFFu << 10);
         /* sigmoid(-x) = 1 - sigmoid(x); then 0.25 to 0.15 fixed point, rounded as TFLite does */
         r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
         out[i] = (int16_t)(r >> 10);
@@ -119,15 +124,8 @@ void mc_tanh_s16(const int16_t *in, int16_t *out, int32_t n, const mc_qsigmoid16
     int32_t i;
     for (i = 0; i < n; ++i) {
         const int32_t v = scaled_input(in[i], p);
-        const uint32_t a = (uint32_t)(v < 0 ? -v : v);
-        const uint32_t step = a >> 8;              /* tanh(x) = 2 sigmoid(2x) - 1: 256 per entry */
-        int32_t r;
-        if (step >= 255) {
-            r = 0xFFFF << 8;
-        } else {
-            const uint32_t lo = sigmoid_table[step];
-            r = (int32_t)((lo << 8) + (a & 0xFFu) * (sigmoid_table[step + 1] - lo));
-        }
+        /* tanh(x) = 2 sigmoid(2x) - 1: 256 per table entry */
+        int32_t r = (int32_t)interpolated((uint32_t)(v < 0 ? -v : v), 8, 0xFFFFu << 8);
         r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
         out[i] = (int16_t)mc_asr32(r, 8);
     }

@@ -118,19 +118,24 @@ public final class QNonlinear {
         return (x * p.mult + round) >> p.shift;
     }
 
+    /**
+     * The table at |v| / 2^bits, linearly interpolated with the low bits, kept scaled by 2^bits; beyond
+     * the last entry, saturated.
+     */
+    static int interpolated(int a, int bits, int saturated) {
+        final int step = a >>> bits;
+        if (step >= 255) {
+            return saturated;
+        }
+        final int lo = SIGMOID_TABLE[step];
+        return (lo << bits) + (a & ((1 << bits) - 1)) * (SIGMOID_TABLE[step + 1] - lo);
+    }
+
     /** 1 / (1 + exp(-x)) on int16 (mc_logistic_s16); out may be in. */
     public static void logisticS16(short[] in, int inOff, short[] out, int outOff, int n, Sigmoid16Params p) {
         for (int i = 0; i < n; ++i) {
             final int v = scaledInput(in[inOff + i], p);
-            final int a = Math.abs(v);
-            final int step = a >>> 9;
-            int r;
-            if (step >= 255) {
-                r = 0x7FFF << 10;
-            } else {
-                final int lo = SIGMOID_TABLE[step];
-                r = (lo << 9) + (a & 0x1FF) * (SIGMOID_TABLE[step + 1] - lo);
-            }
+            int r = interpolated(Math.abs(v), 9, 0x7FFF << 10);
             r = v >= 0 ? r + (1 << 9) : (1 << 25) - r + (1 << 9) - 1;
             out[outOff + i] = (short) (r >>> 10);
         }
@@ -140,15 +145,7 @@ public final class QNonlinear {
     public static void tanhS16(short[] in, int inOff, short[] out, int outOff, int n, Sigmoid16Params p) {
         for (int i = 0; i < n; ++i) {
             final int v = scaledInput(in[inOff + i], p);
-            final int a = Math.abs(v);
-            final int step = a >>> 8;
-            int r;
-            if (step >= 255) {
-                r = 0xFFFF << 8;
-            } else {
-                final int lo = SIGMOID_TABLE[step];
-                r = (lo << 8) + (a & 0xFF) * (SIGMOID_TABLE[step + 1] - lo);
-            }
+            int r = interpolated(Math.abs(v), 8, 0xFFFF << 8);
             r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
             out[outOff + i] = (short) (r >> 8);
         }
