@@ -286,12 +286,35 @@ def shape_cases(out):
              T(dt, [shape[0], 1, 1, shape[3]], *qo), "axes=1,2 keep_dims=1")
 
 
+def nonlinear_cases(out):
+    Q = fb.BuiltinOperator
+    # HARD_SWISH int8: a left-shifting reluish exponent (the tflite-ops fixture's scales, and a large
+    # input scale), a right-shifting one (a small input scale), output exponents from -1 to -6
+    for name, qi, qo in (("hard_swish_s8", (0.03910147, -1), (0.02104262, -110)),
+                         ("hard_swish_s8_small_scale", (0.001, 5), (0.0005, -3)),
+                         ("hard_swish_s8_large_scale", (0.5, 0), (0.3, -100)),
+                         ("hard_swish_s8_zp_ends", (0.05, 127), (0.02, -128))):
+        case(out, name, Q.HARD_SWISH, None, None, [T("int8", [512], *qi)], T("int8", [512], *qo))
+    # LOGISTIC / TANH int16 (output 2^-15): power-of-two input scales (within CheckedLog2's 1e-3), the
+    # near-power-of-two scale of the tflite-ops fixture, and scales that take the multiplier path
+    for op, name, scale in ((Q.LOGISTIC, "logistic_s16_pot", 2.0 ** -12),
+                            (Q.LOGISTIC, "logistic_s16_near_pot", 0.00024409633),
+                            (Q.LOGISTIC, "logistic_s16_2e-11", 2.0 ** -11),
+                            (Q.LOGISTIC, "logistic_s16", 0.0005),
+                            (Q.TANH, "tanh_s16_pot", 2.0 ** -12),
+                            (Q.TANH, "tanh_s16_pot_shift1", 2.0 ** -11),
+                            (Q.TANH, "tanh_s16_2e-13", 2.0 ** -13),
+                            (Q.TANH, "tanh_s16", 0.0005)):
+        case(out, name, op, None, None, [T("int16", [1024], scale, 0)], T("int16", [1024], 1.0 / 32768.0, 0))
+
+
 def main():
     out = []
     pool_cases(out)
     binary_cases(out)
     unary_cases(out)
     shape_cases(out)
+    nonlinear_cases(out)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         f.write("# Written by tools/litert_elementwise_vectors.py with ai-edge-litert (BUILTIN_REF); do not edit.\n")

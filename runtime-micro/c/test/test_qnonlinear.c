@@ -188,11 +188,104 @@ static void fixed_point_hand_worked(void) {
     mc_expect_true("clz", mc_clz32(1u) == 31 && mc_clz32(0x80000000u) == 0 && mc_clz32(0u) == 32);
 }
 
+static void hard_swish_hand_worked(void) {
+    /* The parameters of tests/fixtures/tflite-ops/hard_swish_int8 (input 0.0391015 zp -1, output
+     * 0.0210426 zp -110): reluish 27334 * 2^2, output 30445 * 2^-6. x = 10: 11 * 128 = 1408 on the
+     * hires scale; preshift 1408 * 30445 / 2^15 = 1308.2 -> 1308; reluish 1408 << 1 = 2816,
+     * * 27334 / 2^15 = 2349.02 -> 2349, << 1 = 4698, to [0, 1]: (4698 + 32768) >> 1 = 18733;
+     * 18733 * 1308 / 2^15 = 747.8 -> 747 (truncated), / 2^6 = 11.67 -> 12, - 110 = -98
+     * (the real hard swish: 0.430 * 3.430 / 6 = 0.2459 = 11.7 output steps). Below -3 (x = -77:
+     * -3.0) the result is the zero point or one below; 127 (4.97) saturates. */
+    static const int8_t x[8] = {-128, -77, -1, 0, 10, 76, 77, 127};
+    static const int32_t want[8] = {-110, -111, -110, -109, -98, 33, 35, 127};
+    /* A right-shifting reluish exponent (input 0.001 zp 5, output 0.0005 zp -3): 22370 * 2^-3, 16384 * 2^-5 */
+    static const int32_t want_right[8] = {-128, -83, -9, -8, 2, 70, 71, 124};
+    int8_t o[8];
+    int32_t got[8], i;
+    mc_qhard_swish_params p = {-1, -110, 27334, 2, 30445, -6};
+    mc_hard_swish_s8(x, o, 8, &p);
+    for (i = 0; i < 8; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("hard swish s8, left-shifting reluish", got, want, 8);
+    p.in_zero_point = 5;
+    p.out_zero_point = -3;
+    p.reluish_mult = 22370;
+    p.reluish_exponent = -3;
+    p.out_mult = 16384;
+    p.out_exponent = -5;
+    mc_hard_swish_s8(x, o, 8, &p);
+    for (i = 0; i < 8; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("hard swish s8, right-shifting reluish", got, want_right, 8);
+}
+
+#define SIGMOID_TABLE "c/test/vectors/litert_sigmoid_table.txt"
+
+static void sigmoid16_hand_worked(void) {
+    /* input scale 2^-12 (1.0 = 4096): LOGISTIC's power-of-two case multiplies by 3, so 1.0 is 12288 =
+     * entry 24 exactly: sigmoid(1) = table[24] / 2^16 = 47911 / 65536, to Q15 (47911 * 512 + 512) >> 10
+     * = 23956 (0.7311 * 32768 = 23955.8); sigmoid(-1) = 1 - that, 8812; 0 -> 16384 (0.5).
+     * TANH, same scale (x * 3): x = 1 is step 0 weighted 3/256 between 32768 and 33451:
+     * (32768 * 256 + 3 * 683 - 2^23 + 2^7) >> 8 = 8 (tanh(2^-12) * 32768 = 8.0). */
+    static const int16_t x[5] = {0, 1, -1, 4096, -4096};
+    static const int32_t want_logistic[5] = {16384, 16386, 16382, 23956, 8812};
+    static const int32_t want_tanh[5] = {0, 8, -8, 24956, -24956};
+    const mc_qsigmoid16_params pot = {3, 0};
+    int16_t o[5];
+    int32_t got[5], i;
+    mc_logistic_s16(x, o, 5, &pot);
+    for (i = 0; i < 5; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("logistic s16, input scale 2^-12", got, want_logistic, 5);
+    mc_tanh_s16(x, o, 5, &pot);
+    for (i = 0; i < 5; ++i) {
+        got[i] = o[i];
+    }
+    mc_expect_equal_i32("tanh s16, input scale 2^-12", got, want_tanh, 5);
+}
+
+/* The kernels' table equals the one measured from LiteRT: with the input doubled (mult 2, shift 0),
+ * TANH at x = 128 k reads entry k with weight 0, so its output is table[k] - 32768. */
+static void sigmoid16_table_is_litert(void) {
+    FILE *f = fopen(SIGMOID_TABLE, "r");
+    static char line[1024];
+    int32_t table[256], n = 0, k, same = 1;
+    const mc_qsigmoid16_params doubled = {2, 0};
+    if (f == NULL) {
+        mc_expect_true("open " SIGMOID_TABLE, 0);
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *cursor = line;
+        if (line[0] != '#') {
+            n += read_ints(&cursor, table + n, 256 - n);
+        }
+    }
+    fclose(f);
+    mc_expect_true("sigmoid table: 256 entries read", n == 256);
+    for (k = 0; k < 255 && n == 256; ++k) {
+        const int16_t x = (int16_t)(128 * k);
+        int16_t y;
+        mc_tanh_s16(&x, &y, 1, &doubled);
+        if (y + 32768 != table[k]) {
+            printf("FAIL sigmoid table entry %d: %d, LiteRT %d\n", (int)k, (int)(y + 32768), (int)table[k]);
+            same = 0;
+        }
+    }
+    mc_expect_true("sigmoid table equals LiteRT's (entries 0..254 read back through mc_tanh_s16)", same);
+}
+
 void test_qnonlinear(void) {
     FILE *f = fopen(VECTORS, "r");
     static char line[16384];
     int32_t line_no = 0, cases = 0;
     fixed_point_hand_worked();
+    hard_swish_hand_worked();
+    sigmoid16_hand_worked();
+    sigmoid16_table_is_litert();
     if (f == NULL) {
         mc_expect_true("open " VECTORS, 0);
         return;

@@ -121,6 +121,9 @@ public final class CKernels {
         r.add("Softmax", Signature.all(I16), Kernel.withParams("mc_qsoftmax", "mc_softmax_s16", softmax));
         r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
         r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("mc_qnonlinear", "mc_lut_s8"));
+        r.add("HardSwish", Signature.all(I8), Kernel.withParams("mc_qnonlinear", "mc_hard_swish_s8", "mc_qhard_swish_params"));
+        r.add("Sigmoid", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_logistic_s16", "mc_qsigmoid16_params"));
+        r.add("Tanh", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_tanh_s16", "mc_qsigmoid16_params"));
     }
 
     /**

@@ -108,6 +108,9 @@ public final class JavaKernels {
         r.add("Softmax", Signature.all(I16), Kernel.withParams("QSoftmax", "softmaxS16", PARAMS));
         r.add("Sigmoid", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
         r.add("Tanh", Signature.exactly(List.of(I8), List.of(I8)), Kernel.of("QNonlinear", "lutS8"));
+        r.add("HardSwish", Signature.all(I8), Kernel.withParams("QNonlinear", "hardSwishS8", "HardSwishParams"));
+        r.add("Sigmoid", Signature.all(I16), Kernel.withParams("QNonlinear", "logisticS16", "Sigmoid16Params"));
+        r.add("Tanh", Signature.all(I16), Kernel.withParams("QNonlinear", "tanhS16", "Sigmoid16Params"));
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String method) {

@@ -5,8 +5,10 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.TensorType;
 
 import org.microcodegen.quant.ActivationLut;
+import org.microcodegen.quant.HardSwishParams;
 import org.microcodegen.quant.LeakyReluParams;
 import org.microcodegen.quant.ReluParams;
+import org.microcodegen.quant.Sigmoid16Params;
 
 import java.util.List;
 
@@ -72,6 +74,12 @@ public record Unary(Function function, float alpha) implements Op {
                     .integer("n", ctx.shape(0).elementCount()).arg("lut", new Arg.Table(new ParamsStruct.Table(DType.INT8, table)))
                     .build();
         }
+        if (in.dtype() == DType.INT8 && out.dtype() == DType.INT8 && function == Function.HARD_SWISH) {
+            return hardSwish(node, ctx, in, out);
+        }
+        if (in.dtype() == DType.INT16 && out.dtype() == DType.INT16 && (function == Function.SIGMOID || function == Function.TANH)) {
+            return sigmoid16(node, ctx, in, out);
+        }
         if (function == Function.RELU || function == Function.RELU6 || function == Function.LEAKY_RELU) {
             float inScale = IntegerParams.scale(ctx, in, "input");
             int inZero = IntegerParams.zeroPoint(ctx, in, "input");
@@ -94,6 +102,36 @@ public record Unary(Function function, float alpha) implements Op {
                     .integer("n", ctx.shape(0).elementCount()).params(p.build()).build();
         }
         throw ctx.error(opName() + " on " + in.dtype().displayName() + " data is not supported");
+    }
+
+    /** int8 HARD_SWISH: TFLite's 16-bit fixed-point reference with its two Q15 multipliers. */
+    private Invocation hardSwish(Node node, OpContext ctx, TensorType in, TensorType out) {
+        HardSwishParams d;
+        try {
+            d = HardSwishParams.derive(IntegerParams.scale(ctx, in, "input"), IntegerParams.zeroPoint(ctx, in, "input"),
+                    IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));
+        } catch (IllegalArgumentException e) {
+            throw ctx.error(e.getMessage());
+        }
+        ParamsStruct p = ParamsStruct.builder().set("in_zero_point", d.inZeroPoint()).set("out_zero_point", d.outZeroPoint())
+                .set("reluish_mult", d.reluishMultiplier()).set("reluish_exponent", d.reluishExponent())
+                .set("out_mult", d.outMultiplier()).set("out_exponent", d.outExponent()).build();
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                .integer("n", ctx.shape(0).elementCount()).params(p).build();
+    }
+
+    /** int16 sigmoid and tanh: LiteRT's interpolation in its sigmoid table, the input rescaled as its Prepare does. */
+    private Invocation sigmoid16(Node node, OpContext ctx, TensorType in, TensorType out) {
+        Sigmoid16Params d;
+        try {
+            d = Sigmoid16Params.derive(IntegerParams.scale(ctx, in, "input"), IntegerParams.zeroPoint(ctx, in, "input"),
+                    IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"), function == Function.TANH);
+        } catch (IllegalArgumentException e) {
+            throw ctx.error(e.getMessage());
+        }
+        ParamsStruct p = ParamsStruct.builder().set("mult", d.multiplier()).set("shift", d.shift()).build();
+        return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
+                .integer("n", ctx.shape(0).elementCount()).params(p).build();
     }
 
     @Override

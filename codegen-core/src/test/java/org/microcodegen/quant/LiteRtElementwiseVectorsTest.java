@@ -28,6 +28,7 @@ import org.microcodegen.runtime.Pad;
 import org.microcodegen.runtime.Pool2DNhwc;
 import org.microcodegen.runtime.QActivation;
 import org.microcodegen.runtime.QBinary;
+import org.microcodegen.runtime.QNonlinear;
 import org.microcodegen.runtime.QReduce;
 import org.microcodegen.runtime.Quantize;
 
@@ -170,6 +171,8 @@ class LiteRtElementwiseVectorsTest {
             case "LEAKY_RELU" -> leakyReluPlan(c);
             case "PAD", "PADV2" -> padPlan(c);
             case "MEAN" -> meanPlan(c);
+            case "HARD_SWISH" -> hardSwishPlan(c);
+            case "LOGISTIC", "TANH" -> sigmoid16Plan(c);
             default -> throw new IllegalArgumentException("no plan for " + c.op());
         };
     }
@@ -627,6 +630,56 @@ class LiteRtElementwiseVectorsTest {
         };
     }
 
+    private static Plan hardSwishPlan(Case c) {
+        Tensor in = c.in1();
+        Tensor out = c.out();
+        HardSwishParams d = HardSwishParams.derive(in.scale(), in.zp(), out.scale(), out.zp());
+        QNonlinear.HardSwishParams p = new QNonlinear.HardSwishParams().inZeroPoint(d.inZeroPoint()).outZeroPoint(d.outZeroPoint())
+                .reluishMult(d.reluishMultiplier()).reluishExponent(d.reluishExponent())
+                .outMult(d.outMultiplier()).outExponent(d.outExponent());
+        return new Plan() {
+            @Override
+            public int[] runJava() {
+                byte[] o = new byte[out.size()];
+                QNonlinear.hardSwishS8(bytes(in.ints()), 0, o, 0, o.length, p);
+                return widen(o);
+            }
+
+            @Override
+            public String cCall() {
+                return String.format("mc_qhard_swish_params p = {%d, %d, %d, %d, %d, %d};%n", d.inZeroPoint(), d.outZeroPoint(),
+                        d.reluishMultiplier(), d.reluishExponent(), d.outMultiplier(), d.outExponent())
+                        + "mc_hard_swish_s8(in1, out, " + out.size() + ", &p);";
+            }
+        };
+    }
+
+    private static Plan sigmoid16Plan(Case c) {
+        Tensor in = c.in1();
+        Tensor out = c.out();
+        boolean tanh = c.op().equals("TANH");
+        Sigmoid16Params d = Sigmoid16Params.derive(in.scale(), in.zp(), out.scale(), out.zp(), tanh);
+        QNonlinear.Sigmoid16Params p = new QNonlinear.Sigmoid16Params().mult(d.multiplier()).shift(d.shift());
+        return new Plan() {
+            @Override
+            public int[] runJava() {
+                short[] o = new short[out.size()];
+                if (tanh) {
+                    QNonlinear.tanhS16(shorts(in.ints()), 0, o, 0, o.length, p);
+                } else {
+                    QNonlinear.logisticS16(shorts(in.ints()), 0, o, 0, o.length, p);
+                }
+                return widen(o);
+            }
+
+            @Override
+            public String cCall() {
+                return String.format("mc_qsigmoid16_params p = {%d, %d};%n", d.multiplier(), d.shift())
+                        + (tanh ? "mc_tanh_s16" : "mc_logistic_s16") + "(in1, out, " + out.size() + ", &p);";
+            }
+        };
+    }
+
     private static int[] expected(Tensor out) {
         return out.dtype().equals("float32") ? bits(out.floats()) : out.ints();
     }
@@ -657,10 +710,14 @@ class LiteRtElementwiseVectorsTest {
                 : String.join(", ", t.raw());
     }
 
+    /** The runtime-micro sources the generated program includes and links. */
+    private static final List<String> KERNEL_FILES = List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation",
+            "mc_pad", "mc_qreduce", "mc_qnonlinear");
+
     static String cProgram(List<Case> cases) {
         StringBuilder s = new StringBuilder();
         s.append("#include <stdio.h>\n#include <string.h>\n#include <stdint.h>\n");
-        for (String h : List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation", "mc_pad", "mc_qreduce")) {
+        for (String h : KERNEL_FILES) {
             s.append("#include \"").append(h).append(".h\"\n");
         }
         s.append("#define MC_ROUNDING ").append(Rounding.DOUBLE.cName()).append('\n');
@@ -709,7 +766,7 @@ class LiteRtElementwiseVectorsTest {
         Files.writeString(prog, cProgram(cases), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(cc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2",
                 "-ffp-contract=off", "-I" + C_SRC.toAbsolutePath(), prog.toString()));
-        for (String k : List.of("mc_pool2d_nhwc", "mc_qbinary", "mc_quantize", "mc_qactivation", "mc_pad", "mc_qreduce")) {
+        for (String k : KERNEL_FILES) {
             cmd.add(C_SRC.resolve(k + ".c").toAbsolutePath().toString());
         }
         cmd.addAll(List.of("-lm", "-o", work.resolve("litert_vectors").toString()));

@@ -41,10 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TfliteConformanceTest {
     /** Fixtures not supported yet, and what their error says. */
     static final Map<String, String> NOT_YET = Map.ofEntries(
-            Map.entry("kws_ref_model_float32", "hybrid (dynamic-range) quantization is not supported"),
-            Map.entry("hard_swish_int8", "HardSwish on int8 data is not supported"),
-            Map.entry("logistic_int16x8", "Sigmoid on int16 data is not supported"),
-            Map.entry("tanh_int16x8", "Tanh on int16 data is not supported"));
+            Map.entry("kws_ref_model_float32", "hybrid (dynamic-range) quantization is not supported"));
+
 
     @TempDir
     Path tmp;
