@@ -71,7 +71,7 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
         Board b = board(options);
         List<byte[]> data = options.testInputs() == null ? List.of() : RunFiles.readInputs(model, options.testInputs(), TargetOptions.TEST_INPUT);
         FitCheck.check(model, b, model.inputBytes());
-        // the report goes with the model into model/, which is then exactly what --target c writes
+        // the report goes with the model into model/, which is then what --target c writes (but for the target named in the report)
         return Report.withReport(model, FirmwareEmitter.render(model, b.firmware(), data), LibraryEmitter.FIRMWARE_FOLDER + "/");
     }
 
