@@ -60,7 +60,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
             description = {"${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). host: the model's C sources;",
-                    "cortex-m*: a firmware project (model, Makefile, startup code, test main) for a board; java: a Java class."})
+                    "c: the model as a library folder (CMakeLists.txt, model.mk); cortex-m*: a firmware project (the model's",
+                    "library in model/, Makefile, startup code, test main) for a board; java: a Java class."})
     String target;
 
     @CommandLine.Mixin
@@ -356,6 +357,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Target t = Target.byName(target);
+            t.checkRun();
             TargetOptions options = boardOptions.options(null, null);
             t.check(options);
             if (tolerance != null && expected == null) {

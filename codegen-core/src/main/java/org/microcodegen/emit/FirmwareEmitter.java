@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A buildable bare-metal firmware project for a Cortex-M board: the model's sources (as for any
- * target, with only the runtime files they call), a test main that needs no file system, the test
- * input as const data, the project's startup and board support code (targets/cortex-m), the board's
- * memory map for the linker, and a Makefile.
+ * A buildable bare-metal firmware project for a Cortex-M board: the model's library folder in model/
+ * (exactly what --target c writes: its sources, the runtime files they call, CMakeLists.txt and
+ * model.mk, through which the Makefile builds it), and the test harness around it: a test main that
+ * needs no file system, the test input as const data, the project's startup and board support code
+ * (targets/cortex-m), the board's memory map for the linker, and a Makefile.
  */
 public final class FirmwareEmitter {
     /** Board support files copied from targets/cortex-m into the project's board/ folder. */
@@ -43,7 +44,11 @@ public final class FirmwareEmitter {
 
     private static void addFirmware(CView.Model m, CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files,
                                     ProbeMode mode) {
+        LibraryEmitter.addBuildFiles(m, files);
+        LibraryEmitter.moveInto(LibraryEmitter.FIRMWARE_FOLDER, files);
         FirmwareView f = new FirmwareView();
+        f.libraryFolder = LibraryEmitter.FIRMWARE_FOLDER;
+        f.makeFragment = LibraryEmitter.FIRMWARE_FOLDER + "/" + LibraryEmitter.MAKE_FRAGMENT;
         f.probe = mode != ProbeMode.NONE;
         f.dump = mode == ProbeMode.DUMP;
         f.profile = mode == ProbeMode.PROFILE;
@@ -85,16 +90,8 @@ public final class FirmwareEmitter {
         }
         files.put("board/board_config.h", CEmitter.bytes(CEmitter.template("firmware.stg", "boardConfig", attrs)));
         files.put("board/memory.ld", CEmitter.bytes(CEmitter.template("firmware.stg", "memory", attrs)));
-        f.sources = new ArrayList<>();
-        f.kernelSources = new ArrayList<>();
-        for (String name : files.keySet()) {
-            if (name.endsWith(".c")) {
-                f.sources.add(name);
-                if (name.startsWith("mc_") && !name.equals(m.sourceFile) && !name.equals(m.weightsFile)) {
-                    f.kernelSources.add(name);
-                }
-            }
-        }
+        // the harness's own sources; the model's come from model.mk
+        f.sources = files.keySet().stream().filter(name -> name.endsWith(".c") && !name.startsWith(f.libraryFolder + "/")).toList();
 
         files.put("Makefile", CEmitter.bytes(CEmitter.template("firmware.stg", "makefile", attrs)));
     }

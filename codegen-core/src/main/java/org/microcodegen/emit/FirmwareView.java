@@ -22,9 +22,11 @@ public final class FirmwareView {
     public long stackSize;
     public long clockHz;
     public String fpContract;
+    /** The harness's .c files (the model's are in its library folder's model.mk). */
     public List<String> sources;
-    /** The runtime kernels' .c files: a checking build instruments them to check guards per layer. */
-    public List<String> kernelSources;
+    /** The library folder (what --target c writes) and its Makefile fragment, relative to the project. */
+    public String libraryFolder;
+    public String makeFragment;
     /** One C string literal per kernel call of the model, in order, naming its layer. */
     public List<String> layers;
     public List<TestInput> inputs;

@@ -107,8 +107,13 @@ public record Report(String model, String source, String target, String version,
 
     /** A target's files plus the report: every target's output carries one. */
     public static Map<String, byte[]> withReport(CompiledModel model, Map<String, byte[]> files) {
+        return withReport(model, files, "");
+    }
+
+    /** The same with the report in {@code folder} ("model/": beside the sources it describes), or "" for the top. */
+    public static Map<String, byte[]> withReport(CompiledModel model, Map<String, byte[]> files, String folder) {
         Map<String, byte[]> all = new LinkedHashMap<>(files);
-        all.putAll(files(model));
+        files(model).forEach((name, bytes) -> all.put(folder + name, bytes));
         return all;
     }
 

@@ -6,7 +6,7 @@ import org.microcodegen.lower.KernelRegistry;
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.ProbeMode;
-import org.microcodegen.emit.Report;
+import org.microcodegen.emit.LibraryEmitter;
 import org.microcodegen.emit.Report;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.ir.CompileException;
@@ -71,7 +71,8 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
         Board b = board(options);
         List<byte[]> data = options.testInputs() == null ? List.of() : RunFiles.readInputs(model, options.testInputs(), TargetOptions.TEST_INPUT);
         FitCheck.check(model, b, model.inputBytes());
-        return Report.withReport(model, FirmwareEmitter.render(model, b.firmware(), data));
+        // the report goes with the model into model/, which is then what --target c writes (but for the target named in the report)
+        return Report.withReport(model, FirmwareEmitter.render(model, b.firmware(), data), LibraryEmitter.FIRMWARE_FOLDER + "/");
     }
 
     @Override

@@ -18,7 +18,7 @@ public record FirmwareSummary(String model, String board, String icount, long ma
         return new FirmwareSummary(m.name(), b.name(), b.instructionClock().icount(), m.macs(), e.instructions(), m.arenaBytes(), m.lowerBoundBytes(),
                 s.ramStatic() + e.stackUsed(), s.ramStatic(), e.stackUsed(), s.section(".stack"),
                 s.flash(), m.weightBytes(), m.inputBytes(),
-                r.linkMap().bytes(LinkMap.Part.MODEL) - m.weightBytes(), r.linkMap().objectBytes("build/" + m.name() + ".o"),
+                r.linkMap().bytes(LinkMap.Part.MODEL) - m.weightBytes(), r.linkMap().objectBytes(LinkMap.modelObject(m.name() + ".c")),
                 r.linkMap().bytes(LinkMap.Part.HARNESS), r.linkMap().bytes(LinkMap.Part.LIBRARIES));
     }
 

@@ -1,5 +1,6 @@
 package org.microcodegen.target;
 
+import org.microcodegen.emit.LibraryEmitter;
 import org.microcodegen.ir.CompileException;
 
 import java.io.IOException;
@@ -37,7 +38,15 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
     private static final Pattern OUTPUT_SECTION = Pattern.compile("^(\\.[\\w.]+)(?:\\s+0x[0-9a-f]+\\s+0x[0-9a-f]+)?\\s*$");
     private static final Pattern INPUT_SECTION = Pattern.compile("^ (\\*fill\\*|\\.\\S+)\\s+0x[0-9a-f]+\\s+0x([0-9a-f]+)\\s*(.*)$");
 
-    public static LinkMap read(Path mapFile, String modelName) {
+    /** The objects of the model's library folder (schedule, weights, kernels). */
+    private static final String MODEL_OBJECTS = "build/" + LibraryEmitter.FIRMWARE_FOLDER + "/";
+
+    /** The object file the firmware Makefile builds from the library folder's {@code source} ("lenet.c"). */
+    public static String modelObject(String source) {
+        return MODEL_OBJECTS + source.replaceFirst("\\.c$", ".o");
+    }
+
+    public static LinkMap read(Path mapFile) {
         String text;
         try {
             text = Files.readString(mapFile);
@@ -65,7 +74,7 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
             Matcher in = INPUT_SECTION.matcher(line);
             if (in.matches() && FLASH_SECTIONS.contains(output)) {
                 long size = Long.parseLong(in.group(2), 16);
-                Part part = in.group(1).equals("*fill*") ? Part.PADDING : partOf(in.group(3).strip(), modelName);
+                Part part = in.group(1).equals("*fill*") ? Part.PADDING : partOf(in.group(3).strip());
                 bytes.merge(part, size, Long::sum);
                 perObject.merge(in.group(3).strip(), size, Long::sum);
             }
@@ -73,9 +82,9 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
         return new LinkMap(Map.copyOf(bytes), Map.copyOf(perObject));
     }
 
-    static Part partOf(String objectFile, String modelName) {
+    static Part partOf(String objectFile) {
         String f = objectFile.replace('\\', '/');
-        if (f.equals("build/" + modelName + ".o") || f.equals("build/" + modelName + "_weights.o") || f.matches("build/mc_\\w+\\.o")) {
+        if (f.startsWith(MODEL_OBJECTS)) {
             return Part.MODEL;
         }
         if (f.equals("build/test_data.o")) {
@@ -91,7 +100,7 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
         return flashBytes.getOrDefault(part, 0L);
     }
 
-    /** Flash bytes from one object file of the project, e.g. "build/lenet.o" (the schedule). */
+    /** Flash bytes from one object file of the project, e.g. "build/model/lenet.o" (the schedule). */
     public long objectBytes(String objectFile) {
         return objectBytes.getOrDefault(objectFile, 0L);
     }

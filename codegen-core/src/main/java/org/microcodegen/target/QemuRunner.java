@@ -165,7 +165,7 @@ public final class QemuRunner {
         Path elf = build(dir, makeVariables);
         ElfSizes sizes = ElfSizes.of(elf, cross() + "size");
         String stem = elf.getFileName().toString().replaceFirst("\\.elf$", "");
-        LinkMap map = LinkMap.read(elf.resolveSibling(stem + ".map"), stem);
+        LinkMap map = LinkMap.read(elf.resolveSibling(stem + ".map"));
         return new Report(execute(elf, board, timeout), sizes, map);
     }
 

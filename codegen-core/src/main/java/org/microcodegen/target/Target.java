@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 public interface Target {
     /** 8 covers double-word loads on hosts and Cortex-M alike. */
     Target HOST = new HostTarget("host", "the model's C99 sources, for any C compiler", 8);
+    /** The model's C99 sources as a library folder: CMakeLists.txt and model.mk, the firmware project's model/. */
+    Target C = new LibraryTarget("c", "the model as a C library folder (CMakeLists.txt, model.mk) for your own firmware");
     Target CORTEX_M4 = new CortexMTarget("cortex-m4", "Cortex-M4F", "mps2-an386");
     Target CORTEX_M7 = new CortexMTarget("cortex-m7", "Cortex-M7", "mps2-an500");
     /**
@@ -30,7 +32,7 @@ public interface Target {
 
     /** Every target, in the order help lists them. */
     static List<Target> all() {
-        return List.of(HOST, CORTEX_M4, CORTEX_M7, JAVA);
+        return List.of(HOST, C, CORTEX_M4, CORTEX_M7, JAVA);
     }
 
     static Target byName(String name) {
@@ -84,6 +86,10 @@ public interface Target {
     /** Lines the compile summary ends with (how to build or use the output). */
     default String afterCompile(CompiledModel model, TargetOptions options, Path output) {
         return "";
+    }
+
+    /** Refuses `run` (before anything is compiled) on a target that cannot run a model; most can. */
+    default void checkRun() {
     }
 
     /**

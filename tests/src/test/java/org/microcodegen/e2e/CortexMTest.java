@@ -204,13 +204,13 @@ class CortexMTest {
         E2E.requireCortexMTools();
         E2E.Fixture f = E2E.fixture("lenet");
         Map<String, byte[]> project = lenetFirmware(f);
-        String weights = new String(project.get("lenet_weights.c"), StandardCharsets.UTF_8);
+        String weights = new String(project.get("model/lenet_weights.c"), StandardCharsets.UTF_8);
         int array = weights.indexOf("lenet_conv1_weight[");
         assertTrue(array > 0, "no conv1 weight array in lenet_weights.c");
         Matcher m = FLOAT_LITERAL.matcher(weights);
         assertTrue(m.find(array), "no literal in the conv1 weights");
         String perturbed = weights.substring(0, m.start()) + "4.00000000e+00f" + weights.substring(m.end());
-        project.put("lenet_weights.c", perturbed.getBytes(StandardCharsets.UTF_8));
+        project.put("model/lenet_weights.c", perturbed.getBytes(StandardCharsets.UTF_8));
 
         QemuRunner.Execution e = QemuRunner.buildAndRun(project, MPS2, tmp.resolve("perturbed"), QemuRunner.RUN_TIMEOUT).execution();
         assertTrue(e.succeeded(), e.failure());
@@ -277,7 +277,7 @@ class CortexMTest {
             assertEquals(0, r.exit(), r.toString());
             Map<String, byte[]> files = E2E.folderContents(tmp.resolve(dir));
             assertTrue(files.keySet().containsAll(List.of("Makefile", "main.c", "test_data.c", "board/startup.c", "board/memory.ld",
-                    "board/sections.ld", "model.h", "model.c")), files.keySet().toString());
+                    "board/sections.ld", "model/model.h", "model/model.c", "model/CMakeLists.txt", "model/model.mk", "model/report.json")), files.keySet().toString());
             if (first != null) {
                 assertEquals(first.keySet(), files.keySet());
                 for (String name : first.keySet()) {

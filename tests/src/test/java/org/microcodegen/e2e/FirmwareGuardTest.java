@@ -58,7 +58,7 @@ class FirmwareGuardTest {
     @Test
     void aWritePastTheArenaFailsTheRunAndTheCheckingBuildNamesTheLayer() throws IOException {
         E2E.requireCortexMTools();
-        Map<String, byte[]> project = patched(lenet(), "lenet.c", "fc2_out = (float *)(mem + 480)",
+        Map<String, byte[]> project = patched(lenet(), "model/lenet.c", "fc2_out = (float *)(mem + 480)",
                 "fc2_out = (float *)(mem + LENET_ARENA_SIZE - 4)");
         QemuRunner.Execution plain = QemuRunner.buildAndRun(project, MPS2, tmp.resolve("plain"), QemuRunner.RUN_TIMEOUT).execution();
         System.out.println("arena overflow, normal build: " + plain.failure());
@@ -78,7 +78,7 @@ class FirmwareGuardTest {
     @Test
     void aWritePastAnOutputBufferNamesTheOutputAndTheLayer() throws IOException {
         E2E.requireCortexMTools();
-        Map<String, byte[]> project = patched(lenet(), "lenet.c", "output, 1, 84, 10, MC_ACT_NONE)", "output, 1, 84, 11, MC_ACT_NONE)");
+        Map<String, byte[]> project = patched(lenet(), "model/lenet.c", "output, 1, 84, 10, MC_ACT_NONE)", "output, 1, 84, 11, MC_ACT_NONE)");
         QemuRunner.Execution check = checkingRun(project, "check");
         System.out.println("output overflow, checking build: " + check.failure());
         assertTrue(check.guardBroken(), check.log());

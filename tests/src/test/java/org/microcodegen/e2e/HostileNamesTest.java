@@ -152,7 +152,7 @@ class HostileNamesTest {
         E2E.cli("--model", hostile.toString(), "--target", "cortex-m4", "--output", c.toString());
         Map<String, byte[]> files = E2E.folderContents(c);
         assertTrue(files.containsKey("Makefile") && files.containsKey("main.c"), "no firmware project: " + files.keySet());
-        List<String> cc = new ArrayList<>(List.of("cc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-trigraphs", "-I.", "-c"));
+        List<String> cc = new ArrayList<>(List.of("cc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-trigraphs", "-I.", "-Imodel", "-c"));
         boolean sawMarker = false;
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             String text = new String(f.getValue(), StandardCharsets.UTF_8);

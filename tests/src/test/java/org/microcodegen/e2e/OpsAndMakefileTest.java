@@ -24,7 +24,7 @@ class OpsAndMakefileTest {
         assertEquals(0, r.exit(), r::toString);
         String out = r.out();
         String conv = block(out, "Conv2D");
-        assertTrue(conv.contains("  host, cortex-m4, cortex-m7: float32\n"), conv);
+        assertTrue(conv.contains("  host, c, cortex-m4, cortex-m7: float32\n"), conv);
         assertTrue(conv.contains("  java: float32\n"), conv);
         assertTrue(conv.matches("(?s).*mc_conv2d_k5s1_f32 +not depthwise, kernel width 5, stride 1 along w.*"), conv);
         assertTrue(conv.matches("(?s).*mc_conv2d_compact_f32 +any shape.*"), conv);
@@ -71,13 +71,13 @@ class OpsAndMakefileTest {
         assertTrue(Files.isRegularFile(dir.resolve("build/main.d")), "no dependency file");
         E2E.ProcResult nothing = E2E.exec(dir, List.of("make", "-n"));
         assertFalse(nothing.output().contains(" -c "), "an up-to-date build compiles nothing: " + nothing);
-        touchLater(dir.resolve("lenet.h"));
+        touchLater(dir.resolve("model/lenet.h"));
         E2E.ProcResult again = E2E.exec(dir, List.of("make", "-n"));
-        assertTrue(again.output().contains("-o build/main.o") && again.output().contains("-o build/lenet.o"),
+        assertTrue(again.output().contains("-o build/main.o") && again.output().contains("-o build/model/lenet.o"),
                 "main.c and lenet.c include lenet.h and must be rebuilt: " + again);
-        touchLater(dir.resolve("mc_conv2d.h"));
+        touchLater(dir.resolve("model/mc_conv2d.h"));
         E2E.ProcResult kernel = E2E.exec(dir, List.of("make", "-n"));
-        assertTrue(kernel.output().contains("-o build/mc_conv2d.o"), "a kernel header rebuilds its kernel: " + kernel);
+        assertTrue(kernel.output().contains("-o build/model/mc_conv2d.o"), "a kernel header rebuilds its kernel: " + kernel);
     }
 
     private static void touchLater(Path file) {

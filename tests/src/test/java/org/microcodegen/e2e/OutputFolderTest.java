@@ -107,6 +107,7 @@ class OutputFolderTest {
         compile(model("lenet"), out, "--target", "cortex-m4");
         compile(model("lenet"), out, "--target", "host");
         assertFalse(Files.exists(out.resolve("board")), "board/ survived");
+        assertFalse(Files.exists(out.resolve("model")), "model/ survived");
         assertSameAsFreshCompile(model("lenet"), out, "--target", "host");
     }
 

@@ -1,0 +1,42 @@
+package org.microcodegen.emit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model as a C library folder (--target c): its sources and the runtime kernels they call, as for
+ * the host, plus a CMakeLists.txt (a static library named after the model) and model.mk (a Makefile
+ * fragment), so a vendor project adds the folder to its build as it is. The firmware project keeps the
+ * same folder as its {@value #FIRMWARE_FOLDER}/ subfolder, next to its test harness.
+ */
+public final class LibraryEmitter {
+    public static final String CMAKE_FILE = "CMakeLists.txt";
+    public static final String MAKE_FRAGMENT = "model.mk";
+    /** Where a firmware project keeps the library folder. */
+    public static final String FIRMWARE_FOLDER = "model";
+
+    private LibraryEmitter() {
+    }
+
+    /** File name -> contents of the library folder. */
+    public static Map<String, byte[]> render(CompiledModel model) {
+        return CEmitter.render(model, LibraryEmitter::addBuildFiles);
+    }
+
+    /** Adds the two build files for the model's sources, which {@code files} holds (and nothing else yet). */
+    static void addBuildFiles(CView.Model m, Map<String, byte[]> files) {
+        List<String> sources = files.keySet().stream().filter(name -> name.endsWith(".c")).toList();
+        Map<String, Object> attrs = Map.of("m", m, "sources", sources);
+        files.put(CMAKE_FILE, CEmitter.bytes(CEmitter.template("library.stg", "cmake", attrs)));
+        files.put(MAKE_FRAGMENT, CEmitter.bytes(CEmitter.template("library.stg", "makeFragment", attrs)));
+    }
+
+    /** Moves every file of {@code files} (the library) into {@code folder}/, keeping their order. */
+    static void moveInto(String folder, Map<String, byte[]> files) {
+        Map<String, byte[]> moved = new LinkedHashMap<>();
+        files.forEach((name, bytes) -> moved.put(folder + "/" + name, bytes));
+        files.clear();
+        files.putAll(moved);
+    }
+}
