@@ -637,8 +637,9 @@ void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const floa
 }
 
 /* The compact kernel (`--optimize size`): any shape, plain loops, small code. Four output channels
- * of one group are computed together (a block at the group's end repeats its last channel), so each
- * input value is loaded once for four multiply-adds and the four sums stay in registers (restrict: no
+ * of one group are computed together (a block at the group's end repeats its last channel; a block
+ * of one channel, as in depthwise layers, takes a one-sum loop), so each input value is loaded once
+ * for four multiply-adds and the four sums stay in registers (restrict: no
  * store can change an input). The valid kernel rows and columns of each output are found once (no
  * bounds test per tap); the innermost loop is a dot product over the kernel columns, or over the input
  * channels for a 1x1 kernel, whose weights are contiguous either way. Each sum runs over input channel,
@@ -700,12 +701,19 @@ void mc_conv2d_compact_f32(const float *restrict in, const float *restrict weigh
                         for (kh = kh0; kh < kh1; ++kh, x += x_row) {
                             const float *xt = x;
                             const float *const x_end = x + run;
-                            for (; xt != x_end; xt += x_step) {
-                                const float v = *xt;
-                                s0 += v * *w0++;
-                                s1 += v * *w1++;
-                                s2 += v * *w2++;
-                                s3 += v * *w3++;
+                            if (j == 1) {
+                                /* one channel (depthwise): no repeated work */
+                                for (; xt != x_end; xt += x_step) {
+                                    s0 += *xt * *w0++;
+                                }
+                            } else {
+                                for (; xt != x_end; xt += x_step) {
+                                    const float v = *xt;
+                                    s0 += v * *w0++;
+                                    s1 += v * *w1++;
+                                    s2 += v * *w2++;
+                                    s3 += v * *w3++;
+                                }
                             }
                             w0 += w_skip;
                             w1 += w_skip;
@@ -719,15 +727,30 @@ void mc_conv2d_compact_f32(const float *restrict in, const float *restrict weigh
                         w3 += (p->k_h - kh1 + kh0) * p->k_w;
                     }
                     {
-                        /* the last channel first: a repeated channel ends with its own sum */
                         const float sums[MC_COMPACT_BLOCK] = {s0, s1, s2, s3};
                         int32_t k;
-                        for (k = 0; k < MC_COMPACT_BLOCK; ++k) {
+                        /* last lane first: a repeated channel ends with its own lane's sum */
+                        for (k = MC_COMPACT_BLOCK - 1; k >= 0; --k) {
                             out_oc[k][at] = mc_apply_act(sums[k], p->act);
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/* A dense layer as a 1x1 convolution of m images of k channels into n channels: a [m][k] and b
+ * [n][k] are the conv's input and weights, so a model of convolutions and dense layers links one loop.
+ * The sums run over k from zero and the bias is added last, as in mc_matmul_dense_f32: the same bits. */
+void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bias, float *out, int32_t m,
+                                 int32_t k, int32_t n, mc_act act) {
+    const mc_conv2d_params p = {m, k, 1, 1, n, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, MC_ACT_NONE};
+    int32_t i, j;
+    mc_conv2d_compact_f32(a, b, NULL, out, &p);
+    for (i = 0; i < m; ++i) {
+        for (j = 0; j < n; ++j, ++out) {
+            *out = mc_apply_act(bias != NULL ? *out + bias[j] : *out, act);
         }
     }
 }

@@ -11,6 +11,8 @@ import org.microcodegen.quant.Reference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Lowers a node to a kernel call: the op gives the arguments, the target's registry the kernel. */
 public final class Lowerer {
@@ -43,7 +45,8 @@ public final class Lowerer {
             }
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
-        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs), modelFile, mode);
+        Set<String> modelOps = g.nodes().stream().map(n -> Op.of(n).opName()).collect(Collectors.toSet());
+        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs, modelOps), modelFile, mode);
         List<Arg> args = inv.args();
         if (kernel.takes() != null) {
             args = kernel.takes().stream().map(inv::arg).toList();
