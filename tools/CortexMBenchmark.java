@@ -23,7 +23,8 @@ import java.util.Locale;
  * mps2-an386 (or --board NAME), runs it under QEMU with its instruction-exact clock, and prints the results table: instructions of
  * one inference (the second of two), RAM and flash from the linked image. Each --write FILE also gets
  * the tables between its cortex-m and peers markers (BENCHMARKS.md, README.md). Each --optimize MODE
- * (speed, size, balanced; default balanced) gives every network a row in that mode.
+ * (speed, size, balanced; default balanced) gives every network a row in that mode; with several
+ * modes --write replaces the optimize section instead.
  *
  * Not a test: nothing here asserts a speed. The conformance tests check the same firmware's outputs.
  */
@@ -117,8 +118,11 @@ public final class CortexMBenchmark {
         }
         for (Path write : writes) {
             String doc = Files.isRegularFile(write) ? Files.readString(write) : "";
-            doc = replaceSection(doc, tflite ? "cortex-m-tflite" : "cortex-m", table);
-            if (peers != null) {
+            // several modes: the three-mode table has its own section; the main table and the peers
+            // comparison stay those of a single-mode run
+            boolean severalModes = modes.size() > 1;
+            doc = replaceSection(doc, severalModes ? "optimize" : tflite ? "cortex-m-tflite" : "cortex-m", table);
+            if (peers != null && !severalModes) {
                 doc = replaceSection(doc, "peers", peers);
             }
             Files.writeString(write, doc);

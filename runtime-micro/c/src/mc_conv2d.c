@@ -636,48 +636,121 @@ void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const floa
     pointwise(in, weight, bias, out, p, 2);
 }
 
-/* The compact kernel (`--optimize size`): any shape, plain loops, small code. The valid kernel rows
- * and columns of each output are found once (no bounds test per tap), the sum stays in a register
- * (restrict: no store can change an input) and the tap loop walks two pointers; sums run over input
- * channel, kernel row, kernel column from the bias, as in conv_point, so the results equal the other
- * entry points' bit for bit. */
+/* The compact kernel (`--optimize size`): any shape, plain loops, small code. Four output channels
+ * of one group are computed together (a block at the group's end repeats its last channel; a block
+ * of one channel, as in depthwise layers, takes a one-sum loop), so each input value is loaded once
+ * for four multiply-adds and the four sums stay in registers (restrict: no
+ * store can change an input). The valid kernel rows and columns of each output are found once (no
+ * bounds test per tap); the innermost loop is a dot product over the kernel columns, or over the input
+ * channels for a 1x1 kernel, whose weights are contiguous either way. Each sum runs over input channel,
+ * kernel row, kernel column from the bias, as in conv_point, so the results equal the other entry
+ * points' bit for bit. */
+#define MC_COMPACT_BLOCK 4
 void mc_conv2d_compact_f32(const float *restrict in, const float *restrict weight,
                            const float *restrict bias, float *restrict out,
                            const mc_conv2d_params *restrict p) {
     const int32_t icg = p->in_c / p->groups;
+    const int32_t ocg = p->out_c / p->groups;
     const int32_t plane = p->in_h * p->in_w;
+    const int32_t out_plane = p->out_h * p->out_w;
     const int32_t taps = p->k_h * p->k_w;
-    const int32_t dw = p->dilation_w;
     const int32_t x_row = p->dilation_h * p->in_w;
-    int32_t i, oh, ow;
-    /* i runs over batch item and output channel: the output planes in memory order */
-    for (i = 0; i < p->batch * p->out_c; ++i) {
-        const int32_t oc = i % p->out_c;
-        const float *in_g = in + (i / p->out_c * p->in_c + oc / (p->out_c / p->groups) * icg) * plane;
-        const float *w_oc = weight + oc * icg * taps;
-        for (oh = 0; oh < p->out_h; ++oh) {
-            const int32_t ih0 = oh * p->stride_h - p->pad_top;
-            int32_t kh0, kh1;
-            valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);
-            for (ow = 0; ow < p->out_w; ++ow) {
-                const int32_t iw0 = ow * p->stride_w - p->pad_left;
-                int32_t kw0, kw1, ic, kh;
-                float acc = bias != NULL ? bias[oc] : 0.0f;
-                valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);
-                for (ic = 0; ic < icg; ++ic) {
-                    const float *x = in_g + ic * plane + (ih0 + kh0 * p->dilation_h) * p->in_w + iw0 + kw0 * dw;
-                    const float *w = w_oc + ic * taps + kh0 * p->k_w + kw0;
-                    for (kh = kh0; kh < kh1; ++kh, x += x_row, w += p->k_w) {
-                        const float *xt = x;
-                        const float *wt = w;
-                        const float *const w_end = w + (kw1 - kw0);
-                        for (; wt < w_end; xt += dw) {
-                            acc += *xt * *wt++;
+    /* a 1x1 kernel walks the channels innermost: one dot product of icg terms per output */
+    const int32_t pointwise = taps == 1;
+    const int32_t x_step = pointwise ? plane : p->dilation_w;
+    const int32_t ic_rows = pointwise ? 1 : icg;
+    const int32_t run_per_tap = (pointwise ? icg : 1) * x_step;
+    int32_t n, oc, oh, ow, j;
+    for (n = 0; n < p->batch; ++n) {
+        for (oc = 0; oc < p->out_c; oc += j) {
+            const int32_t group_end = (oc / ocg + 1) * ocg;
+            const float *in_g = in + (n * p->in_c + oc / ocg * icg) * plane;
+            const float *w_oc[MC_COMPACT_BLOCK];
+            float *out_oc[MC_COMPACT_BLOCK];
+            float b[MC_COMPACT_BLOCK];
+            /* j: the channels this block computes; the others repeat the last one */
+            for (j = 0; j < MC_COMPACT_BLOCK; ++j) {
+                const int32_t c = oc + j < group_end ? oc + j : group_end - 1;
+                w_oc[j] = weight + c * icg * taps;
+                out_oc[j] = out + (n * p->out_c + c) * out_plane;
+                b[j] = bias != NULL ? bias[c] : 0.0f;
+            }
+            j = group_end - oc < MC_COMPACT_BLOCK ? group_end - oc : MC_COMPACT_BLOCK;
+            for (oh = 0; oh < p->out_h; ++oh) {
+                const int32_t ih0 = oh * p->stride_h - p->pad_top;
+                int32_t kh0, kh1;
+                valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);
+                for (ow = 0; ow < p->out_w; ++ow) {
+                    const int32_t iw0 = ow * p->stride_w - p->pad_left;
+                    const int32_t at = oh * p->out_w + ow;
+                    int32_t kw0, kw1;
+                    float s0 = b[0], s1 = b[1], s2 = b[2], s3 = b[3];
+                    const float *w0, *w1, *w2, *w3, *x;
+                    int32_t w_skip, ic, kh, run;
+                    valid_taps(iw0, p->k_w, p->dilation_w, p->in_w, &kw0, &kw1);
+                    /* the weight pointers run on: past the columns and rows outside the input */
+                    w_skip = kh0 * p->k_w + kw0;
+                    w0 = w_oc[0] + w_skip;
+                    w1 = w_oc[1] + w_skip;
+                    w2 = w_oc[2] + w_skip;
+                    w3 = w_oc[3] + w_skip;
+                    w_skip = p->k_w - (kw1 - kw0);
+                    run = run_per_tap * (kw1 - kw0);
+                    x = in_g + (ih0 + kh0 * p->dilation_h) * p->in_w + iw0 + kw0 * p->dilation_w;
+                    for (ic = 0; ic < ic_rows; ++ic, x += plane - (kh1 - kh0) * x_row) {
+                        for (kh = kh0; kh < kh1; ++kh, x += x_row) {
+                            const float *xt = x;
+                            const float *const x_end = x + run;
+                            if (j == 1) {
+                                /* one channel (depthwise): no repeated work */
+                                for (; xt != x_end; xt += x_step) {
+                                    s0 += *xt * *w0++;
+                                }
+                            } else {
+                                for (; xt != x_end; xt += x_step) {
+                                    const float v = *xt;
+                                    s0 += v * *w0++;
+                                    s1 += v * *w1++;
+                                    s2 += v * *w2++;
+                                    s3 += v * *w3++;
+                                }
+                            }
+                            w0 += w_skip;
+                            w1 += w_skip;
+                            w2 += w_skip;
+                            w3 += w_skip;
+                        }
+                        /* the rows below the input */
+                        w0 += (p->k_h - kh1 + kh0) * p->k_w;
+                        w1 += (p->k_h - kh1 + kh0) * p->k_w;
+                        w2 += (p->k_h - kh1 + kh0) * p->k_w;
+                        w3 += (p->k_h - kh1 + kh0) * p->k_w;
+                    }
+                    {
+                        const float sums[MC_COMPACT_BLOCK] = {s0, s1, s2, s3};
+                        int32_t k;
+                        /* last lane first: a repeated channel ends with its own lane's sum */
+                        for (k = MC_COMPACT_BLOCK - 1; k >= 0; --k) {
+                            out_oc[k][at] = mc_apply_act(sums[k], p->act);
                         }
                     }
                 }
-                *out++ = mc_apply_act(acc, p->act);
             }
+        }
+    }
+}
+
+/* A dense layer as a 1x1 convolution of m images of k channels into n channels: a [m][k] and b
+ * [n][k] are the conv's input and weights, so a model of convolutions and dense layers links one loop.
+ * The sums run over k from zero and the bias is added last, as in mc_matmul_dense_f32: the same bits. */
+void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bias, float *out, int32_t m,
+                                 int32_t k, int32_t n, mc_act act) {
+    const mc_conv2d_params p = {m, k, 1, 1, n, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, MC_ACT_NONE};
+    int32_t i, j;
+    mc_conv2d_compact_f32(a, b, NULL, out, &p);
+    for (i = 0; i < m; ++i) {
+        for (j = 0; j < n; ++j, ++out) {
+            *out = mc_apply_act(bias != NULL ? *out + bias[j] : *out, act);
         }
     }
 }

@@ -72,4 +72,9 @@ void mc_conv2d_pointwise_s2_f32(const float *in, const float *weight, const floa
 void mc_conv2d_compact_f32(const float *in, const float *weight, const float *bias, float *out,
                            const mc_conv2d_params *p);
 
+/* A dense layer, a [m][k] times b stored [n][k] (plus bias[n], which may be NULL), on the compact
+ * convolution: `--optimize size` then links one kernel for convolutions and dense layers. */
+void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bias, float *out, int32_t m,
+                                 int32_t k, int32_t n, mc_act act);
+
 #endif

@@ -185,6 +185,19 @@ static const fixed_width_kernel fixed_width[] = {
     {"depthwise k3s2", 1, 3, 2, mc_conv2d_depthwise_k3s2_f32},
 };
 
+/* The compact kernel (`--optimize size`) on every spec: against the oracle, and bit for bit
+ * against the general kernel (the same summation order, so the modes give the same outputs). */
+static void compact_vs_general(const conv_spec *s, uint32_t seed) {
+    static float general[CONV_BUF];
+    int32_t i, n;
+    n = run_kernel(s, seed, mc_conv2d_general_f32, "general");
+    for (i = 0; i < n; ++i) {
+        general[i] = out_buf[i];
+    }
+    run_kernel(s, seed, mc_conv2d_compact_f32, "compact");
+    mc_expect_equal(check_name(s, "compact == general"), out_buf, general, n);
+}
+
 /* The general kernel on every spec, and each specialised kernel on the specs it accepts. */
 static void run_case(const conv_spec *s, uint32_t seed) {
     const mc_conv2d_params p = params_of(s);
@@ -211,7 +224,7 @@ static void run_case(const conv_spec *s, uint32_t seed) {
             run_kernel(s, seed, f->kernel, f->name);
         }
     }
-    run_kernel(s, seed, mc_conv2d_general_f32, "general");
+    compact_vs_general(s, seed);
 }
 
 static void hand_worked(void) {

@@ -1,6 +1,7 @@
 /* MatMul against a naive triple loop that reads op(a) and op(b) through explicit index formulas,
  * for every transpose combination and for sizes that reach every loop, plus a hand-worked
  * case. */
+#include "mc_conv2d.h"
 #include "mc_matmul.h"
 #include "mc_test.h"
 
@@ -44,8 +45,16 @@ static void run_case(const char *name, int32_t m, int32_t k, int32_t n, int32_t 
     mc_matmul_f32(a_buf, b_buf, bias, out_buf, m, k, n, ta, tb, act);
     mc_expect_close(name, out_buf, ref_buf, m * n, 1e-5f);
     if (!ta && tb) {
+        static float dense[MM_BUF];
+        int32_t i;
         mc_matmul_dense_f32(a_buf, b_buf, bias, out_buf, m, k, n, act);
         mc_expect_close(name, out_buf, ref_buf, m * n, 1e-5f);
+        for (i = 0; i < m * n; ++i) {
+            dense[i] = out_buf[i];
+        }
+        /* the compact dense layer (a 1x1 convolution, `--optimize size`): the same bits */
+        mc_matmul_dense_compact_f32(a_buf, b_buf, bias, out_buf, m, k, n, act);
+        mc_expect_equal(name, out_buf, dense, m * n);
     }
 }
 

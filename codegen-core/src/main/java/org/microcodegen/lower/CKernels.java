@@ -25,6 +25,11 @@ public final class CKernels {
                 .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_f32"));
         r.add("MatMul", F32, Kernel.of("mc_matmul", "mc_matmul_compact_f32"));
+        // a dense layer on the compact convolution (a 1x1 conv), where the model has convolutions: in
+        // size mode the last entry that matches wins, so a CNN links one compact loop for both (a
+        // model of dense layers only keeps the smaller mc_matmul_compact_f32)
+        r.add("MatMul", F32, Shapes.DENSE_BESIDE_CONV, Kernel.of("mc_conv2d", "mc_matmul_dense_compact_f32")
+                .taking("a", "b", "bias", "out", "m", "k", "n", "act"));
         unary(r, "Relu", "mc_relu_f32");
         unary(r, "Relu6", "mc_relu6_f32");
         unary(r, "Sigmoid", "mc_sigmoid_f32");

@@ -9,8 +9,11 @@ import org.microcodegen.ops.Op;
 import org.microcodegen.ops.OpContext;
 import org.microcodegen.quant.Reference;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Lowers a node to a kernel call: the op gives the arguments, the target's registry the kernel. */
 public final class Lowerer {
@@ -43,12 +46,31 @@ public final class Lowerer {
             }
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
-        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs), modelFile, mode);
+        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs, modelOps(g)), modelFile, mode);
         List<Arg> args = inv.args();
         if (kernel.takes() != null) {
             args = kernel.takes().stream().map(inv::arg).toList();
         }
         return Lowering.of(new KernelCall(kernel, args, inv.params()));
+    }
+
+    /** The graph whose op names {@link #modelOps} computed last (weakly held: a graph may be large). */
+    private record ModelOps(WeakReference<Graph> graph, Set<String> ops) {
+    }
+
+    private static volatile ModelOps lastModelOps;
+
+    /**
+     * The canonical op names of the graph's nodes, computed once per graph rather than once per node
+     * lowered (a graph of 50,000 nodes must lower in linear time).
+     */
+    static Set<String> modelOps(Graph g) {
+        ModelOps m = lastModelOps;
+        if (m == null || m.graph().get() != g) {
+            m = new ModelOps(new WeakReference<>(g), g.nodes().stream().map(n -> Op.of(n).opName()).collect(Collectors.toUnmodifiableSet()));
+            lastModelOps = m;
+        }
+        return m.ops();
     }
 
     /** The tensors an argument names. */

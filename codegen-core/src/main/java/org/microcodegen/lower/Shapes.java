@@ -28,6 +28,8 @@ final class Shapes {
     static final Rule POINTWISE_STRIDE_2 = new Rule("1x1, stride 2 along w, unpadded, groups 1", Shapes::pointwiseStride2);
     static final Rule DEPTHWISE = new Rule("depthwise (one filter per input channel)", Shapes::depthwise);
     static final Rule DENSE = new Rule("A [M][K] times B stored [N][K] (dense layer layout)", Shapes::dense);
+    static final Rule DENSE_BESIDE_CONV = new Rule("dense layer layout, in a model with Conv2D",
+            q -> dense(q) && q.modelOps().contains("Conv2D"));
 
     static Conv2D.Geometry conv(Query q) {
         return ((Conv2D) q.op()).geometry(q.ctx());
