@@ -310,10 +310,10 @@ public final class JavaEmitter {
     }
 
     /**
-     * The weights resource: every weight's bytes, one after the other, in an array of exactly their size
-     * (a growing buffer would need twice the memory of a 100 MB model at its last growth).
+     * {@code parts}' bytes back to back in one array of exactly {@code size} bytes (a growing buffer would
+     * need twice the memory of a 100 MB model at its last growth). ConstData holds the little-endian bytes
+     * of the model file: copied as they are, weights stay bit-exact.
      */
-    /** {@code parts}' bytes back to back in one array of exactly {@code size} bytes. */
     private static byte[] concat(List<ConstData> parts, long size) {
         byte[] all = new byte[(int) size];
         int pos = 0;
@@ -325,20 +325,13 @@ public final class JavaEmitter {
         return all;
     }
 
+    /** The float32 weights resource: every float weight's bytes, one after the other. */
     private byte[] weightsResource() {
         if (weightsSize > Integer.MAX_VALUE - 16) {
             throw new CompileException(model.sourceFile() + ": the weights are " + weightsSize
                     + " bytes; the java target holds them in one array, at most 2 GB");
         }
-        byte[] all = new byte[(int) weightsSize];
-        int pos = 0;
-        for (ConstData data : weightData) {
-            // ConstData holds the little-endian bytes of the model file: copied as they are, weights stay bit-exact.
-            byte[] bytes = data.bytes();
-            System.arraycopy(bytes, 0, all, pos, bytes.length);
-            pos += bytes.length;
-        }
-        return all;
+        return concat(weightData, weightsSize);
     }
 
     private static JavaView.Step step(Schedule.Step scheduled) {

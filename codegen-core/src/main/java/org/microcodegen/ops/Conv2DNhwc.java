@@ -90,11 +90,8 @@ public record Conv2DNhwc(boolean depthwise, Pair strides, Pair dilations, Paddin
                 .set("dilation_h", w.dilationH()).set("dilation_w", w.dilationW())
                 .set("pad_top", w.padTop()).set("pad_left", w.padLeft())
                 .set("depth_multiplier", g.depthMultiplier);
-        IntegerParams.requantizing(p, ctx, node, activation, 1);
-        return Invocation.builder()
-                .tensor("in", node.input(0)).tensor("weight", node.input(1))
-                .optionalTensor("bias", ctx.inputCount() == 3 ? node.input(2) : null)
-                .tensor("out", node.output()).params(p.build()).build();
+        IntegerParams.requantizing(p, ctx, activation, 1, false);
+        return Invocation.weightedLayer(node, p.build());
     }
 
     @Override

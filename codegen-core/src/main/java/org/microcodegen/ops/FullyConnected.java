@@ -74,10 +74,7 @@ public record FullyConnected(FusedActivation activation, boolean keepNumDims) im
         ParamsStruct.Builder p = ParamsStruct.builder()
                 .set("batches", d.rows).set("in_depth", d.inDepth).set("out_depth", d.outDepth);
         IntegerParams.requantizing(p, ctx, activation, 1, true);
-        return Invocation.builder()
-                .tensor("in", node.input(0)).tensor("weight", node.input(1))
-                .optionalTensor("bias", ctx.inputCount() == 3 ? node.input(2) : null)
-                .tensor("out", node.output()).params(p.build()).build();
+        return Invocation.weightedLayer(node, p.build());
     }
 
     @Override

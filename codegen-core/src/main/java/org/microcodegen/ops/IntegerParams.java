@@ -1,7 +1,6 @@
 package org.microcodegen.ops;
 
 import org.microcodegen.ir.DType;
-import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Quantization;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.quant.ActivationRange;
@@ -84,15 +83,9 @@ final class IntegerParams {
      * The fields of a kernel that multiplies input 0 by the weight operand {@code weightIndex},
      * accumulates and requantizes per output channel (conv, depthwise, transpose conv, fully
      * connected): in_offset, out_offset, rounding, out_mult[c], out_shift[c]; and the activation range.
-     * Float data gets only the activation range.
-     */
-    static void requantizing(ParamsStruct.Builder p, OpContext ctx, Node node, FusedActivation act, int weightIndex) {
-        requantizing(p, ctx, act, weightIndex, false);
-    }
-
-    /**
-     * As above; a fully connected layer with one weight scale derives its single multiplier as TFLite's
-     * FULLY_CONNECTED does (the two scales multiplied in float first), and says per_channel = 0.
+     * Float data gets only the activation range. A fully connected layer ({@code fullyConnected}) with one
+     * weight scale derives its single multiplier as TFLite's FULLY_CONNECTED does (the two scales multiplied
+     * in float first), and says per_channel.
      */
     static void requantizing(ParamsStruct.Builder p, OpContext ctx, FusedActivation act, int weightIndex, boolean fullyConnected) {
         TensorType in = ctx.type(0);

@@ -37,6 +37,16 @@ public record Invocation(List<String> names, List<Arg> args, ParamsStruct params
         return args.get(i);
     }
 
+    /**
+     * A layer with weights: input, weight, the bias (input 2) or NULL when the node has none, output, and
+     * its parameter object (the NHWC convolutions and the fully connected layer).
+     */
+    static Invocation weightedLayer(org.microcodegen.ir.Node node, ParamsStruct params) {
+        return builder().tensor("in", node.input(0)).tensor("weight", node.input(1))
+                .optionalTensor("bias", node.inputs().size() == 3 ? node.input(2) : null)
+                .tensor("out", node.output()).params(params).build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -74,11 +74,8 @@ public record TransposeConv2DNhwc(Pair strides, Padding padding, int outH, int o
                 .set("dilation_h", 1).set("dilation_w", 1)
                 .set("pad_top", g.padTop).set("pad_left", g.padLeft)
                 .set("depth_multiplier", 1);
-        IntegerParams.requantizing(p, ctx, node, activation, 1);
-        return Invocation.builder()
-                .tensor("in", node.input(0)).tensor("weight", node.input(1))
-                .optionalTensor("bias", ctx.inputCount() == 3 ? node.input(2) : null)
-                .tensor("out", node.output()).params(p.build()).build();
+        IntegerParams.requantizing(p, ctx, activation, 1, false);
+        return Invocation.weightedLayer(node, p.build());
     }
 
     @Override
