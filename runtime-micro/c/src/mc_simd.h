@@ -1,0 +1,162 @@
+/*
+ * The Cortex-M4 DSP (SIMD32) instructions the optimized integer kernels use, as small functions with
+ * one meaning on every build: the real instruction from <arm_acle.h> where the compiler targets a
+ * core with the DSP extension (__ARM_FEATURE_SIMD32), a portable C definition with the same result
+ * bit for bit everywhere else. So the optimized kernels are one source: the host tests run it with
+ * the portable definitions, the QEMU tests run the real instructions.
+ *
+ * Lanes: a uint32_t holds two 16-bit lanes (bits 0-15 = lane 0, bits 16-31 = lane 1) or four 8-bit
+ * lanes (bits 0-7 = lane 0). Signed lanes are read in two's complement.
+ */
+#ifndef MC_SIMD_H
+#define MC_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
+#include <arm_acle.h>
+#define MC_SIMD_NATIVE 1
+#else
+#define MC_SIMD_NATIVE 0
+#endif
+
+/* Four bytes from any address as one word (unaligned loads are legal on the M4 and memcpy of 4 bytes
+ * compiles to a single LDR there). */
+static inline uint32_t mc_read_u32(const void *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Stores one word to any address (a single STR on the M4). */
+static inline void mc_write_u32(void *p, uint32_t v) {
+    memcpy(p, &v, sizeof v);
+}
+
+/* Rotate right by n (1..31): feeds SXTB16 the odd bytes (ROR #8), and GCC folds it into the
+ * SXTB16's own rotation. */
+static inline uint32_t mc_ror(uint32_t x, unsigned n) {
+    return (x >> n) | (x << (32u - n));
+}
+
+/* Two's complement value of a 16-bit lane, without implementation-defined conversions. */
+static inline int32_t mc_lane16(uint32_t x, unsigned lane) {
+    int32_t v = (int32_t)((x >> (16u * lane)) & 0xFFFFu);
+    return v >= 0x8000 ? v - 0x10000 : v;
+}
+
+/* Two's complement value of an 8-bit lane. */
+static inline int32_t mc_lane8(uint32_t x, unsigned lane) {
+    int32_t v = (int32_t)((x >> (8u * lane)) & 0xFFu);
+    return v >= 0x80 ? v - 0x100 : v;
+}
+
+/* Packs two 16-bit values into lanes 0 and 1. */
+static inline uint32_t mc_pack16(int32_t lo, int32_t hi) {
+    return ((uint32_t)lo & 0xFFFFu) | (((uint32_t)hi & 0xFFFFu) << 16);
+}
+
+#if MC_SIMD_NATIVE
+
+/* SMLAD: acc + lane0(a)*lane0(b) + lane1(a)*lane1(b), signed 16-bit lanes. */
+static inline int32_t mc_smlad(uint32_t a, uint32_t b, int32_t acc) {
+    return __smlad((int16x2_t)a, (int16x2_t)b, acc);
+}
+
+/* SMLADX: acc + lane0(a)*lane1(b) + lane1(a)*lane0(b). */
+static inline int32_t mc_smladx(uint32_t a, uint32_t b, int32_t acc) {
+    return __smladx((int16x2_t)a, (int16x2_t)b, acc);
+}
+
+/* SMUAD: lane0(a)*lane0(b) + lane1(a)*lane1(b). */
+static inline int32_t mc_smuad(uint32_t a, uint32_t b) {
+    return __smuad((int16x2_t)a, (int16x2_t)b);
+}
+
+/* SXTB16: bytes 0 and 2 sign-extended into the two 16-bit lanes. */
+static inline uint32_t mc_sxtb16(uint32_t x) {
+    return (uint32_t)__sxtb16((int8x4_t)x);
+}
+
+/* UXTB16: bytes 0 and 2 zero-extended into the two 16-bit lanes. */
+static inline uint32_t mc_uxtb16(uint32_t x) {
+    return (uint32_t)__uxtb16((uint8x4_t)x);
+}
+
+/* SADD16 / SSUB16: lane-wise 16-bit add / subtract, wrapping. */
+static inline uint32_t mc_sadd16(uint32_t a, uint32_t b) {
+    return (uint32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
+}
+
+static inline uint32_t mc_ssub16(uint32_t a, uint32_t b) {
+    return (uint32_t)__ssub16((int16x2_t)a, (int16x2_t)b);
+}
+
+/* QADD16: lane-wise 16-bit add, saturating. */
+static inline uint32_t mc_qadd16(uint32_t a, uint32_t b) {
+    return (uint32_t)__qadd16((int16x2_t)a, (int16x2_t)b);
+}
+
+/* SSAT to 8 and 16 bits (the saturation width must be a constant for the instruction). */
+static inline int32_t mc_ssat8(int32_t x) {
+    return __ssat(x, 8);
+}
+
+static inline int32_t mc_ssat16(int32_t x) {
+    return __ssat(x, 16);
+}
+
+#else /* portable definitions: same results as the instructions, bit for bit */
+
+static inline int32_t mc_smlad(uint32_t a, uint32_t b, int32_t acc) {
+    /* the instruction adds in 32 bits and wraps (it only sets the Q flag on overflow) */
+    uint32_t sum = (uint32_t)acc + (uint32_t)(mc_lane16(a, 0) * mc_lane16(b, 0))
+            + (uint32_t)(mc_lane16(a, 1) * mc_lane16(b, 1));
+    return (int32_t)(sum >= 0x80000000u ? (int64_t)sum - 0x100000000LL : (int64_t)sum);
+}
+
+static inline int32_t mc_smladx(uint32_t a, uint32_t b, int32_t acc) {
+    return mc_smlad(a, mc_ror(b, 16), acc);
+}
+
+static inline int32_t mc_smuad(uint32_t a, uint32_t b) {
+    return mc_smlad(a, b, 0);
+}
+
+static inline uint32_t mc_sxtb16(uint32_t x) {
+    return mc_pack16(mc_lane8(x, 0), mc_lane8(x, 2));
+}
+
+static inline uint32_t mc_uxtb16(uint32_t x) {
+    return x & 0x00FF00FFu;
+}
+
+static inline uint32_t mc_sadd16(uint32_t a, uint32_t b) {
+    return mc_pack16(mc_lane16(a, 0) + mc_lane16(b, 0), mc_lane16(a, 1) + mc_lane16(b, 1));
+}
+
+static inline uint32_t mc_ssub16(uint32_t a, uint32_t b) {
+    return mc_pack16(mc_lane16(a, 0) - mc_lane16(b, 0), mc_lane16(a, 1) - mc_lane16(b, 1));
+}
+
+static inline int32_t mc_sat_range(int32_t x, int32_t lo, int32_t hi) {
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+static inline uint32_t mc_qadd16(uint32_t a, uint32_t b) {
+    return mc_pack16(mc_sat_range(mc_lane16(a, 0) + mc_lane16(b, 0), -32768, 32767),
+            mc_sat_range(mc_lane16(a, 1) + mc_lane16(b, 1), -32768, 32767));
+}
+
+static inline int32_t mc_ssat8(int32_t x) {
+    return mc_sat_range(x, -128, 127);
+}
+
+static inline int32_t mc_ssat16(int32_t x) {
+    return mc_sat_range(x, -32768, 32767);
+}
+
+#endif
+
+#endif /* MC_SIMD_H */
