@@ -5,6 +5,7 @@ import org.microcodegen.Compiler;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
@@ -55,14 +56,24 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "The model to compile (MindIR, .mindir).")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE",
+            description = {"The model to compile (MindIR, TFLite, ONNX, MindSpore Lite). Repeat it, each with its --name, to compile",
+                    "several models into one output (host, c, cortex-m*): symbols namespaced by name, the kernels once."})
+    List<Path> models;
 
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "host", completionCandidates = TargetNames.class,
             description = {"${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). host: the model's C sources;",
                     "c: the model as a library folder (CMakeLists.txt, model.mk); cortex-m*: a firmware project (the model's",
                     "library in model/, Makefile, startup code, test main) for a board; java: a Java class."})
     String target;
+
+    @Option(names = "--library", description = "The same as --target c: the model as a library folder for your own firmware.")
+    boolean library;
+
+    @Option(names = "--shared-arena",
+            description = {"With several --model: one arena for all, the size of the largest, for models that never run at the",
+                    "same time (models.h says so and gives MODELS_ARENA_SIZE); without it each model has its own."})
+    boolean sharedArena;
 
     @CommandLine.Mixin
     BoardOptions boardOptions = new BoardOptions();
@@ -82,8 +93,9 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--name", paramLabel = "NAME",
             description = {"Prefix of the generated files and symbols, a C identifier (default: from the model file name);",
-                    "not mc_*, a C library header's name (math, stdint...) or one of the project's files (main, board...)."})
-    String name;
+                    "not mc_*, a C library header's name (math, stdint...) or one of the project's files (main, board...).",
+                    "With several --model: one --name each, in the same order (or none, to name each after its file)."})
+    List<String> names;
 
     @CommandLine.Mixin
     DumpIr dumpIr;
@@ -178,20 +190,33 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (model == null || output == null) {
+        if (models == null || output == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--model and --output are required to compile (or use a subcommand: run, ops)");
         }
         if (output.toString().isEmpty()) {
             throw new CompileException("--output is empty: name a folder (. for the current one)");
         }
-        Target t = Target.byName(target);
+        if (library && spec.commandLine().getParseResult().hasMatchedOption("--target") && !target.equals(Target.C.name())) {
+            throw new CompileException("--library is --target " + Target.C.name() + ": it cannot go with --target " + target);
+        }
+        Target t = library ? Target.C : Target.byName(target);
         TargetOptions options = boardOptions.options(testInputs, javaPackage);
         t.check(options);
-        String n = modelName(model, name);
+        if (models.size() > 1) {
+            t.checkSeveral();
+        }
+        List<String> modelNames = modelNames(models, names);
+        if (sharedArena && models.size() < 2) {
+            throw new CompileException("--shared-arena applies to several models (--model a --name a --model b --name b)");
+        }
         CompileOptions choices = optimize.options();
+        if (models.size() > 1) {
+            OutputFolder.checkWritable(output);
+            return compileSeveral(t, options, modelNames, choices);
+        }
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir, choices);
+        CompiledModel compiled = Compiler.compile(models.get(0), modelNames.get(0), t, dumpIr.dir, choices);
         Map<String, byte[]> files = t.render(compiled, options);
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
@@ -199,6 +224,44 @@ public final class Main implements Callable<Integer> {
         out.print(t.afterCompile(compiled, options, output));
         out.flush();
         return 0;
+    }
+
+    /** Several models into one output: each compiled alone (its --dump-ir in DIR/NAME/), then rendered together. */
+    private int compileSeveral(Target t, TargetOptions options, List<String> modelNames, CompileOptions choices) {
+        List<CompiledModel> compiled = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            compiled.add(Compiler.compile(models.get(i), modelNames.get(i), t, dumpIr.dir == null ? null : dumpIr.dir.resolve(modelNames.get(i)), choices));
+        }
+        ModelSet set = new ModelSet(compiled, sharedArena);
+        Map<String, byte[]> files = t.render(set, options);
+        OutputFolder.write(output, files);
+        PrintWriter out = spec.commandLine().getOut();
+        compiled.forEach(m -> out.print(modelSummary(m, t, output)));
+        out.print(String.format(Locale.ROOT, "  arena    %s%n", set.sharedArena()
+                ? String.format(Locale.ROOT, "%,d bytes shared by the %d models (the largest; they must not run at the same time)", set.sharedArenaBytes(), compiled.size())
+                : String.format(Locale.ROOT, "one per model, %,d bytes together (--shared-arena: %,d)", set.arenaBytes(), set.sharedArenaBytes())));
+        out.print(String.format(Locale.ROOT, "  files    %s%n", String.join(" ", files.keySet())));
+        out.print(t.afterCompile(set, options, output));
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Pairs each --model with its --name, in order: the names given (one per model), or else each
+     * model's derived from its file; names that would share symbols are refused before anything is compiled.
+     */
+    static List<String> modelNames(List<Path> models, List<String> names) {
+        if (names != null && names.size() != models.size()) {
+            throw new CompileException(names.size() + " --name for " + models.size() + " --model: give one --name per --model, in the same order");
+        }
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            result.add(modelName(models.get(i), names == null ? null : names.get(i)));
+        }
+        if (models.size() > 1) {
+            ModelSet.checkNames(result, models.stream().map(Path::toString).toList());
+        }
+        return result;
     }
 
     /**
@@ -258,6 +321,11 @@ public final class Main implements Callable<Integer> {
     }
 
     static String summary(CompiledModel m, Target t, Path output, Map<String, byte[]> files) {
+        return modelSummary(m, t, output) + String.format(Locale.ROOT, "  files    %s%n", String.join(" ", files.keySet()));
+    }
+
+    /** What the compile of one model decided: ops, MACs, weights, arena. */
+    static String modelSummary(CompiledModel m, Target t, Path output) {
         Map<String, Integer> ops = new TreeMap<>();
         for (Node node : m.graph().nodes()) {
             FusedActivation act = Op.of(node).activation();
@@ -276,7 +344,6 @@ public final class Main implements Callable<Integer> {
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
                 arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
-        sb.append(String.format(Locale.ROOT, "  files    %s%n", String.join(" ", files.keySet())));
         return sb.toString();
     }
 

@@ -31,6 +31,8 @@ import java.util.TreeSet;
 public final class CEmitter {
     static final String TEMPLATE_ROOT = "/microcodegen/templates/c/";
     static final String RUNTIME_ROOT = "/microcodegen/runtime/c/";
+    /** The kernels' version, which every model file checks at compile time (see model.stg's versionCheck). */
+    public static final String VERSION_HEADER = "mc_version.h";
     private static final int VALUES_PER_ROW = WeightValues.VALUES_PER_ROW;
 
     private final CompiledModel model;
@@ -94,6 +96,42 @@ public final class CEmitter {
         return files;
     }
 
+    /** Adds files rendered from several models' views (a library's build files, a firmware project) to their sources. */
+    @FunctionalInterface
+    interface SeveralExtra {
+        void addTo(List<CView.Model> views, Map<String, byte[]> files);
+    }
+
+    /**
+     * File name -> contents of several models' sources, each model's files in turn, then the runtime files
+     * any of them calls, once (every model renders the same bytes for a kernel: they are copies of one
+     * resource), then what {@code extra} adds.
+     */
+    static Map<String, byte[]> render(ModelSet set, SeveralExtra extra) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        Map<String, byte[]> kernels = new java.util.TreeMap<>();
+        List<CView.Model> views = new ArrayList<>();
+        for (CompiledModel model : set.models()) {
+            CEmitter e = new CEmitter(model, false);
+            e.renderAll().forEach((name, bytes) -> {
+                Map<String, byte[]> into = isRuntimeFile(name) ? kernels : files;
+                byte[] before = into.putIfAbsent(name, bytes);
+                if (before != null && !java.util.Arrays.equals(before, bytes)) {
+                    throw new IllegalStateException(name + " differs between the models of one output");
+                }
+            });
+            views.add(e.view);
+        }
+        files.putAll(kernels);
+        extra.addTo(List.copyOf(views), files);
+        return files;
+    }
+
+    /** Whether a file of a model's sources is one of the runtime's (the kernels, mc_version.h) rather than the model's own. */
+    static boolean isRuntimeFile(String name) {
+        return name.startsWith("mc_");
+    }
+
     private Map<String, byte[]> renderAll() {
         buildView();
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -117,6 +155,7 @@ public final class CEmitter {
                 files.put(m + ".c", RuntimeSources.read(RUNTIME_ROOT + m + ".c"));
             }
         }
+        files.put(VERSION_HEADER, bytes(template("model.stg", "versionHeader", view)));
         return files;
     }
 
@@ -159,6 +198,8 @@ public final class CEmitter {
         view.macro = base.toUpperCase(Locale.ROOT);
         view.guard = view.macro + "_H";
         view.version = Version.VERSION;
+        view.versionNumber = Version.number();
+        view.versionId = Version.identifier();
         view.source = Path.of(model.sourceFile()).getFileName().toString();
         view.headerFile = base + ".h";
         view.sourceFile = base + ".c";
@@ -171,10 +212,7 @@ public final class CEmitter {
         view.weightBytes = model.weightBytes();
         CNames names = new CNames();
         names.unique(base + "_run");
-        Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
-                text -> names.unique(CNames.sanitize(text)),
-                names::unique,
-                weight -> names.unique(base + "_" + CNames.sanitize(weight))));
+        Schedule schedule = Schedule.of(model, names, spelling(names, base));
 
         int inputCount = schedule.inputs().size();
         view.inputs = schedule.inputs().stream().map(io -> io("input", io, io.index() + 1, "INPUT" + io.index())).toList();
@@ -223,6 +261,20 @@ public final class CEmitter {
         if (!view.buffers.isEmpty()) {
             view.pointers.add("arena");
         }
+    }
+
+    /**
+     * How the C sources (and the report, which names what they name) spell identifiers: inputs and
+     * outputs as the graph names them, run()'s locals after their layer, and everything at file scope
+     * (weights, parameter objects, tables) prefixed with the model's name {@code base}, like its public
+     * symbols, so that in a library of several models every symbol a debugger or link map shows says whose it is.
+     */
+    static Schedule.Spelling spelling(CNames names, String base) {
+        return new Schedule.Spelling(
+                text -> names.unique(CNames.sanitize(text)),
+                names::unique,
+                local -> names.unique(base + "_" + CNames.sanitize(local)),
+                weight -> names.unique(base + "_" + CNames.sanitize(weight)));
     }
 
     private static CView.Io io(String role, Schedule.Io scheduled, int argIndex, String macro) {

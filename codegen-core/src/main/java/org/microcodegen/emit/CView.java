@@ -16,6 +16,9 @@ public final class CView {
         public String macro;
         public String guard;
         public String version;
+        /** The version as mc_version.h spells it for the kernels' check: a number and an identifier tail. */
+        public long versionNumber;
+        public String versionId;
         public String source;
         public String headerFile;
         public String sourceFile;

@@ -7,6 +7,18 @@ import java.util.List;
  * test input. Public fields, like CView, because StringTemplate reads fields.
  */
 public final class FirmwareView {
+    public String version;
+    /** The ELF's name (the model's, or the library's for several models), and the library's make-variable prefix. */
+    public String project;
+    public String libraryMacro;
+    /** The model files the project comes from, for the banners (model text: comments only). */
+    public String source;
+    /** Whether main.c has the per-layer guard check of `make LAYER_CHECK=1` (one model's test main). */
+    public boolean layerCheck;
+    /** Several models: whether they share one arena, the arenas, and each model's run. */
+    public boolean sharedArena;
+    public List<Arena> arenas;
+    public List<ModelRun> runs;
     public String boardName;
     public String boardDescription;
     public String cpuFlags;
@@ -44,5 +56,36 @@ public final class FirmwareView {
         public long count;
         public String comment;
         public List<List<String>> rows;
+    }
+
+    /** An arena of a test main for several models: one per model, or the one they share. */
+    public static final class Arena {
+        public String ident;
+        /** The macro of its size in bytes (LENET_ARENA_SIZE, MODELS_ARENA_SIZE). */
+        public String sizeMacro;
+        /** Its name in a guard report: "the arena", "lenet's arena". */
+        public String label;
+        public String comment;
+    }
+
+    /** One model of a test main for several: how it is called and where its outputs go. */
+    public static final class ModelRun {
+        public String name;
+        /** The arguments of NAME_run: its test inputs, its output buffers, its arena. */
+        public List<String> args;
+        /** The global output numbers of its outputs, "0" or "1-2", for the comment. */
+        public String outputIndices;
+        public List<OutputBuffer> outputs;
+    }
+
+    /** A guarded output buffer of a test main for several models. */
+    public static final class OutputBuffer {
+        public String ident;
+        public String cType;
+        public String sizeMacro;
+        public String bytesMacro;
+        /** Its number among all the models' outputs, in order. */
+        public int index;
+        public String label;
     }
 }

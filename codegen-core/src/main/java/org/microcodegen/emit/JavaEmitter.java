@@ -147,6 +147,7 @@ public final class JavaEmitter {
         Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
                 this::javaIdent,
                 base -> names.unique(base).toUpperCase(Locale.ROOT),
+                base -> names.unique(base).toUpperCase(Locale.ROOT),   // a class has no file scope: its constants are its own
                 weight -> names.unique(CNames.sanitize(weight)).toUpperCase(Locale.ROOT)));
 
         view.inputs = schedule.inputs().stream().map(io -> io("input", io, "INPUT" + io.index())).toList();

@@ -24,10 +24,42 @@ public final class LibraryEmitter {
         return CEmitter.render(model, LibraryEmitter::addBuildFiles);
     }
 
+    /**
+     * Several models in one library folder: each model's files (namespaced by its name), the kernels once,
+     * the umbrella header models.h (with the shared arena's size under {@link ModelSet#sharedArena}) and
+     * the two build files for all of them, whose target and variables are named {@value ModelSet#LIBRARY_NAME}.
+     */
+    public static Map<String, byte[]> render(ModelSet set) {
+        return CEmitter.render(set, (views, files) -> addBuildFiles(set, views, files));
+    }
+
     /** Adds the two build files for the model's sources, which {@code files} holds (and nothing else yet). */
     static void addBuildFiles(CView.Model m, Map<String, byte[]> files) {
+        addBuildFiles(LibraryView.of(m), files);
+    }
+
+    /** The same for several models' sources, and their umbrella header; returns the library's view. */
+    static LibraryView addBuildFiles(ModelSet set, List<CView.Model> views, Map<String, byte[]> files) {
+        LibraryView lib = addUmbrella(set, views, files);
+        addBuildFiles(lib, files);
+        return lib;
+    }
+
+    /** Several models' sources with their umbrella header but no build files (--target host). */
+    public static Map<String, byte[]> renderSources(ModelSet set) {
+        return CEmitter.render(set, (views, files) -> addUmbrella(set, views, files));
+    }
+
+    /** Adds models.h, which includes every model's header and, for a shared arena, gives its size. */
+    private static LibraryView addUmbrella(ModelSet set, List<CView.Model> views, Map<String, byte[]> files) {
+        LibraryView lib = LibraryView.of(set, views);
+        files.put(lib.headerFile, CEmitter.bytes(CEmitter.template("library.stg", "umbrella", Map.of("lib", lib))));
+        return lib;
+    }
+
+    private static void addBuildFiles(LibraryView lib, Map<String, byte[]> files) {
         List<String> sources = files.keySet().stream().filter(name -> name.endsWith(".c")).toList();
-        Map<String, Object> attrs = Map.of("m", m, "sources", sources);
+        Map<String, Object> attrs = Map.of("lib", lib, "sources", sources);
         files.put(CMAKE_FILE, CEmitter.bytes(CEmitter.template("library.stg", "cmake", attrs)));
         files.put(MAKE_FRAGMENT, CEmitter.bytes(CEmitter.template("library.stg", "makeFragment", attrs)));
     }

@@ -73,10 +73,7 @@ public record Report(String model, String source, String target, String version,
         CNames names = new CNames();
         String base = model.name();
         names.unique(base + "_run");
-        Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
-                text -> names.unique(CNames.sanitize(text)),
-                names::unique,
-                weight -> names.unique(base + "_" + CNames.sanitize(weight))));
+        Schedule schedule = Schedule.of(model, names, CEmitter.spelling(names, base));
         return new Builder(model, schedule).build();
     }
 
@@ -114,6 +111,18 @@ public record Report(String model, String source, String target, String version,
     public static Map<String, byte[]> withReport(CompiledModel model, Map<String, byte[]> files, String folder) {
         Map<String, byte[]> all = new LinkedHashMap<>(files);
         files(model).forEach((name, bytes) -> all.put(folder + name, bytes));
+        return all;
+    }
+
+    /**
+     * A target's files plus the reports of several models: NAME_report.json and NAME_report.html for
+     * each, in {@code folder} (as for one model).
+     */
+    public static Map<String, byte[]> withReports(ModelSet set, Map<String, byte[]> files, String folder) {
+        Map<String, byte[]> all = new LinkedHashMap<>(files);
+        for (CompiledModel model : set.models()) {
+            files(model).forEach((name, bytes) -> all.put(folder + model.name() + "_" + name, bytes));
+        }
         return all;
     }
 

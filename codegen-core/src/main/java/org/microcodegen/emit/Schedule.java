@@ -42,10 +42,12 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
      * How a target turns a base name into a unique identifier; each function reserves what it returns.
      *
      * @param io     an input's source name, or "output" / "output1"...
-     * @param local  a buffer's or parameter object's name after its layer: "conv1_out", "conv1_params"
+     * @param local  a buffer's name after its layer: "conv1_out" (a local variable of run())
+     * @param fileScope a parameter object's or constant table's name after its layer: "conv1_params"
+     *               (declared once per source file, so visible to a debugger and in the link map)
      * @param weight a weight's name from {@link WeightRoles#baseName}
      */
-    record Spelling(UnaryOperator<String> io, UnaryOperator<String> local, UnaryOperator<String> weight) {
+    record Spelling(UnaryOperator<String> io, UnaryOperator<String> local, UnaryOperator<String> fileScope, UnaryOperator<String> weight) {
     }
 
     /** A graph input or output. */
@@ -280,11 +282,11 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             KernelCall kc = l.call();
             String paramsIdent = null;
             if (kc.params() != null) {
-                paramsIdent = spelling.local().apply(layer + "_params");
+                paramsIdent = spelling.fileScope().apply(layer + "_params");
                 Map<String, String> tables = new java.util.LinkedHashMap<>();
                 for (ParamsStruct.Field f : kc.params().fields()) {
                     if (f.value() instanceof ParamsStruct.Table) {
-                        tables.put(f.name(), spelling.local().apply(layer + "_" + f.name()));
+                        tables.put(f.name(), spelling.fileScope().apply(layer + "_" + f.name()));
                     }
                 }
                 params.add(new Params(paramsIdent, kc.kernel(), kc.params(), tables));
@@ -298,7 +300,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 }
                 String ident = a instanceof Arg.Params ? paramsIdent : null;
                 if (a instanceof Arg.Table t) {
-                    ident = spelling.local().apply(layer + "_table");
+                    ident = spelling.fileScope().apply(layer + "_table");
                     tables.add(new TableArg(ident, t.table()));
                 }
                 args.add(new Operand(a, List.copyOf(places), ident));

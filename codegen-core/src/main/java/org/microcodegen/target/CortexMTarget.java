@@ -7,6 +7,7 @@ import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.ProbeMode;
 import org.microcodegen.emit.LibraryEmitter;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.Report;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.ir.CompileException;
@@ -73,6 +74,46 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
         FitCheck.check(model, b, model.inputBytes());
         // the report goes with the model into model/, which is then what --target c writes (but for the target named in the report)
         return Report.withReport(model, FirmwareEmitter.render(model, b.firmware(), data), LibraryEmitter.FIRMWARE_FOLDER + "/");
+    }
+
+    @Override
+    public boolean compilesSeveral() {
+        return true;
+    }
+
+    /** One firmware project whose model/ holds every model, and whose test main runs each ({@link FirmwareEmitter}). */
+    @Override
+    public Map<String, byte[]> render(ModelSet set, TargetOptions options) {
+        Board b = board(options);
+        List<byte[]> data = options.testInputs() == null ? List.of() : testInputs(set, options.testInputs());
+        FitCheck.check(set, b, data.stream().mapToLong(d -> d.length).sum());
+        return Report.withReports(set, FirmwareEmitter.render(set, b.firmware(), data), LibraryEmitter.FIRMWARE_FOLDER + "/");
+    }
+
+    /** Every model's test inputs, read from {@code files} in --model order (each checked against its model's input). */
+    private static List<byte[]> testInputs(ModelSet set, List<Path> files) {
+        int expected = set.models().stream().mapToInt(m -> m.graph().inputs().size()).sum();
+        if (files.size() != expected) {
+            throw new CompileException("the models have " + expected + " inputs together but " + files.size()
+                    + " --test-input files were given (one per input of every model, in --model order)");
+        }
+        List<byte[]> data = new java.util.ArrayList<>();
+        int next = 0;
+        for (CompiledModel m : set.models()) {
+            int n = m.graph().inputs().size();
+            data.addAll(RunFiles.readInputs(m, files.subList(next, next + n), TargetOptions.TEST_INPUT));
+            next += n;
+        }
+        return data;
+    }
+
+    @Override
+    public String afterCompile(ModelSet set, TargetOptions options, Path output) {
+        Board b = board(options);
+        long testInputs = options.testInputs() == null ? 0 : set.inputBytes();
+        return "  fits     " + FitCheck.describe(set, b, testInputs) + "\n" + (b.emulated()
+                ? String.format(Locale.ROOT, "  board    %s: build with `make -C %s`, run every model under QEMU with `make -C %s run`%n", b.name(), output, output)
+                : String.format(Locale.ROOT, "  board    %s: build with `make -C %s` and flash %s.elf (no emulator runs this board)%n", b.name(), output, ModelSet.LIBRARY_NAME));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.microcodegen.target;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.plan.Align;
 
@@ -19,10 +20,17 @@ public final class FitCheck {
     }
 
     public static void check(CompiledModel model, Board board, long testInputBytes) {
-        long arena = Align.up(model.arenaBytes(), 8);
-        long outputs = outputBytes(model);
+        check(model.name(), Align.up(model.arenaBytes(), 8), outputBytes(model), model.weightBytes(), board, testInputBytes);
+    }
+
+    /** The same for several models in one firmware: their arenas (one shared, or one each), outputs and weights. */
+    public static void check(ModelSet set, Board board, long testInputBytes) {
+        check(set.names(), set.arenaBytes(), outputBytes(set), set.weightBytes(), board, testInputBytes);
+    }
+
+    private static void check(String name, long arena, long outputs, long weightBytes, Board board, long testInputBytes) {
         long ram = board.stackSize() + arena + outputs;
-        long flash = model.weightBytes() + testInputBytes;
+        long flash = weightBytes + testInputBytes;
         List<String> problems = new ArrayList<>();
         if (ram > board.ramSize()) {
             problems.add(String.format(Locale.ROOT, "needs %s RAM (arena %s + outputs %s + stack %s), %s has %s",
@@ -30,18 +38,31 @@ public final class FitCheck {
         }
         if (flash > board.flashSize()) {
             problems.add(String.format(Locale.ROOT, "needs more than %s flash (weights %s + test input %s, before code), %s has %s",
-                    size(flash), size(model.weightBytes()), size(testInputBytes), board.name(), size(board.flashSize())));
+                    size(flash), size(weightBytes), size(testInputBytes), board.name(), size(board.flashSize())));
         }
         if (!problems.isEmpty()) {
-            throw new CompileException(model.name() + " " + String.join("; and it ", problems));
+            throw new CompileException(name + " " + String.join("; and it ", problems));
         }
     }
 
     /** The numbers of a model that fits, for the compile summary. */
     public static String describe(CompiledModel model, Board board, long testInputBytes) {
-        long ram = board.stackSize() + Align.up(model.arenaBytes(), 8) + outputBytes(model);
-        return String.format(Locale.ROOT, "%s: RAM %s of %s (arena, outputs, stack), flash %s of %s before code (weights, test input)",
-                board.name(), size(ram), size(board.ramSize()), size(model.weightBytes() + testInputBytes), size(board.flashSize()));
+        return describe(Align.up(model.arenaBytes(), 8), outputBytes(model), model.weightBytes(), "arena", board, testInputBytes);
+    }
+
+    /** The same for several models. */
+    public static String describe(ModelSet set, Board board, long testInputBytes) {
+        return describe(set.arenaBytes(), outputBytes(set), set.weightBytes(), set.sharedArena() ? "shared arena" : "arenas", board, testInputBytes);
+    }
+
+    private static String describe(long arena, long outputs, long weightBytes, String arenas, Board board, long testInputBytes) {
+        long ram = board.stackSize() + arena + outputs;
+        return String.format(Locale.ROOT, "%s: RAM %s of %s (%s, outputs, stack), flash %s of %s before code (weights, test input)",
+                board.name(), size(ram), size(board.ramSize()), arenas, size(weightBytes + testInputBytes), size(board.flashSize()));
+    }
+
+    private static long outputBytes(ModelSet set) {
+        return set.models().stream().mapToLong(FitCheck::outputBytes).sum();
     }
 
     private static long outputBytes(CompiledModel model) {

@@ -5,6 +5,8 @@ import org.microcodegen.lower.KernelRegistry;
 
 import org.microcodegen.emit.CEmitter;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.LibraryEmitter;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.Report;
 
 import java.nio.file.Path;
@@ -27,6 +29,17 @@ record HostTarget(String name, String description, int alignment) implements Tar
     @Override
     public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
         return Report.withReport(model, CEmitter.render(model));
+    }
+
+    @Override
+    public boolean compilesSeveral() {
+        return true;
+    }
+
+    /** Every model's sources, the kernels once, and models.h; no runner: `run` takes one model. */
+    @Override
+    public Map<String, byte[]> render(ModelSet set, TargetOptions options) {
+        return Report.withReports(set, LibraryEmitter.renderSources(set), "");
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.microcodegen.target;
 
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.LibraryEmitter;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.Report;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.lower.CKernels;
@@ -37,6 +38,22 @@ record LibraryTarget(String name, String description) implements Target {
     @Override
     public Map<String, byte[]> render(CompiledModel model, TargetOptions options) {
         return Report.withReport(model, LibraryEmitter.render(model));
+    }
+
+    @Override
+    public boolean compilesSeveral() {
+        return true;
+    }
+
+    @Override
+    public Map<String, byte[]> render(ModelSet set, TargetOptions options) {
+        return Report.withReports(set, LibraryEmitter.render(set), "");
+    }
+
+    @Override
+    public String afterCompile(ModelSet set, TargetOptions options, Path output) {
+        return String.format(Locale.ROOT, "  library  add %s to your build: CMake add_subdirectory + target_link_libraries(... %s), or Make include %s;"
+                + " #include \"%s.h\"%n", output, ModelSet.LIBRARY_NAME, output.resolve(LibraryEmitter.MAKE_FRAGMENT), ModelSet.LIBRARY_NAME);
     }
 
     @Override

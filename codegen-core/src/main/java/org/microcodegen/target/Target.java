@@ -1,6 +1,7 @@
 package org.microcodegen.target;
 
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.TargetTraits;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.lower.KernelRegistry;
@@ -79,6 +80,33 @@ public interface Target {
 
     /** The generated files, by relative path. */
     Map<String, byte[]> render(CompiledModel model, TargetOptions options);
+
+    /** Whether this target compiles several models into one output ({@link #render(ModelSet, TargetOptions)}). */
+    default boolean compilesSeveral() {
+        return false;
+    }
+
+    /**
+     * Refuses several models (before anything is compiled) on a target that compiles one per output. The C
+     * targets take several: one library, firmware project or source folder with all of them.
+     */
+    default void checkSeveral() {
+        if (!compilesSeveral()) {
+            throw new CompileException("--target " + name() + " takes one --model per output (several into one output: --target "
+                    + all().stream().filter(Target::compilesSeveral).map(Target::name).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    /** The generated files of several models in one output, by relative path. */
+    default Map<String, byte[]> render(ModelSet set, TargetOptions options) {
+        checkSeveral();
+        throw new IllegalStateException(name() + " says it compiles several models but renders none");
+    }
+
+    /** Lines the compile summary of several models ends with. */
+    default String afterCompile(ModelSet set, TargetOptions options, Path output) {
+        return "";
+    }
 
     /** Where the weights live, for the summary. */
     String weightsLocation();

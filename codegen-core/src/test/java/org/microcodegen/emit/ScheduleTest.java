@@ -41,7 +41,8 @@ class ScheduleTest {
                 .setGraph(g).build().toByteArray());
         CNames names = new CNames();
         Schedule s = Schedule.of(Compiler.compile(file, "m", Target.HOST), names, new Schedule.Spelling(
-                names::unique, base -> names.unique(base).toUpperCase(Locale.ROOT), base -> "W_" + names.unique(base)));
+                names::unique, base -> names.unique(base).toUpperCase(Locale.ROOT), base -> "S_" + names.unique(base),
+                base -> "W_" + names.unique(base)));
 
         assertEquals("x", s.inputs().get(0).ident());
         assertEquals("output", s.outputs().get(0).ident());

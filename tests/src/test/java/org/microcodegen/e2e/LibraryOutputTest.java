@@ -53,7 +53,7 @@ class LibraryOutputTest {
         Path lib = library(tmp.resolve("lib"));
         Set<String> names = E2E.folderContents(lib).keySet();
         Set<String> expected = new TreeSet<>(List.of("lenet.h", "lenet.c", "lenet_weights.h", "lenet_weights.c", "mc_common.h",
-                "mc_conv2d.h", "mc_conv2d.c", "mc_matmul.h", "mc_matmul.c", "mc_pool2d.h", "mc_pool2d.c",
+                "mc_conv2d.h", "mc_conv2d.c", "mc_matmul.h", "mc_matmul.c", "mc_pool2d.h", "mc_pool2d.c", "mc_version.h",
                 "CMakeLists.txt", "model.mk", "report.json", "report.html", ".micro-codegen-manifest"));
         assertEquals(expected, new TreeSet<>(names));
         String cmake = E2E.read(lib.resolve("CMakeLists.txt"));
