@@ -81,6 +81,11 @@ public final class KernelRegistry {
         return macs > 0 ? macs : q.ctx().shape(0).elementCount();
     }
 
+    /** Whether some entry computes {@code op} (a canonical op name). */
+    public boolean has(String op) {
+        return entries.stream().anyMatch(e -> e.op.equals(op));
+    }
+
     /** The kernel that copies {@code dtype} elements (a view that cannot alias, an output that lives elsewhere). */
     public Kernel copy(DType dtype) {
         for (Entry e : entries) {

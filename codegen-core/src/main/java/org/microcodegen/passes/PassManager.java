@@ -40,7 +40,16 @@ public final class PassManager {
      * Transposing MatMul weights and fusing epilogues touch different operands; either order works.
      */
     public static PassManager standard(String modelFile) {
-        return new PassManager(List.of(
+        return standard(modelFile, false);
+    }
+
+    /**
+     * As above; with {@code blockForSize} (`--optimize size` on a target with the blocked compact
+     * kernel) the convolutions and dense layers are then put in that kernel's form, after every pass
+     * that fuses into them.
+     */
+    public static PassManager standard(String modelFile, boolean blockForSize) {
+        List<Pass> passes = new java.util.ArrayList<>(List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
                 Pass.check("supported-ops", SupportedOps::require),
@@ -48,6 +57,10 @@ public final class PassManager {
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
                 new Pass("fuse-epilogues", FuseEpilogues::run)));
+        if (blockForSize) {
+            passes.add(new Pass("block-for-size", g -> BlockForSize.run(g, modelFile)));
+        }
+        return new PassManager(passes);
     }
 
     public List<Pass> passes() {
