@@ -769,23 +769,28 @@ void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bi
 /* The taps of one output inside the input: `rows` kernel rows of `cols` columns, for each of `planes`
  * input channels, and the steps over the taps outside it. */
 typedef struct {
+    const float *start;       /* the sums' starting values */
     int32_t lanes, cols, rows, planes;
     int32_t x_row, x_plane;   /* floats from the end of a row of taps to the next row's start */
     int32_t w_row, w_plane;   /* the same in the weights */
 } blocked_taps;
 
-/* sums[0..MC_BLOCK_LANES) += the block's dot products over the taps, in the order of conv_point
- * (input channel, kernel row, kernel column). A function of its own so that its few pointers stay in
- * registers: inlined into the loops around it, GCC kept them on the stack. */
+/* sums[0..MC_BLOCK_LANES) = t->start[] + the block's dot products over the taps, in the order of
+ * conv_point (input channel, kernel row, kernel column). A function of its own so that its few
+ * pointers stay in registers: inlined into the loops around it, GCC kept them on the stack. Every
+ * count is at least 1 (the caller skips an output with no tap inside the input). */
 static MC_SIZE_FIRST MC_NOINLINE void blocked_sums(const float *restrict x, const float *restrict w,
                                                   const blocked_taps *restrict t, float *restrict sums) {
-    float s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3];
-    float s4 = sums[4], s5 = sums[5], s6 = sums[6], s7 = sums[7];
+    const float *const start = t->start;
+    float s0 = start[0], s1 = start[1], s2 = start[2], s3 = start[3];
+    float s4 = start[4], s5 = start[5], s6 = start[6], s7 = start[7];
     const int32_t lanes = t->lanes;
-    int32_t n, r, c;
-    for (n = t->planes; n > 0; --n, x += t->x_plane, w += t->w_plane) {
-        for (r = t->rows; r > 0; --r, x += t->x_row, w += t->w_row) {
-            for (c = t->cols; c > 0; --c, w += lanes) {
+    int32_t n = t->planes;
+    do {
+        int32_t r = t->rows;
+        do {
+            int32_t c = t->cols;
+            do {
                 const float v = *x++;
                 s0 += v * w[0];
                 s1 += v * w[1];
@@ -795,9 +800,14 @@ static MC_SIZE_FIRST MC_NOINLINE void blocked_sums(const float *restrict x, cons
                 s5 += v * w[5];
                 s6 += v * w[6];
                 s7 += v * w[7];
-            }
-        }
-    }
+                w += lanes;
+            } while (--c != 0);
+            x += t->x_row;
+            w += t->w_row;
+        } while (--r != 0);
+        x += t->x_plane;
+        w += t->w_plane;
+    } while (--n != 0);
     sums[0] = s0;
     sums[1] = s1;
     sums[2] = s2;
@@ -808,10 +818,14 @@ static MC_SIZE_FIRST MC_NOINLINE void blocked_sums(const float *restrict x, cons
     sums[7] = s7;
 }
 
-/* Kernel rows (or columns) [begin, end) of a window starting at input coordinate start on an axis of
- * size cells: clip(v) limits v to [0, k]. */
-static int32_t clip_taps(int32_t v, int32_t k) {
-    return v < 0 ? 0 : v > k ? k : v;
+/* The taps of a window of k starting at input coordinate start on an axis of size cells that lie
+ * inside it: returns the first, *count their number (0 or more). A function, not inlined: the same
+ * code for rows and columns. */
+static MC_SIZE_FIRST MC_NOINLINE int32_t taps_inside(int32_t start, int32_t k, int32_t size, int32_t *count) {
+    const int32_t first = start < 0 ? (-start < k ? -start : k) : 0;
+    const int32_t end = size - start < k ? size - start : k;
+    *count = end > first ? end - first : 0;
+    return first;
 }
 
 /* Each block of output channels, each output position: the sums (blocked_sums), then per channel
@@ -828,30 +842,34 @@ MC_SIZE_FIRST void mc_conv2d_blocked_f32(const float *restrict in, const float *
     int32_t oc, oy, ox, j;
     for (oc = 0; oc < p->out_c; oc += MC_BLOCK_LANES, out += MC_BLOCK_LANES * out_plane) {
         blocked_taps t;
+        float start[MC_BLOCK_LANES];
         t.lanes = p->out_c - oc < MC_BLOCK_LANES ? p->out_c - oc : MC_BLOCK_LANES;
         t.planes = p->in_c;
+        t.start = start;
+        /* a convolution's sums start from its bias, a dense layer's from zero (the other lanes: any value) */
+        for (j = 0; j < MC_BLOCK_LANES; ++j) {
+            start[j] = j < t.lanes && bias != NULL && !p->bias_last ? bias[oc + j] : 0.0f;
+        }
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t ih0 = oy * p->stride_h - p->pad_top;
-            const int32_t kh0 = clip_taps(-ih0, p->k_h);
-            t.rows = clip_taps(p->in_h - ih0, p->k_h) - kh0;
+            const int32_t kh0 = taps_inside(ih0, p->k_h, p->in_h, &t.rows);
             t.x_plane = (p->in_h - t.rows) * in_w;
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t iw0 = ox * p->stride_w - p->pad_left;
-                const int32_t kw0 = clip_taps(-iw0, p->k_w);
+                const int32_t kw0 = taps_inside(iw0, p->k_w, in_w, &t.cols);
+                const int32_t first = oy % pool == 0 && ox % pool == 0;
                 float sums[MC_BLOCK_LANES];
+                const float *result = start;
                 float *o = out + oy / pool * pooled_w + ox / pool;
-                t.cols = clip_taps(in_w - iw0, p->k_w) - kw0;
                 t.x_row = in_w - t.cols;
                 t.w_row = (p->k_w - t.cols) * t.lanes;
                 t.w_plane = (p->k_h - t.rows) * p->k_w * t.lanes;
-                for (j = 0; j < MC_BLOCK_LANES; ++j) {
-                    sums[j] = j < t.lanes && bias != NULL && !p->bias_last ? bias[oc + j] : 0.0f;
-                }
                 if (t.rows > 0 && t.cols > 0) {
                     blocked_sums(in + (ih0 + kh0) * in_w + iw0 + kw0, weight + (kh0 * p->k_w + kw0) * t.lanes, &t, sums);
+                    result = sums;
                 }
                 for (j = 0; j < t.lanes; ++j, o += out_plane) {
-                    float v = sums[j];
+                    float v = result[j];
                     if (bias != NULL && p->bias_last) {
                         v += bias[oc + j];
                     }
@@ -864,7 +882,7 @@ MC_SIZE_FIRST void mc_conv2d_blocked_f32(const float *restrict in, const float *
                             v = 6.0f;
                         }
                     }
-                    if ((oy % pool == 0 && ox % pool == 0) || v > *o) {
+                    if (first || v > *o) {
                         *o = v;
                     }
                 }
