@@ -52,7 +52,7 @@ public final class Compiler {
         TargetTraits traits = target.traits();
         KernelRegistry kernels = traits.kernels();
         boolean blockForSize = options.optimize() == Optimize.SIZE && kernels.has(BlockedConv2D.OP_NAME);
-        g = PassManager.standard(file, blockForSize).run(g, PassDumps.into(dumpIrDir));
+        g = PassManager.standard(file, blockForSize ? kernels.costs() : null).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();

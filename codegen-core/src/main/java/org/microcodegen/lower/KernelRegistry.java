@@ -37,6 +37,11 @@ public final class KernelRegistry {
         return target;
     }
 
+    /** The measured costs of this target's kernels. */
+    public KernelCosts costs() {
+        return costs;
+    }
+
     /** Every entry, in the order {@link #select} tries them. */
     public List<Entry> entries() {
         return entries;

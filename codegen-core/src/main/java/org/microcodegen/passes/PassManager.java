@@ -1,6 +1,7 @@
 package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
+import org.microcodegen.lower.KernelCosts;
 
 import java.util.HashSet;
 import java.util.List;
@@ -40,15 +41,15 @@ public final class PassManager {
      * Transposing MatMul weights and fusing epilogues touch different operands; either order works.
      */
     public static PassManager standard(String modelFile) {
-        return standard(modelFile, false);
+        return standard(modelFile, null);
     }
 
     /**
-     * As above; with {@code blockForSize} (`--optimize size` on a target with the blocked compact
-     * kernel) the convolutions and dense layers are then put in that kernel's form, after every pass
-     * that fuses into them.
+     * As above; with {@code blockForSize} non-null (`--optimize size` on a target with the blocked
+     * compact kernel: its kernel costs) the convolutions and dense layers are then put in that kernel's
+     * form where that saves code, after every pass that fuses into them.
      */
-    public static PassManager standard(String modelFile, boolean blockForSize) {
+    public static PassManager standard(String modelFile, KernelCosts blockForSize) {
         List<Pass> passes = new java.util.ArrayList<>(List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
@@ -57,8 +58,8 @@ public final class PassManager {
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
                 new Pass("fuse-epilogues", FuseEpilogues::run)));
-        if (blockForSize) {
-            passes.add(new Pass("block-for-size", g -> BlockForSize.run(g, modelFile)));
+        if (blockForSize != null) {
+            passes.add(new Pass("block-for-size", g -> BlockForSize.run(g, modelFile, blockForSize)));
         }
         return new PassManager(passes);
     }

@@ -6,6 +6,7 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
+import org.microcodegen.lower.KernelCosts;
 import org.microcodegen.ops.BlockedConv2D;
 import org.microcodegen.ops.Conv2D;
 import org.microcodegen.ops.FusedActivation;
@@ -26,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BlockForSizeTest {
     private static final Padding VALID = new Padding.Explicit(0, 0, 0, 0);
+    private static final KernelCosts M4 = KernelCosts.of("cortex-m4");
+    /** A target without measured costs: blocking is then always taken. */
+    private static final KernelCosts NO_FIGURES = KernelCosts.of("java");
 
     /** w[oc][t] = 10 * oc + t: 10 output channels of 2 taps (a 1x1 kernel over 2 input channels). */
     private static float[] weights() {
@@ -57,7 +61,7 @@ class BlockForSizeTest {
 
     @Test
     void weightsGoInBlocksOfEightChannelsTapByTapThenZerosToAFullLastBlock() {
-        Graph g = BlockForSize.run(convPool(1, 2, 2), null);
+        Graph g = BlockForSize.run(convPool(1, 2, 2), null, M4);
         Tensor w = g.tensor(g.nodes().get(0).input(1));
         float[] want = new float[26];
         int i = 0;
@@ -77,7 +81,7 @@ class BlockForSizeTest {
 
     @Test
     void aMaxPoolOverNonOverlappingSquareWindowsIsFusedIntoTheConvolution() {
-        Graph g = BlockForSize.run(convPool(1, 2, 2), null);
+        Graph g = BlockForSize.run(convPool(1, 2, 2), null, M4);
         assertEquals(1, g.nodes().size(), "conv and pool are one call");
         Node n = g.nodes().get(0);
         BlockedConv2D b = assertInstanceOf(BlockedConv2D.class, n.op());
@@ -89,7 +93,7 @@ class BlockForSizeTest {
 
     @Test
     void anOverlappingPoolStaysAPoolAfterTheBlockedConvolution() {
-        Graph g = BlockForSize.run(convPool(1, 3, 2), null);
+        Graph g = BlockForSize.run(convPool(1, 3, 2), null, M4);
         assertEquals(2, g.nodes().size());
         assertEquals(1, ((BlockedConv2D) g.nodes().get(0).op()).pool());
         assertInstanceOf(Pool2D.class, g.nodes().get(1).op());
@@ -98,22 +102,33 @@ class BlockForSizeTest {
     @Test
     void aDepthwiseConvolutionKeepsItsOp() {
         Graph g = convPool(10, 2, 2);
-        assertSame(g, BlockForSize.run(g, null));
+        assertSame(g, BlockForSize.run(g, null, NO_FIGURES));
     }
 
-    @Test
-    void aDenseLayerSumsFromZeroAndAddsItsBiasLast() {
+    /** x[1,2] -> dense 10 (bias) -> y. */
+    private static Graph dense() {
         Map<String, Tensor> t = new LinkedHashMap<>();
         t.put("x", Tensor.value("x", TensorType.f32(1, 2)));
         t.put("b", new Tensor("b", TensorType.f32(10, 2), ConstData.ofFloats(weights()), "fc.weight"));
         t.put("bias", new Tensor("bias", TensorType.f32(10), ConstData.ofFloats(new float[10]), "fc.bias"));
         t.put("y", Tensor.value("y", TensorType.f32(1, 10)));
         Node mm = new Node("fc", "MatMul", List.of("x", "b", "bias"), List.of("y"), new MatMul(false, true), "Default/fc", List.of());
-        Graph g = BlockForSize.run(ShapeInference.run(new Graph("g", t, List.of(mm), List.of("x"), List.of("y")), null), null);
+        return ShapeInference.run(new Graph("g", t, List.of(mm), List.of("x"), List.of("y")), null);
+    }
+
+    @Test
+    void aDenseLayerSumsFromZeroAndAddsItsBiasLast() {
+        Graph g = BlockForSize.run(dense(), null, NO_FIGURES);
         BlockedConv2D b = assertInstanceOf(BlockedConv2D.class, g.nodes().get(0).op());
         assertTrue(b.dense() && b.biasLast());
         assertEquals(List.of(1, 1, 2, 2), List.of(b.inC(), b.inH(), b.inW(), b.kW()), "a 1 x k image and kernel");
         assertEquals(20L, b.macCount());
         assertEquals("bias", g.nodes().get(0).input(2));
+    }
+
+    @Test
+    void aModelOfDenseLayersOnlyKeepsTheSmallerMatMulKernel() {
+        Graph g = dense();
+        assertSame(g, BlockForSize.run(g, null, M4), "mc_matmul_compact_f32 is a third of the blocked kernel's bytes");
     }
 }
