@@ -754,3 +754,140 @@ void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bi
         }
     }
 }
+
+/* The blocked compact kernel: GCC compiles it for size whatever the build's -O level (it is the
+ * `--optimize size` kernel, and at -Os GCC also turns each multiply-add into one VMLA, which rounds
+ * the product and then the sum exactly as a multiply and an add do). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MC_SIZE_FIRST __attribute__((optimize("Os")))
+#define MC_NOINLINE __attribute__((noinline))
+#else
+#define MC_SIZE_FIRST
+#define MC_NOINLINE
+#endif
+
+/* The taps of one output inside the input: `rows` kernel rows of `cols` columns, for each of `planes`
+ * input channels, and the steps over the taps outside it. */
+typedef struct {
+    const float *start;       /* the sums' starting values */
+    int32_t lanes, cols, rows, planes;
+    int32_t x_row, x_plane;   /* floats from the end of a row of taps to the next row's start */
+    int32_t w_row, w_plane;   /* the same in the weights */
+} blocked_taps;
+
+/* sums[0..MC_BLOCK_LANES) = t->start[] + the block's dot products over the taps, in the order of
+ * conv_point (input channel, kernel row, kernel column). A function of its own so that its few
+ * pointers stay in registers: inlined into the loops around it, GCC kept them on the stack. Every
+ * count is at least 1 (the caller skips an output with no tap inside the input). */
+static MC_SIZE_FIRST MC_NOINLINE void blocked_sums(const float *restrict x, const float *restrict w,
+                                                  const blocked_taps *restrict t, float *restrict sums) {
+    const float *const start = t->start;
+    float s0 = start[0], s1 = start[1], s2 = start[2], s3 = start[3];
+    float s4 = start[4], s5 = start[5], s6 = start[6], s7 = start[7];
+    const int32_t lanes = t->lanes;
+    int32_t n = t->planes;
+    do {
+        int32_t r = t->rows;
+        do {
+            int32_t c = t->cols;
+            do {
+                const float v = *x++;
+                s0 += v * w[0];
+                s1 += v * w[1];
+                s2 += v * w[2];
+                s3 += v * w[3];
+                s4 += v * w[4];
+                s5 += v * w[5];
+                s6 += v * w[6];
+                s7 += v * w[7];
+                w += lanes;
+            } while (--c != 0);
+            x += t->x_row;
+            w += t->w_row;
+        } while (--r != 0);
+        x += t->x_plane;
+        w += t->w_plane;
+    } while (--n != 0);
+    sums[0] = s0;
+    sums[1] = s1;
+    sums[2] = s2;
+    sums[3] = s3;
+    sums[4] = s4;
+    sums[5] = s5;
+    sums[6] = s6;
+    sums[7] = s7;
+}
+
+/* The taps of a window of k starting at input coordinate start on an axis of size cells that lie
+ * inside it: returns the first, *count their number (0 or more). A function, not inlined: the same
+ * code for rows and columns. */
+static MC_SIZE_FIRST MC_NOINLINE int32_t taps_inside(int32_t start, int32_t k, int32_t size, int32_t *count) {
+    const int32_t first = start < 0 ? (-start < k ? -start : k) : 0;
+    const int32_t end = size - start < k ? size - start : k;
+    *count = end > first ? end - first : 0;
+    return first;
+}
+
+/* Each block of output channels, each output position: the sums (blocked_sums), then per channel
+ * the bias (dense layers), the activation and the fused pool. The pool keeps the running maximum in
+ * the output itself: the first cell of a window stores, the next ones store only a larger value,
+ * in the window's row-major order, as mc_maxpool2d_compact_f32 compares them. */
+MC_SIZE_FIRST void mc_conv2d_blocked_f32(const float *restrict in, const float *restrict weight,
+                                         const float *restrict bias, float *restrict out,
+                                         const mc_conv2d_blocked_params *restrict p) {
+    const int32_t pool = p->pool;
+    const int32_t pooled_w = p->out_w / pool;
+    const int32_t out_plane = p->out_h / pool * pooled_w;
+    const int32_t in_w = p->in_w;
+    int32_t oc, oy, ox, j;
+    for (oc = 0; oc < p->out_c; oc += MC_BLOCK_LANES, out += MC_BLOCK_LANES * out_plane) {
+        blocked_taps t;
+        float start[MC_BLOCK_LANES];
+        t.lanes = p->out_c - oc < MC_BLOCK_LANES ? p->out_c - oc : MC_BLOCK_LANES;
+        t.planes = p->in_c;
+        t.start = start;
+        /* a convolution's sums start from its bias, a dense layer's from zero (the other lanes: any value) */
+        for (j = 0; j < MC_BLOCK_LANES; ++j) {
+            start[j] = j < t.lanes && bias != NULL && !p->bias_last ? bias[oc + j] : 0.0f;
+        }
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t ih0 = oy * p->stride_h - p->pad_top;
+            const int32_t kh0 = taps_inside(ih0, p->k_h, p->in_h, &t.rows);
+            t.x_plane = (p->in_h - t.rows) * in_w;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t iw0 = ox * p->stride_w - p->pad_left;
+                const int32_t kw0 = taps_inside(iw0, p->k_w, in_w, &t.cols);
+                const int32_t first = oy % pool == 0 && ox % pool == 0;
+                float sums[MC_BLOCK_LANES];
+                const float *result = start;
+                float *o = out + oy / pool * pooled_w + ox / pool;
+                t.x_row = in_w - t.cols;
+                t.w_row = (p->k_w - t.cols) * t.lanes;
+                t.w_plane = (p->k_h - t.rows) * p->k_w * t.lanes;
+                if (t.rows > 0 && t.cols > 0) {
+                    blocked_sums(in + (ih0 + kh0) * in_w + iw0 + kw0, weight + (kh0 * p->k_w + kw0) * t.lanes, &t, sums);
+                    result = sums;
+                }
+                for (j = 0; j < t.lanes; ++j, o += out_plane) {
+                    float v = result[j];
+                    if (bias != NULL && p->bias_last) {
+                        v += bias[oc + j];
+                    }
+                    if (p->act != MC_ACT_NONE) {
+                        /* as mc_apply_act: NaN and everything not above zero become +0 */
+                        if (!(v > 0.0f)) {
+                            v = 0.0f;
+                        }
+                        if (p->act == MC_ACT_RELU6 && !(v < 6.0f)) {
+                            v = 6.0f;
+                        }
+                    }
+                    if (first || v > *o) {
+                        *o = v;
+                    }
+                }
+            }
+        }
+        weight += p->in_c * p->k_h * p->k_w * t.lanes;
+    }
+}

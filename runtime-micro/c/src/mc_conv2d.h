@@ -77,4 +77,25 @@ void mc_conv2d_compact_f32(const float *in, const float *weight, const float *bi
 void mc_matmul_dense_compact_f32(const float *a, const float *b, const float *bias, float *out, int32_t m,
                                  int32_t k, int32_t n, mc_act act);
 
+/* The blocked compact kernel (`--optimize size`, groups 1, dilation 1, batch 1): a convolution, or a
+ * dense layer as one whose kernel spans its whole 1 x k input, with an optional max pool fused into
+ * its epilogue. The compiler stores the weights in blocks of MC_BLOCK_LANES output channels, tap by
+ * tap: block b holds, for each input channel, kernel row and kernel column, the weights of its
+ * channels side by side ([out_c / lanes][in_c][k_h][k_w][lanes]; the last block has out_c mod lanes
+ * channels, or lanes), followed by lanes - (last block's channels) zeros, because every tap loads a
+ * full block's lanes. Fields are 16-bit (the compiler uses this kernel only where they fit): a
+ * layer's parameters are 28 bytes of flash. */
+#define MC_BLOCK_LANES 8
+typedef struct {
+    int16_t in_c, in_h, in_w;
+    int16_t out_c, out_h, out_w;   /* the convolution's output, before pooling */
+    int16_t k_h, k_w, stride_h, stride_w, pad_top, pad_left;
+    int16_t pool;                  /* a fused max pool, window = stride = pool (1: none) */
+    uint8_t act;                   /* mc_act, applied before the pool */
+    uint8_t bias_last;             /* 1: sum from zero, bias added last (dense layers); 0: sum from the bias (convolutions) */
+} mc_conv2d_blocked_params;
+
+void mc_conv2d_blocked_f32(const float *in, const float *weight, const float *bias, float *out,
+                           const mc_conv2d_blocked_params *p);
+
 #endif

@@ -4,6 +4,8 @@
  * interior, depthwise, groups, 1x1). The general kernel runs every shape, the depthwise and
  * pointwise kernels the shapes they accept. Plus hand-worked cases that check the oracle. */
 #include "mc_conv2d.h"
+#include "mc_matmul.h"
+#include "mc_pool2d.h"
 #include "mc_test.h"
 
 #include <string.h>
@@ -198,6 +200,105 @@ static void compact_vs_general(const conv_spec *s, uint32_t seed) {
     mc_expect_equal(check_name(s, "compact == general"), out_buf, general, n);
 }
 
+/* w_buf's [out_c][taps] weights in mc_conv2d_blocked_f32's order (mc_conv2d.h), written from the
+ * layout's description: blocks of MC_BLOCK_LANES channels, tap-major, then zeros up to a full last block. */
+static float blocked_w[CONV_BUF + MC_BLOCK_LANES];
+
+static void block_weights(const float *w, int32_t out_c, int32_t taps) {
+    const int32_t last = out_c % MC_BLOCK_LANES == 0 ? MC_BLOCK_LANES : out_c % MC_BLOCK_LANES;
+    const int32_t total = out_c * taps + MC_BLOCK_LANES - last;
+    int32_t oc, t, j, i = 0;
+    for (oc = 0; oc < out_c; oc += MC_BLOCK_LANES) {
+        const int32_t lanes = out_c - oc < MC_BLOCK_LANES ? out_c - oc : MC_BLOCK_LANES;
+        for (t = 0; t < taps; ++t) {
+            for (j = 0; j < lanes; ++j) {
+                blocked_w[i++] = w[(oc + j) * taps + t];
+            }
+        }
+    }
+    while (i < total) {
+        blocked_w[i++] = 0.0f;
+    }
+}
+
+/* The blocked compact kernel (`--optimize size`) on a spec it covers (groups 1, dilation 1, batch 1),
+ * bit for bit against the general kernel, and with a fused pool of 2 and 3 against the general kernel
+ * followed by the max pool: the outputs of `--optimize size` and `speed` must be the same. */
+static void blocked_vs_general(const conv_spec *s, uint32_t seed) {
+    static float general[CONV_BUF], pooled[CONV_BUF], blocked[CONV_BUF];
+    const mc_conv2d_params p = params_of(s);
+    mc_conv2d_blocked_params b;
+    int32_t i, n, pool;
+    if (p.groups != 1 || p.dilation_h != 1 || p.dilation_w != 1 || p.batch != 1) {
+        return;
+    }
+    n = run_kernel(s, seed, mc_conv2d_general_f32, "general");
+    for (i = 0; i < n; ++i) {
+        general[i] = out_buf[i];
+    }
+    block_weights(w_buf, p.out_c, p.in_c * p.k_h * p.k_w);
+    b.in_c = (int16_t)p.in_c;
+    b.in_h = (int16_t)p.in_h;
+    b.in_w = (int16_t)p.in_w;
+    b.out_c = (int16_t)p.out_c;
+    b.k_h = (int16_t)p.k_h;
+    b.k_w = (int16_t)p.k_w;
+    b.stride_h = (int16_t)p.stride_h;
+    b.stride_w = (int16_t)p.stride_w;
+    b.pad_top = (int16_t)p.pad_top;
+    b.pad_left = (int16_t)p.pad_left;
+    b.act = (uint8_t)p.act;
+    b.bias_last = 0;
+    for (pool = 1; pool <= 3; ++pool) {
+        const mc_pool2d_params mp = {1, p.out_c, p.out_h, p.out_w, p.out_h / pool, p.out_w / pool,
+                                     pool, pool, pool, pool, 0, 0, 0};
+        const int32_t m = p.out_c * mp.out_h * mp.out_w;
+        if (m == 0) {
+            continue;
+        }
+        b.out_h = (int16_t)(mp.out_h * pool);
+        b.out_w = (int16_t)(mp.out_w * pool);
+        b.pool = (int16_t)pool;
+        for (i = 0; i < m; ++i) {
+            blocked[i] = 12345.0f;
+        }
+        mc_conv2d_blocked_f32(in_buf, blocked_w, s->with_bias ? bias_buf : NULL, blocked, &b);
+        if (pool == 1) {
+            mc_expect_equal(check_name(s, "blocked == general"), blocked, general, n);
+        } else {
+            mc_maxpool2d_compact_f32(general, pooled, &mp);
+            mc_expect_equal(check_name(s, pool == 2 ? "blocked + pool 2 == general, max pool"
+                                                     : "blocked + pool 3 == general, max pool"), blocked, pooled, m);
+        }
+    }
+}
+
+/* Dense layers on the blocked kernel (a 1 x k image, a 1 x k kernel, the bias last): bit for bit
+ * mc_matmul_dense_f32, for widths that leave every size of last block, with and without bias, for
+ * each activation. */
+static void blocked_dense(void) {
+    static const int32_t widths[] = {1, 2, 7, 8, 9, 10, 15, 16, 17, 84, 120};
+    static float want[256], got[256];
+    int32_t i, a;
+    for (i = 0; i < (int32_t)(sizeof widths / sizeof widths[0]); ++i) {
+        const int32_t n = widths[i], k = 37 + i;
+        for (a = 0; a < 3; ++a) {
+            const mc_act act = a == 0 ? MC_ACT_NONE : a == 1 ? MC_ACT_RELU : MC_ACT_RELU6;
+            const float *bias = a == 1 ? NULL : bias_buf;
+            const mc_conv2d_blocked_params b = {1, 1, (int16_t)k, (int16_t)n, 1, 1, 1, (int16_t)k, 1, 1, 0, 0, 1,
+                                                (uint8_t)act, 1};
+            mc_rand_seed(500u + (uint32_t)(i * 3 + a));
+            mc_rand_fill(in_buf, k, -3.0f, 3.0f);
+            mc_rand_fill(w_buf, n * k, -3.0f, 3.0f);
+            mc_rand_fill(bias_buf, n, -3.0f, 3.0f);
+            mc_matmul_dense_f32(in_buf, w_buf, bias, want, 1, k, n, act);
+            block_weights(w_buf, n, k);
+            mc_conv2d_blocked_f32(in_buf, blocked_w, bias, got, &b);
+            mc_expect_equal("blocked dense == mc_matmul_dense_f32", got, want, n);
+        }
+    }
+}
+
 /* The general kernel on every spec, and each specialised kernel on the specs it accepts. */
 static void run_case(const conv_spec *s, uint32_t seed) {
     const mc_conv2d_params p = params_of(s);
@@ -225,6 +326,7 @@ static void run_case(const conv_spec *s, uint32_t seed) {
         }
     }
     compact_vs_general(s, seed);
+    blocked_vs_general(s, seed);
 }
 
 static void hand_worked(void) {
@@ -376,4 +478,5 @@ void test_conv2d(void) {
         run_case(&specs[i], 1000u + (uint32_t)i);
     }
     pointwise_vs_general();
+    blocked_dense();
 }

@@ -9,6 +9,7 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.lower.KernelRegistry;
 import org.microcodegen.lower.Optimize;
+import org.microcodegen.ops.BlockedConv2D;
 import org.microcodegen.lower.Lowerer;
 import org.microcodegen.lower.Lowering;
 import org.microcodegen.ops.Op;
@@ -47,12 +48,12 @@ public final class Compiler {
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
-        g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
-        checkInterface(g, file);
-
         // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.
         TargetTraits traits = target.traits();
         KernelRegistry kernels = traits.kernels();
+        boolean blockForSize = options.optimize() == Optimize.SIZE && kernels.has(BlockedConv2D.OP_NAME);
+        g = PassManager.standard(file, blockForSize ? kernels.costs() : null).run(g, PassDumps.into(dumpIrDir));
+        checkInterface(g, file);
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;

@@ -3,6 +3,7 @@ package org.microcodegen.emit;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
+import org.microcodegen.ops.BlockedConv2D;
 import org.microcodegen.ops.Conv2D;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
@@ -23,7 +24,8 @@ final class StepText {
         boolean biasFused = op.acceptsEpilogue() && n.inputs().size() == 3;
         String foldedScope = op instanceof Conv2D c ? c.foldedBatchNorm() : null;
         String folded = foldedScope != null ? " + BatchNorm (folded into the weights: " + foldedScope + ")" : "";
-        return layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + " (" + n.scope() + ")";
+        String pooled = op instanceof BlockedConv2D b && b.pool() > 1 ? " + MaxPool " + b.pool() + "x" + b.pool() + " (fused)" : "";
+        return layer + ": " + n.opType() + (biasFused && folded.isEmpty() ? " + BiasAdd" : "") + folded + fused + pooled + " (" + n.scope() + ")";
     }
 
     /** "f32[1,1,32,32] -> f32[1,6,28,28]": the non-constant inputs and the outputs. */

@@ -1,6 +1,7 @@
 package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
+import org.microcodegen.ops.BlockedConv2D;
 
 import java.util.List;
 
@@ -163,6 +164,8 @@ public final class CKernels {
         r.add("Conv2D", F32, Shapes.fixedWidth(4, 2, false), conv2d("mc_conv2d_k4s2_f32"));
         r.add("Conv2D", F32, conv2d("mc_conv2d_general_f32"));
         r.add("Conv2D", F32, conv2d("mc_conv2d_compact_f32"));
+        // `--optimize size`'s form of convolutions and dense layers (passes.BlockForSize)
+        r.add(BlockedConv2D.OP_NAME, F32, Kernel.withParams("mc_conv2d", "mc_conv2d_blocked_f32", "mc_conv2d_blocked_params"));
     }
 
     private static Kernel conv2d(String function) {

@@ -37,6 +37,11 @@ public final class KernelRegistry {
         return target;
     }
 
+    /** The measured costs of this target's kernels. */
+    public KernelCosts costs() {
+        return costs;
+    }
+
     /** Every entry, in the order {@link #select} tries them. */
     public List<Entry> entries() {
         return entries;
@@ -79,6 +84,11 @@ public final class KernelRegistry {
     private static long work(Query q) {
         long macs = q.op().macs(q.node(), q.ctx());
         return macs > 0 ? macs : q.ctx().shape(0).elementCount();
+    }
+
+    /** Whether some entry computes {@code op} (a canonical op name). */
+    public boolean has(String op) {
+        return entries.stream().anyMatch(e -> e.op.equals(op));
     }
 
     /** The kernel that copies {@code dtype} elements (a view that cannot alias, an output that lives elsewhere). */

@@ -1,6 +1,7 @@
 package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
+import org.microcodegen.lower.KernelCosts;
 
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +41,16 @@ public final class PassManager {
      * Transposing MatMul weights and fusing epilogues touch different operands; either order works.
      */
     public static PassManager standard(String modelFile) {
-        return new PassManager(List.of(
+        return standard(modelFile, null);
+    }
+
+    /**
+     * As above; with {@code blockForSize} non-null (`--optimize size` on a target with the blocked
+     * compact kernel: its kernel costs) the convolutions and dense layers are then put in that kernel's
+     * form where that saves code, after every pass that fuses into them.
+     */
+    public static PassManager standard(String modelFile, KernelCosts blockForSize) {
+        List<Pass> passes = new java.util.ArrayList<>(List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
                 Pass.check("supported-ops", SupportedOps::require),
@@ -48,6 +58,10 @@ public final class PassManager {
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
                 new Pass("fuse-epilogues", FuseEpilogues::run)));
+        if (blockForSize != null) {
+            passes.add(new Pass("block-for-size", g -> BlockForSize.run(g, modelFile, blockForSize)));
+        }
+        return new PassManager(passes);
     }
 
     public List<Pass> passes() {
