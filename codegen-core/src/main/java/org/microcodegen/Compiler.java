@@ -17,6 +17,9 @@ import org.microcodegen.passes.PassDumps;
 import org.microcodegen.passes.PassManager;
 import org.microcodegen.plan.BestOfPlanner;
 import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.ptq.PostTrainingQuantization;
+import org.microcodegen.ptq.QuantReport;
+import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.target.Target;
 
 import java.nio.file.Path;
@@ -45,9 +48,27 @@ public final class Compiler {
 
     /** As above, with every option the user chose. */
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
+        return compileWithReport(modelFile, name, target, dumpIrDir, options).model();
+    }
+
+    /** The compiled model and, when it was quantized after training, what quantization measured (else null). */
+    public record Compilation(CompiledModel model, QuantReport quantization) {
+    }
+
+    /** As {@link #compile(Path, String, Target, Path, CompileOptions)}, with the quantization report. */
+    public static Compilation compileWithReport(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
-        g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
+        PassManager standard = PassManager.standard(file);
+        PassManager.Listener dumps = PassDumps.into(dumpIrDir);
+        g = standard.run(g, dumps);
+        QuantReport report = null;
+        if (options.quantize().mode() == QuantizeOptions.Mode.INT8) {
+            PostTrainingQuantization.Result r = PostTrainingQuantization.int8(g, options.quantize(), options.reference(), file);
+            g = r.graph();
+            report = r.report();
+            dumps.after(standard.passes().size() + 1, "quantize-int8", g);
+        }
         checkInterface(g, file);
 
         // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.
@@ -73,7 +94,7 @@ public final class Compiler {
                 weightBytes += t.data().byteLength();
             }
         }
-        return new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls);
+        return new Compilation(new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls), report);
     }
 
     /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */

@@ -2,6 +2,7 @@ package org.microcodegen.cli;
 
 import org.microcodegen.CompileOptions;
 import org.microcodegen.Compiler;
+import org.microcodegen.ptq.QuantReport;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
@@ -90,6 +91,9 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
     OptimizeOption optimize;
+
+    @CommandLine.Mixin
+    QuantizeOption quantize = new QuantizeOption();
 
     /** {@code --optimize MODE}, shared by compiling and {@code run}. */
     static final class OptimizeOption {
@@ -189,12 +193,21 @@ public final class Main implements Callable<Integer> {
         TargetOptions options = boardOptions.options(testInputs, javaPackage);
         t.check(options);
         String n = modelName(model, name);
-        CompileOptions choices = optimize.options();
+        CompileOptions choices = quantize.apply(optimize.options());
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(model, n, t, dumpIr.dir, choices);
+        Compiler.Compilation compilation = Compiler.compileWithReport(model, n, t, dumpIr.dir, choices);
+        CompiledModel compiled = compilation.model();
         Map<String, byte[]> files = t.render(compiled, options);
+        if (compilation.quantization() != null) {
+            // next to the output, written with it (all or nothing, listed in the manifest)
+            files = new java.util.LinkedHashMap<>(files);
+            files.put(QuantReport.FILE, compilation.quantization().json());
+        }
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
+        if (compilation.quantization() != null) {
+            out.print(compilation.quantization().table());
+        }
         out.print(summary(compiled, t, output, files));
         out.print(t.afterCompile(compiled, options, output));
         out.flush();
@@ -351,6 +364,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         OptimizeOption optimize;
 
+        @CommandLine.Mixin
+        QuantizeOption quantize = new QuantizeOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -372,7 +388,7 @@ public final class Main implements Callable<Integer> {
             if (dumpTensors != null) {
                 OutputFolder.checkWritable(dumpTensors);
             }
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.options());
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, quantize.apply(optimize.options()));
             ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs, new RunExtras(dumpTensors, profile, report)));

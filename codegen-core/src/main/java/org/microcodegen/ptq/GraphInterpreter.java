@@ -18,6 +18,7 @@ import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.quant.Rounding;
+import org.microcodegen.templates.java.JavaModelWriter;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -209,7 +210,7 @@ public final class GraphInterpreter {
                 }
                 Method setter = null;
                 for (Method m : cls.getMethods()) {
-                    if (m.getName().equals(camel(f.name())) && m.getParameterCount() == 1 && fits(m.getParameterTypes()[0], v)) {
+                    if (m.getName().equals(JavaModelWriter.camel(f.name())) && m.getParameterCount() == 1 && fits(m.getParameterTypes()[0], v)) {
                         setter = m;
                     }
                 }
@@ -233,20 +234,6 @@ public final class GraphInterpreter {
             return type == int.class || type == long.class;
         }
         return type.isInstance(v);
-    }
-
-    static String camel(String snake) {
-        StringBuilder sb = new StringBuilder();
-        boolean up = false;
-        for (char c : snake.toCharArray()) {
-            if (c == '_') {
-                up = true;
-            } else {
-                sb.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return sb.toString();
     }
 
     private static Object table(ParamsStruct.Table t) {
