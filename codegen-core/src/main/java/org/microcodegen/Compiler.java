@@ -69,6 +69,11 @@ public final class Compiler {
             report = r.report();
             dumps.after(standard.passes().size() + 1, "quantize-int8", g);
         }
+        return new Compilation(lower(g, name, file, target, options), report);
+    }
+
+    /** Lowers and plans a graph that has been through the passes (and quantization, if any) for {@code target}. */
+    public static CompiledModel lower(Graph g, String name, String file, Target target, CompileOptions options) {
         checkInterface(g, file);
 
         // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.
@@ -94,7 +99,7 @@ public final class Compiler {
                 weightBytes += t.data().byteLength();
             }
         }
-        return new Compilation(new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls), report);
+        return new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls);
     }
 
     /** Whether a constant is passed to a kernel (a weight) rather than read at compile time (a shape). */

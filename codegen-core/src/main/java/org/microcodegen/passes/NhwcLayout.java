@@ -51,20 +51,20 @@ public final class NhwcLayout {
     private final Graph in;
     private final String file;
     private final Map<String, Tensor> tensors;
+    private final FreshNames names;
     private final List<Node> nodes = new ArrayList<>();
     /** Original tensor name -> the name holding its value in NHWC, for 4-D tensors that have one. */
     private final Map<String, String> nhwc = new HashMap<>();
     /** Original tensor name -> the name holding its value in the model's own layout, where one exists. */
     private final Map<String, String> nchw = new HashMap<>();
-    private final Map<String, Integer> uniques = new HashMap<>();
     /** A flatten output in NHWC order, read by one dense layer: NHWC position -> the model's position. */
     private final Map<String, int[]> flattenedNhwc = new HashMap<>();
-    private final java.util.Set<String> nodeNames = new java.util.HashSet<>();
 
     private NhwcLayout(Graph in, String file) {
         this.in = in;
         this.file = file;
         this.tensors = new LinkedHashMap<>(in.tensors());
+        this.names = new FreshNames(tensors, in);
     }
 
     /** The same function over NHWC ops; {@code g} must be typed (after shape inference). */
@@ -73,7 +73,6 @@ public final class NhwcLayout {
     }
 
     private Graph convert() {
-        in.nodes().forEach(n -> nodeNames.add(n.name()));
         for (String t : in.tensors().keySet()) {
             if (in.producer(t) == null) {
                 nchw.put(t, t);
@@ -354,7 +353,7 @@ public final class NhwcLayout {
     /** The converted node, writing its output in NHWC (renamed when the model's output must keep the name). */
     private void emit(Node n, List<String> inputs, Op op) {
         String out = n.output();
-        String name = in.isGraphOutput(out) ? unique(out + "_nhwc") : out;
+        String name = in.isGraphOutput(out) ? names.tensor(out + "_nhwc") : out;
         TensorType old = in.type(out);
         tensors.put(name, Tensor.value(name, null));
         nodes.add(new Node(n.name(), n.opType(), inputs, List.of(name), op, n.scope(), List.of()));
@@ -399,7 +398,7 @@ public final class NhwcLayout {
             return have;
         }
         Shape s = in.type(t).shape();
-        String name = unique(t + "_nhwc");
+        String name = names.tensor(t + "_nhwc");
         relayout(nchw.get(t), name, s, Shape.of(s.dim(0), s.dim(2), s.dim(3), s.dim(1)), TO_NHWC);
         nhwc.put(t, name);
         return name;
@@ -412,7 +411,7 @@ public final class NhwcLayout {
             return have;
         }
         // a graph output keeps its name (its NHWC producer was given another one, see emit)
-        String name = in.isGraphOutput(t) ? t : unique(t + "_nchw");
+        String name = in.isGraphOutput(t) ? t : names.tensor(t + "_nchw");
         relayout(nhwc.get(t), name, in.type(t).shape(), in.type(t).shape(), TO_NCHW);
         nchw.put(t, name);
         return name;
@@ -425,10 +424,10 @@ public final class NhwcLayout {
         if (sameBytes(nchwShape)) {
             String shape = constant(to + "_shape", ConstData.ofLongs(java.util.Arrays.stream(outShape.dims()).asLongStream().toArray()),
                     Shape.of(4), to + "_shape");
-            nodes.add(new Node(nodeName("layout_" + to), "Reshape", List.of(from, shape), List.of(to), new Reshape(), scope, List.of()));
+            nodes.add(new Node(names.node("layout_" + to), "Reshape", List.of(from, shape), List.of(to), new Reshape(), scope, List.of()));
         } else {
             String p = constant(perm == TO_NHWC ? "layout_perm_to_nhwc" : "layout_perm_to_nchw", ConstData.ofLongs(perm), Shape.of(4), null);
-            nodes.add(new Node(nodeName("layout_" + to), "Transpose", List.of(from, p), List.of(to), new Transpose(), scope, List.of()));
+            nodes.add(new Node(names.node("layout_" + to), "Transpose", List.of(from, p), List.of(to), new Transpose(), scope, List.of()));
         }
     }
 
@@ -457,27 +456,10 @@ public final class NhwcLayout {
         if (tensors.containsKey(wanted) && tensors.get(wanted).isConstant() && tensors.get(wanted).data().equals(data)) {
             return wanted;
         }
-        String name = unique(wanted);
+        String name = names.tensor(wanted);
         DType dtype = data.dtype();
         tensors.put(name, new Tensor(name, TensorType.of(dtype, shape), data, source == null ? name : source));
         return name;
     }
 
-    private String nodeName(String wanted) {
-        String name = unique(wanted);
-        nodeNames.add(name);
-        return name;
-    }
-
-    private String unique(String wanted) {
-        String name = wanted;
-        while (tensors.containsKey(name) || nodeNamed(name)) {
-            name = wanted + "_" + uniques.merge(wanted, 1, Integer::sum);
-        }
-        return name;
-    }
-
-    private boolean nodeNamed(String name) {
-        return nodeNames.contains(name);
-    }
 }

@@ -60,16 +60,16 @@ public final class QuantizeInt8 {
     private final Map<String, Range> ranges;
     private final String file;
     private final Map<String, Tensor> tensors;
+    private final FreshNames names;
     private final Map<String, Quantization> quant = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<String, Integer> uniques = new HashMap<>();
-    private final java.util.Set<String> nodeNames = new java.util.HashSet<>();
 
     private QuantizeInt8(Graph in, Map<String, Range> ranges, String file) {
         this.in = in;
         this.ranges = ranges;
         this.file = file;
         this.tensors = new LinkedHashMap<>(in.tensors());
+        this.names = new FreshNames(tensors, in);
     }
 
     /**
@@ -141,9 +141,9 @@ public final class QuantizeInt8 {
             quant.put(t, q);
             TensorType type = new TensorType(DType.INT8, in.type(t).shape(), q);
             if (floatIo) {
-                String name = unique(t + "_int8");
+                String name = names.tensor(t + "_int8");
                 tensors.put(name, Tensor.value(name, type));
-                nodes.add(new Node(nodeName("quantize_" + name), "Quantize", List.of(t), List.of(name), new Quantize(DType.INT8, q),
+                nodes.add(new Node(names.node("quantize_" + name), "Quantize", List.of(t), List.of(name), new Quantize(DType.INT8, q),
                         "quantize/" + t, List.of(type)));
                 renamed.put(t, name);
                 quant.put(name, q);
@@ -162,10 +162,10 @@ public final class QuantizeInt8 {
                 continue;
             }
             // the producer writes an int8 tensor; a DEQUANTIZE writes the float output under its own name
-            String name = unique(t + "_int8");
+            String name = names.tensor(t + "_int8");
             rename(t, name);
             tensors.put(t, Tensor.value(t, TensorType.of(DType.FLOAT32, in.type(t).shape())));
-            nodes.add(new Node(nodeName("dequantize_" + t), "Dequantize", List.of(name), List.of(t), new Quantize(DType.FLOAT32, null),
+            nodes.add(new Node(names.node("dequantize_" + t), "Dequantize", List.of(name), List.of(t), new Quantize(DType.FLOAT32, null),
                     "dequantize/" + t, List.of()));
             outputs.add(t);
         }
@@ -239,7 +239,7 @@ public final class QuantizeInt8 {
             scales.add(s);
             zeros.add(0);
         }
-        String wName = unique(n.input(1) + "_int8");
+        String wName = names.tensor(n.input(1) + "_int8");
         tensors.put(wName, new Tensor(wName, new TensorType(DType.INT8, w.type().shape(), new Quantization(scales, zeros, axis)),
                 new ConstData(DType.INT8, qw.int8()), w.sourceName()));
         inputs.set(1, wName);
@@ -255,7 +255,7 @@ public final class QuantizeInt8 {
                 bScales.add(s);
                 bZeros.add(0);
             }
-            String bName = unique(n.input(2) + "_int32");
+            String bName = names.tensor(n.input(2) + "_int32");
             tensors.put(bName, new Tensor(bName, new TensorType(DType.INT32, b.type().shape(), new Quantization(bScales, bZeros, 0)),
                     new ConstData(DType.INT32, buf.array()), b.sourceName()));
             inputs.set(2, bName);
@@ -270,10 +270,10 @@ public final class QuantizeInt8 {
         if (q.equals(quant.get(t))) {
             return t;
         }
-        String name = unique(t + "_requantized");
+        String name = names.tensor(t + "_requantized");
         TensorType type = new TensorType(DType.INT8, tensors.get(t).type().shape(), q);
         tensors.put(name, Tensor.value(name, type));
-        nodes.add(new Node(nodeName("requantize_" + name), "Quantize", List.of(t), List.of(name), new Quantize(DType.INT8, q),
+        nodes.add(new Node(names.node("requantize_" + name), "Quantize", List.of(t), List.of(name), new Quantize(DType.INT8, q),
                 n.scope(), List.of(type)));
         quant.put(name, q);
         return name;
@@ -301,7 +301,7 @@ public final class QuantizeInt8 {
         for (int i = 0; i < v.length; i++) {
             b[i] = (byte) quantize(v[i], q.scales().get(0), q.zeroPoints().get(0));
         }
-        String name = unique(t + "_int8");
+        String name = names.tensor(t + "_int8");
         tensors.put(name, new Tensor(name, new TensorType(DType.INT8, c.type().shape(), q), new ConstData(DType.INT8, b), c.sourceName()));
         return name;
     }
@@ -338,24 +338,4 @@ public final class QuantizeInt8 {
         return new Quantization(List.of(scale), List.of(zero), 0);
     }
 
-    private String nodeName(String wanted) {
-        String name = unique(wanted);
-        nodeNames.add(name);
-        return name;
-    }
-
-    private String unique(String wanted) {
-        String name = wanted;
-        while (tensors.containsKey(name) || nodeNamed(name)) {
-            name = wanted + "_" + uniques.merge(wanted, 1, Integer::sum);
-        }
-        return name;
-    }
-
-    private boolean nodeNamed(String name) {
-        if (nodeNames.isEmpty()) {
-            in.nodes().forEach(n -> nodeNames.add(n.name()));
-        }
-        return nodeNames.contains(name);
-    }
 }

@@ -14,7 +14,9 @@ import java.util.Map;
  * <li>MAX_MIN ({@code max-min}): the smallest and largest value seen.
  * <li>KL ({@code kl}): the clipping threshold T on |x| whose 128-level quantized histogram is closest to the
  *     histogram of the data in Kullback-Leibler divergence (TensorRT's entropy calibration over 2048 bins,
- *     which MindSpore Lite's KL follows); the range is [max(min, -T), min(max, T)].
+ *     which MindSpore Lite's KL follows), over the values other than exact zeros: a ReLU's zeros are exact
+ *     at any threshold, and their spike would otherwise pull it far below the data's scale; the range is
+ *     [max(min, -T), min(max, T)].
  * <li>REMOVAL_OUTLIER ({@code percentile}): the 0.01st and 99.99th percentiles (each end drops one value in
  *     10,000, from a 2048-bin histogram of [min, max]).
  * </ul>
@@ -28,10 +30,14 @@ public final class ActivationRanges {
     private ActivationRanges() {
     }
 
-    public static Map<String, QuantizeInt8.Range> collect(GraphInterpreter floatGraph, CalibrationData data, QuantizeOptions.Method method) {
-        Graph g = floatGraph.graph();
+    /**
+     * The ranges by {@code method}; {@code eachRun} also sees every tensor of the first pass's runs (one map per
+     * sample), so that other measurements share that pass.
+     */
+    public static Map<String, QuantizeInt8.Range> collect(GraphInterpreter floatGraph, CalibrationData data, QuantizeOptions.Method method,
+                                                          java.util.function.Consumer<Map<String, Object>> eachRun) {
         Map<String, float[]> minMax = new LinkedHashMap<>();
-        forEachTensor(floatGraph, data, (t, v) -> {
+        forEachTensor(floatGraph, data, eachRun, (t, v) -> {
             float[] mm = minMax.computeIfAbsent(t, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
             for (float x : v) {
                 mm[0] = Math.min(mm[0], x);
@@ -45,13 +51,16 @@ public final class ActivationRanges {
         }
         Map<String, long[]> hist = new LinkedHashMap<>();
         boolean onAbs = method == QuantizeOptions.Method.KL;
-        forEachTensor(floatGraph, data, (t, v) -> {
+        forEachTensor(floatGraph, data, values -> { }, (t, v) -> {
             float[] mm = minMax.get(t);
             long[] h = hist.computeIfAbsent(t, k -> new long[BINS]);
             double lo = onAbs ? 0 : mm[0];
             double hi = onAbs ? Math.max(Math.abs(mm[0]), Math.abs(mm[1])) : mm[1];
             double width = (hi - lo) / BINS;
             for (float x : v) {
+                if (onAbs && x == 0) {
+                    continue;   // exact zeros (a ReLU's) are exact at any threshold: they must not pull it down
+                }
                 double y = onAbs ? Math.abs(x) : x;
                 int b = width <= 0 ? 0 : (int) Math.min(BINS - 1, Math.floor((y - lo) / width));
                 h[b]++;
@@ -68,23 +77,23 @@ public final class ActivationRanges {
                 ranges.put(e.getKey(), percentiles(h, mm[0], mm[1]));
             }
         }
-        assert g != null;
         return ranges;
     }
 
     /** Calls {@code sink} with every float tensor of every sample's run (graph inputs included), in schedule order. */
-    static void forEachTensor(GraphInterpreter floatGraph, CalibrationData data, java.util.function.BiConsumer<String, float[]> sink) {
+    static void forEachTensor(GraphInterpreter floatGraph, CalibrationData data, java.util.function.Consumer<Map<String, Object>> eachRun,
+                              java.util.function.BiConsumer<String, float[]> sink) {
         Graph g = floatGraph.graph();
         for (int s = 0; s < data.size(); s++) {
             List<Object> inputs = new ArrayList<>(data.sample(s));
             for (int i = 0; i < inputs.size(); i++) {
                 sink.accept(g.inputs().get(i), (float[]) inputs.get(i));
             }
-            floatGraph.run(inputs, (node, tensor, values) -> {
+            eachRun.accept(floatGraph.run(inputs, (node, tensor, values) -> {
                 if (values instanceof float[] f) {
                     sink.accept(tensor, f);
                 }
-            });
+            }));
         }
     }
 

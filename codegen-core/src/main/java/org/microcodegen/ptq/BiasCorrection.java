@@ -27,23 +27,30 @@ import java.util.Map;
  * float layer's mean. The weight quantization is the very one {@code QuantizeInt8} applies.
  */
 final class BiasCorrection {
-    private BiasCorrection() {
-    }
 
-    static Graph apply(Graph g, GraphInterpreter floatGraph, CalibrationData data, Reference reference, String file) {
-        Map<Node, Probe> probes = new LinkedHashMap<>();
+    private final Graph g;
+    private final Map<Node, Probe> probes = new LinkedHashMap<>();
+
+    /** Probes for every convolution and dense layer of {@code g} (an NHWC float graph). */
+    BiasCorrection(Graph g, Reference reference, String file) {
+        this.g = g;
         for (Node n : g.nodes()) {
             Op op = Op.of(n);
             if ((op instanceof Conv2DNhwc || op instanceof FullyConnected) && g.tensor(n.input(1)).isConstant()) {
                 probes.put(n, new Probe(g, n, reference, file));
             }
         }
-        for (int s = 0; s < data.size(); s++) {
-            Map<String, Object> values = floatGraph.run(new ArrayList<>(data.sample(s)), null);
-            for (Map.Entry<Node, Probe> e : probes.entrySet()) {
-                e.getValue().add((float[]) values.get(e.getKey().input(0)));
-            }
+    }
+
+    /** One calibration sample: every tensor of the float graph's run, by name. */
+    void add(Map<String, Object> values) {
+        for (Map.Entry<Node, Probe> e : probes.entrySet()) {
+            e.getValue().add((float[]) values.get(e.getKey().input(0)));
         }
+    }
+
+    /** The graph with every probed layer's bias corrected by the mean shift measured so far. */
+    Graph apply() {
         Map<String, Tensor> tensors = new LinkedHashMap<>(g.tensors());
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {

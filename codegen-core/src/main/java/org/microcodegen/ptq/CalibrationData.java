@@ -86,7 +86,10 @@ public final class CalibrationData {
             Tensor t = g.tensor(input);
             Path dir = null;
             if (!o.perInput().isEmpty()) {
-                dir = o.perInput().containsKey(t.sourceName()) ? o.perInput().get(t.sourceName()) : o.perInput().get(input);
+                // the model's name for the input, or (MindIR's "graph:x") the part after the last ':'
+                String plain = input.substring(input.lastIndexOf(':') + 1);
+                dir = o.perInput().containsKey(input) ? o.perInput().get(input)
+                        : o.perInput().containsKey(t.sourceName()) ? o.perInput().get(t.sourceName()) : o.perInput().get(plain);
                 if (dir == null) {
                     throw new CompileException("calibrate_path names no folder for input " + t.sourceName() + " (it names "
                             + String.join(", ", o.namedInputs()) + ")");

@@ -25,8 +25,13 @@ public final class PostTrainingQuantization {
         QuantizeInt8.requireQuantizable(nhwc, file);   // an unsupported op is reported before calibration runs
         CalibrationData data = CalibrationData.read(o, nhwc);
         GraphInterpreter floatRun = new GraphInterpreter(nhwc, reference, file);
-        Map<String, QuantizeInt8.Range> ranges = ActivationRanges.collect(floatRun, data, o.method());
-        Graph corrected = o.biasCorrection() ? BiasCorrection.apply(nhwc, floatRun, data, reference, file) : nhwc;
+        BiasCorrection correction = o.biasCorrection() ? new BiasCorrection(nhwc, reference, file) : null;
+        Map<String, QuantizeInt8.Range> ranges = ActivationRanges.collect(floatRun, data, o.method(), values -> {
+            if (correction != null) {
+                correction.add(values);   // measured in the same runs as the ranges
+            }
+        });
+        Graph corrected = correction != null ? correction.apply() : nhwc;
         Graph q = QuantizeInt8.run(corrected, ranges, o.floatIo(), file);
         QuantReport report = QuantReport.measure(nhwc, floatRun, new GraphInterpreter(q, reference, file), data, ranges, o);
         return new Result(q, report);
