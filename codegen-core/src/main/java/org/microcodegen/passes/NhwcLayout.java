@@ -149,7 +149,8 @@ public final class NhwcLayout {
             emitModelLayout(n, inputs, op);
             return true;
         }
-        if (op instanceof Flatten && is4d(n.input(0)) && hasNhwc(n.input(0)) && feedsOnlyADenseLayer(n)) {
+        if ((op instanceof Flatten || op instanceof Reshape) && is4d(n.input(0)) && hasNhwc(n.input(0)) && feedsOnlyADenseLayer(n)
+                && in.type(n.output()).shape().dim(0) == in.type(n.input(0)).shape().dim(0)) {
             flattenForDense(n, ctx);
             return true;
         }
@@ -165,7 +166,7 @@ public final class NhwcLayout {
     }
 
     /**
-     * Flatten [N,C,H,W] into [N, C*H*W] read by a dense layer: the NHWC tensor is flattened as it lies, in
+     * Flatten (or reshape) [N,C,H,W] into [N, C*H*W] read by a dense layer: the NHWC tensor is flattened as it lies, in
      * (h, w, c) order, and the dense layer's weight columns are permuted to match (at compile time),
      * so no transpose runs.
      */
@@ -183,7 +184,9 @@ public final class NhwcLayout {
             }
         }
         tensors.put(n.output(), Tensor.value(n.output(), null));
-        nodes.add(new Node(n.name(), n.opType(), List.of(nhwcOf(n.input(0))), List.of(n.output()), Op.of(n), n.scope(), n.exportedTypes()));
+        List<String> inputs = new ArrayList<>(n.inputs());   // a Reshape keeps its shape operand: [N, C*H*W] either way
+        inputs.set(0, nhwcOf(n.input(0)));
+        nodes.add(new Node(n.name(), n.opType(), inputs, List.of(n.output()), Op.of(n), n.scope(), n.exportedTypes()));
         flattenedNhwc.put(n.output(), perm);
     }
 

@@ -91,7 +91,7 @@ public record QuantizeOptions(Mode mode, Path calibration, Map<String, Path> per
         if (minQuantWeightSize < 0 || minQuantWeightChannel < 0) {
             throw new CompileException(where + ": min_quant_weight_size and min_quant_weight_channel must not be negative");
         }
-        if (mode != Mode.INT8 && (calibration != null || !perInput.isEmpty()) && mode != Mode.WEIGHTS) {
+        if (mode == Mode.NONE && (calibration != null || !perInput.isEmpty())) {
             throw new CompileException(where + ": calibration data applies with --quantize int8 only");
         }
         return this;

@@ -266,6 +266,55 @@ class PostTrainingQuantizationTest {
         assertEquals(0, c.exit(), c.toString());
     }
 
+    /** The quantization works on the canonical graph: an ONNX and a MindSpore Lite float model quantize too. */
+    @Test
+    void onnxAndMindSporeLiteModelsQuantizeToo() throws IOException {
+        Object[][] models = {
+                {E2E.sharedDir().resolve("models/onnx/models/mnist_cntk/model.onnx"), 784L},
+                {E2E.sharedDir().resolve("models/ms/lenet_tod_infer.ms"), 2048L},
+        };
+        for (Object[] m : models) {
+            Path model = (Path) m[0];
+            E2E.requireSharedFile(model);
+            Path cal = samples(tmp.resolve("cal" + m[1]), (Long) m[1], 30, 11);
+            Path out = tmp.resolve("out" + m[1]);
+            E2E.CliResult c = E2E.cli("--model", model.toString(), "--quantize", "int8", "--calibration", cal.toString(), "--output", out.toString());
+            assertEquals(0, c.exit(), c.toString());
+            String json = Files.readString(out.resolve("quantization.json"));
+            Matcher e = END_TO_END.matcher(json.substring(json.indexOf("\"end_to_end\""), json.indexOf("\"layers\"")));
+            assertTrue(e.find(), json);
+            System.out.printf("%s: end-to-end SQNR %s dB%n", model.getFileName(), e.group(1));
+            assertTrue(Double.parseDouble(e.group(1)) >= 25.0, model + ": " + e.group(1) + " dB");
+        }
+    }
+
+    @Test
+    void int8InterfaceTakesInt8AndStatesItsScale() throws IOException {
+        E2E.requireCc();
+        E2E.Fixture f = E2E.fixture("lenet");
+        Path cal = samples(tmp.resolve("cal"), 1024, 20, 3);
+        Path out = tmp.resolve("int8io");
+        E2E.CliResult c = E2E.cli("--model", f.model().toString(), "--quantize", "int8", "--calibration", cal.toString(), "--io", "int8",
+                "--name", "lenet", "--output", out.toString());
+        assertEquals(0, c.exit(), c.toString());
+        String header = Files.readString(out.resolve("lenet.h"));
+        assertTrue(header.contains("LENET_INPUT0_SCALE") && header.contains("LENET_OUTPUT0_ZERO_POINT"), header);
+        assertTrue(header.contains("const int8_t *"), header);
+
+        QuantizeOptions o = new QuantizeOptions(QuantizeOptions.Mode.INT8, cal, Map.of(), 0, QuantizeOptions.Method.MAX_MIN, true, false, 8, 0, 16);
+        Graph q = PostTrainingQuantization.int8(NhwcLayoutTest.standard(f.model()), o, Reference.LITERT, f.model().toString()).graph();
+        byte[] x = new byte[1024];
+        new Random(5).nextBytes(x);
+        byte[] expected = (byte[]) new GraphInterpreter(q, Reference.LITERT, null).run(List.of(x), null).get(q.outputs().get(0));
+        Path in = tmp.resolve("x.bin");
+        Files.write(in, x);
+        Path y = tmp.resolve("y.bin");
+        c = E2E.cli("run", "--model", f.model().toString(), "--quantize", "int8", "--calibration", cal.toString(), "--io", "int8",
+                "--input", in.toString(), "--out", y.toString());
+        assertEquals(0, c.exit(), c.toString());
+        assertArrayEquals(expected, Files.readAllBytes(y));
+    }
+
     @Test
     void weightsOnlyIsParsedAndRefusedUntilItsPassIsMerged() {
         E2E.Fixture f = E2E.fixture("lenet");
