@@ -18,6 +18,9 @@ import org.microcodegen.passes.PassDumps;
 import org.microcodegen.passes.PassManager;
 import org.microcodegen.plan.BestOfPlanner;
 import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.ptq.PostTrainingQuantization;
+import org.microcodegen.ptq.QuantReport;
+import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.target.Target;
 
 import java.nio.file.Path;
@@ -46,14 +49,41 @@ public final class Compiler {
 
     /** As above, with every option the user chose. */
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
+        return compileWithReport(modelFile, name, target, dumpIrDir, options).model();
+    }
+
+    /** The compiled model and, when it was quantized after training, what quantization measured (else null). */
+    public record Compilation(CompiledModel model, QuantReport quantization) {
+    }
+
+    /** As {@link #compile(Path, String, Target, Path, CompileOptions)}, with the quantization report. */
+    public static Compilation compileWithReport(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
+        boolean quantizing = options.quantize().mode() == QuantizeOptions.Mode.INT8;
+        // size mode's blocked kernel is float-only: a model quantized to int8 keeps its canonical convolutions
+        KernelRegistry sizeKernels = target.traits().kernels();
+        boolean blockForSize = !quantizing && options.optimize() == Optimize.SIZE && sizeKernels.has(BlockedConv2D.OP_NAME);
+        PassManager standard = PassManager.standard(file, blockForSize ? sizeKernels.costs() : null);
+        PassManager.Listener dumps = PassDumps.into(dumpIrDir);
+        g = standard.run(g, dumps);
+        QuantReport report = null;
+        if (quantizing) {
+            PostTrainingQuantization.Result r = PostTrainingQuantization.int8(g, options.quantize(), options.reference(), file);
+            g = r.graph();
+            report = r.report();
+            dumps.after(standard.passes().size() + 1, "quantize-int8", g);
+        }
+        return new Compilation(lower(g, name, file, target, options), report);
+    }
+
+    /** Lowers and plans a graph that has been through the passes (and quantization, if any) for {@code target}. */
+    public static CompiledModel lower(Graph g, String name, String file, Target target, CompileOptions options) {
+        checkInterface(g, file);
+
         // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.
         TargetTraits traits = target.traits();
         KernelRegistry kernels = traits.kernels();
-        boolean blockForSize = options.optimize() == Optimize.SIZE && kernels.has(BlockedConv2D.OP_NAME);
-        g = PassManager.standard(file, blockForSize ? kernels.costs() : null).run(g, PassDumps.into(dumpIrDir));
-        checkInterface(g, file);
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;

@@ -2,6 +2,8 @@ package org.microcodegen.cli;
 
 import org.microcodegen.CompileOptions;
 import org.microcodegen.Compiler;
+import org.microcodegen.ptq.QuantReport;
+import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.JavaEmitter;
@@ -102,6 +104,9 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
     OptimizeOption optimize;
+
+    @CommandLine.Mixin
+    QuantizeOption quantize = new QuantizeOption();
 
     /** {@code --optimize MODE}, shared by compiling and {@code run}. */
     static final class OptimizeOption {
@@ -210,16 +215,29 @@ public final class Main implements Callable<Integer> {
         if (sharedArena && models.size() < 2) {
             throw new CompileException("--shared-arena applies to several models (--model a --name a --model b --name b)");
         }
-        CompileOptions choices = optimize.options();
+        CompileOptions choices = quantize.apply(optimize.options());
         if (models.size() > 1) {
+            if (choices.quantize().mode() != QuantizeOptions.Mode.NONE) {
+                throw new CompileException("--quantize applies to one model at a time (each has its own calibration data): "
+                        + "compile each model alone to quantize it");
+            }
             OutputFolder.checkWritable(output);
             return compileSeveral(t, options, modelNames, choices);
         }
         OutputFolder.checkWritable(output);    // before the compile, which can take a while
-        CompiledModel compiled = Compiler.compile(models.get(0), modelNames.get(0), t, dumpIr.dir, choices);
+        Compiler.Compilation compilation = Compiler.compileWithReport(models.get(0), modelNames.get(0), t, dumpIr.dir, choices);
+        CompiledModel compiled = compilation.model();
         Map<String, byte[]> files = t.render(compiled, options);
+        if (compilation.quantization() != null) {
+            // next to the output, written with it (all or nothing, listed in the manifest)
+            files = new java.util.LinkedHashMap<>(files);
+            files.put(QuantReport.FILE, compilation.quantization().json());
+        }
         OutputFolder.write(output, files);
         PrintWriter out = spec.commandLine().getOut();
+        if (compilation.quantization() != null) {
+            out.print(compilation.quantization().table());
+        }
         out.print(summary(compiled, t, output, files));
         out.print(t.afterCompile(compiled, options, output));
         out.flush();
@@ -418,6 +436,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         OptimizeOption optimize;
 
+        @CommandLine.Mixin
+        QuantizeOption quantize = new QuantizeOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -439,7 +460,7 @@ public final class Main implements Callable<Integer> {
             if (dumpTensors != null) {
                 OutputFolder.checkWritable(dumpTensors);
             }
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, optimize.options());
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, quantize.apply(optimize.options()));
             ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs, new RunExtras(dumpTensors, profile, report)));

@@ -94,7 +94,7 @@ public final class JavaModelWriter {
     }
 
     /** stride_h -> strideH. */
-    static String camel(String snake) {
+    public static String camel(String snake) {
         StringBuilder sb = new StringBuilder();
         boolean upper = false;
         for (char c : snake.toCharArray()) {

@@ -1,0 +1,179 @@
+package org.microcodegen.ptq;
+
+import org.microcodegen.ir.Graph;
+import org.microcodegen.passes.QuantizeInt8;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each float tensor's range over the calibration set, by MindSpore Lite's three methods:
+ * <ul>
+ * <li>MAX_MIN ({@code max-min}): the smallest and largest value seen.
+ * <li>KL ({@code kl}): the clipping threshold T on |x| whose 128-level quantized histogram is closest to the
+ *     histogram of the data in Kullback-Leibler divergence (TensorRT's entropy calibration over 2048 bins,
+ *     which MindSpore Lite's KL follows), over the values other than exact zeros: a ReLU's zeros are exact
+ *     at any threshold, and their spike would otherwise pull it far below the data's scale; the range is
+ *     [max(min, -T), min(max, T)].
+ * <li>REMOVAL_OUTLIER ({@code percentile}): the 0.01st and 99.99th percentiles (each end drops one value in
+ *     10,000, from a 2048-bin histogram of [min, max]).
+ * </ul>
+ * KL and percentile need the histogram, so they run the float graph twice over the data (min/max first).
+ */
+public final class ActivationRanges {
+    static final int BINS = 2048;
+    private static final int LEVELS = 128;
+    private static final double OUTLIER_FRACTION = 1e-4;
+
+    private ActivationRanges() {
+    }
+
+    /**
+     * The ranges by {@code method}; {@code eachRun} also sees every tensor of the first pass's runs (one map per
+     * sample), so that other measurements share that pass.
+     */
+    public static Map<String, QuantizeInt8.Range> collect(GraphInterpreter floatGraph, CalibrationData data, QuantizeOptions.Method method,
+                                                          java.util.function.Consumer<Map<String, Object>> eachRun) {
+        Map<String, float[]> minMax = new LinkedHashMap<>();
+        forEachTensor(floatGraph, data, eachRun, (t, v) -> {
+            float[] mm = minMax.computeIfAbsent(t, k -> new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+            for (float x : v) {
+                mm[0] = Math.min(mm[0], x);
+                mm[1] = Math.max(mm[1], x);
+            }
+        });
+        Map<String, QuantizeInt8.Range> ranges = new LinkedHashMap<>();
+        if (method == QuantizeOptions.Method.MAX_MIN) {
+            minMax.forEach((t, mm) -> ranges.put(t, new QuantizeInt8.Range(mm[0], mm[1])));
+            return ranges;
+        }
+        Map<String, long[]> hist = new LinkedHashMap<>();
+        boolean onAbs = method == QuantizeOptions.Method.KL;
+        forEachTensor(floatGraph, data, values -> { }, (t, v) -> {
+            float[] mm = minMax.get(t);
+            long[] h = hist.computeIfAbsent(t, k -> new long[BINS]);
+            double lo = onAbs ? 0 : mm[0];
+            double hi = onAbs ? Math.max(Math.abs(mm[0]), Math.abs(mm[1])) : mm[1];
+            double width = (hi - lo) / BINS;
+            for (float x : v) {
+                if (onAbs && x == 0) {
+                    continue;   // exact zeros (a ReLU's) are exact at any threshold: they must not pull it down
+                }
+                double y = onAbs ? Math.abs(x) : x;
+                int b = width <= 0 ? 0 : (int) Math.min(BINS - 1, Math.floor((y - lo) / width));
+                h[b]++;
+            }
+        });
+        for (Map.Entry<String, float[]> e : minMax.entrySet()) {
+            float[] mm = e.getValue();
+            long[] h = hist.get(e.getKey());
+            if (onAbs) {
+                double maxAbs = Math.max(Math.abs(mm[0]), Math.abs(mm[1]));
+                float t = (float) klThreshold(h, maxAbs);
+                ranges.put(e.getKey(), new QuantizeInt8.Range(Math.max(mm[0], -t), Math.min(mm[1], t)));
+            } else {
+                ranges.put(e.getKey(), percentiles(h, mm[0], mm[1]));
+            }
+        }
+        return ranges;
+    }
+
+    /** Calls {@code sink} with every float tensor of every sample's run (graph inputs included), in schedule order. */
+    static void forEachTensor(GraphInterpreter floatGraph, CalibrationData data, java.util.function.Consumer<Map<String, Object>> eachRun,
+                              java.util.function.BiConsumer<String, float[]> sink) {
+        Graph g = floatGraph.graph();
+        for (int s = 0; s < data.size(); s++) {
+            List<Object> inputs = new ArrayList<>(data.sample(s));
+            for (int i = 0; i < inputs.size(); i++) {
+                sink.accept(g.inputs().get(i), (float[]) inputs.get(i));
+            }
+            eachRun.accept(floatGraph.run(inputs, (node, tensor, values) -> {
+                if (values instanceof float[] f) {
+                    sink.accept(tensor, f);
+                }
+            }));
+        }
+    }
+
+    private static QuantizeInt8.Range percentiles(long[] h, float min, float max) {
+        long total = 0;
+        for (long c : h) {
+            total += c;
+        }
+        long drop = (long) Math.floor(total * OUTLIER_FRACTION);
+        double width = ((double) max - min) / BINS;
+        int lo = 0;
+        long seen = 0;
+        while (lo < BINS - 1 && seen + h[lo] <= drop) {
+            seen += h[lo++];
+        }
+        int hi = BINS - 1;
+        seen = 0;
+        while (hi > lo && seen + h[hi] <= drop) {
+            seen += h[hi--];
+        }
+        return new QuantizeInt8.Range((float) (min + lo * width), (float) (min + (hi + 1) * width));
+    }
+
+    /** TensorRT's entropy calibration: the threshold (a bin edge) of least KL divergence. */
+    static double klThreshold(long[] h, double maxAbs) {
+        double width = maxAbs / BINS;
+        double best = Double.POSITIVE_INFINITY;
+        int bestI = BINS;
+        for (int i = LEVELS; i <= BINS; i++) {
+            double[] p = new double[i];
+            for (int j = 0; j < i; j++) {
+                p[j] = h[j];
+            }
+            for (int j = i; j < BINS; j++) {
+                p[i - 1] += h[j];   // outliers clipped into the last kept bin
+            }
+            // q: the kept bins merged into LEVELS levels, each level's mass spread over its non-empty bins
+            double[] q = new double[i];
+            double per = (double) i / LEVELS;
+            for (int l = 0; l < LEVELS; l++) {
+                int from = (int) Math.floor(l * per);
+                int to = l == LEVELS - 1 ? i : (int) Math.floor((l + 1) * per);
+                double mass = 0;
+                int nonEmpty = 0;
+                for (int j = from; j < to; j++) {
+                    mass += h[j];
+                    nonEmpty += h[j] != 0 ? 1 : 0;
+                }
+                for (int j = from; j < to; j++) {
+                    q[j] = h[j] != 0 ? mass / nonEmpty : 0;
+                }
+            }
+            double kl = divergence(p, q);
+            if (kl < best) {
+                best = kl;
+                bestI = i;
+            }
+        }
+        return (bestI + 0.5) * width;
+    }
+
+    private static double divergence(double[] p, double[] q) {
+        double sp = 0;
+        double sq = 0;
+        for (int j = 0; j < p.length; j++) {
+            sp += p[j];
+            sq += q[j];
+        }
+        if (sp == 0 || sq == 0) {
+            return 0;
+        }
+        double kl = 0;
+        for (int j = 0; j < p.length; j++) {
+            if (p[j] == 0) {
+                continue;
+            }
+            double pj = p[j] / sp;
+            double qj = q[j] == 0 ? 1e-10 : q[j] / sq;
+            kl += pj * Math.log(pj / qj);
+        }
+        return kl;
+    }
+}
