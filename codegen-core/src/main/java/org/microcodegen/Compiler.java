@@ -47,7 +47,7 @@ public final class Compiler {
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
-        g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
+        g = PassManager.standard(file, options.weightQuant()).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 
         // One registry per compile: lowering picks from it, and the emitters name kernels from the same one.

@@ -40,14 +40,27 @@ public final class PassManager {
      * Transposing MatMul weights and fusing epilogues touch different operands; either order works.
      */
     public static PassManager standard(String modelFile) {
-        return new PassManager(List.of(
+        return new PassManager(standardPasses(modelFile));
+    }
+
+    /** The standard passes, then weights-only quantization when {@code weightQuant} is not null (it needs the final layers). */
+    public static PassManager standard(String modelFile, org.microcodegen.quant.WeightQuant weightQuant) {
+        List<Pass> passes = new java.util.ArrayList<>(standardPasses(modelFile));
+        if (weightQuant != null) {
+            passes.add(new Pass("quantize-weights", g -> QuantizeWeights.run(g, weightQuant)));
+        }
+        return new PassManager(passes);
+    }
+
+    private static List<Pass> standardPasses(String modelFile) {
+        return List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
                 Pass.check("supported-ops", SupportedOps::require),
                 new Pass("shape-inference", g -> ShapeInference.run(g, modelFile)),
                 new Pass("fold-batch-norm", FoldBatchNorm::run),
                 new Pass("pretranspose-matmul-weights", PretransposeMatMulWeights::run),
-                new Pass("fuse-epilogues", FuseEpilogues::run)));
+                new Pass("fuse-epilogues", FuseEpilogues::run));
     }
 
     public List<Pass> passes() {
