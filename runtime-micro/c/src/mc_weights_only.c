@@ -6,6 +6,24 @@
 /* a nibble as two's complement: (v ^ 8) - 8 maps 0..7 to 0..7 and 8..15 to -8..-1 */
 #define MC_WQ_FETCH_4(w, i) ((int32_t)((((w)[(i) >> 1] >> (((i) & 1) << 2)) & 0xF) ^ 8) - 8)
 
+/* The kernel taps [*k_begin, *k_end) whose input coordinate start + k * dilation is inside [0, size);
+ * without a division for dilation 1, since it runs once per output. */
+static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation, int32_t size,
+                                 int32_t *k_begin, int32_t *k_end) {
+    int32_t b, e = k_size;
+    if (dilation == 1) {
+        b = start < 0 ? -start : 0;
+        e = size - start < k_size ? size - start : k_size;
+    } else {
+        b = start < 0 ? (-start + dilation - 1) / dilation : 0;
+        if (start + (k_size - 1) * dilation >= size) {
+            e = size - 1 - start < 0 ? 0 : (size - 1 - start) / dilation + 1;
+        }
+    }
+    *k_begin = b;
+    *k_end = e < b ? b : e;
+}
+
 /* One convolution per storage: every output from its bias, over input channel, kernel row, kernel
  * column of the taps inside the input (the order of mc_conv2d_*_f32). */
 #define MC_WQ_CONV(name, wtype, fetch)                                                                   \
@@ -13,32 +31,31 @@
               const mc_conv2d_params *p) {                                                               \
         const int32_t icg = p->in_c / p->groups;                                                         \
         const int32_t ocg = p->out_c / p->groups;                                                        \
+        const int32_t plane = p->in_h * p->in_w;                                                         \
         const int32_t taps = p->k_h * p->k_w;                                                            \
+        const int32_t dw = p->dilation_w;                                                                \
         int32_t n, oc, oh, ow, ic, kh, kw;                                                               \
         for (n = 0; n < p->batch; ++n) {                                                                 \
             for (oc = 0; oc < p->out_c; ++oc) {                                                          \
                 const float scale = scales[oc];                                                          \
-                const float *in_g = in + (n * p->in_c + oc / ocg * icg) * p->in_h * p->in_w;             \
-                const int32_t w_oc = oc * icg * taps;                                                    \
+                const float *in_g = in + (n * p->in_c + oc / ocg * icg) * plane;                         \
+                const float b = bias != NULL ? bias[oc] : 0.0f;                                          \
                 for (oh = 0; oh < p->out_h; ++oh) {                                                      \
                     const int32_t ih0 = oh * p->stride_h - p->pad_top;                                   \
+                    int32_t kh0, kh1;                                                                    \
+                    wq_valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);                      \
                     for (ow = 0; ow < p->out_w; ++ow, ++out) {                                           \
                         const int32_t iw0 = ow * p->stride_w - p->pad_left;                              \
-                        float s = bias != NULL ? bias[oc] : 0.0f;                                        \
-                        for (ic = 0; ic < icg; ++ic) {                                                   \
-                            const float *x = in_g + ic * p->in_h * p->in_w;                              \
-                            for (kh = 0; kh < p->k_h; ++kh) {                                            \
-                                const int32_t ih = ih0 + kh * p->dilation_h;                             \
-                                const int32_t w_row = w_oc + (ic * p->k_h + kh) * p->k_w;                \
-                                if (ih < 0 || ih >= p->in_h) {                                           \
-                                    continue;                                                            \
-                                }                                                                        \
-                                for (kw = 0; kw < p->k_w; ++kw) {                                        \
-                                    const int32_t iw = iw0 + kw * p->dilation_w;                         \
-                                    if (iw >= 0 && iw < p->in_w) {                                       \
-                                        const float w = scale * (float)fetch(weight, w_row + kw);        \
-                                        s += x[ih * p->in_w + iw] * w;                                   \
-                                    }                                                                    \
+                        int32_t kw0, kw1, w_i = oc * icg * taps;                                         \
+                        float s = b;                                                                     \
+                        wq_valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);                             \
+                        for (ic = 0; ic < icg; ++ic, w_i += taps) {                                      \
+                            for (kh = kh0; kh < kh1; ++kh) {                                             \
+                                const float *x = in_g + ic * plane + (ih0 + kh * p->dilation_h) * p->in_w \
+                                                 + iw0 + kw0 * dw;                                       \
+                                int32_t wk = w_i + kh * p->k_w + kw0;                                    \
+                                for (kw = kw0; kw < kw1; ++kw, ++wk, x += dw) {                          \
+                                    s += *x * (scale * (float)fetch(weight, wk));                        \
                                 }                                                                        \
                             }                                                                            \
                         }                                                                                \

@@ -102,7 +102,7 @@ class DigitsLenetTest {
         float[] host = hostLogits(compile(Target.HOST, CompileOptions.DEFAULTS));
         assertClose(ms, host, "float");
         Assertions.assertEquals(top1(ms), top1(host), "float top-1 differs from MindSpore's");
-        Assertions.assertArrayEquals(host, jvmLogits(compile(Target.JAVA, CompileOptions.DEFAULTS)), "the JVM's logits differ from C's");
+        Assertions.assertArrayEquals(host, jvmLogits(compile(Target.JAVA, CompileOptions.DEFAULTS), "float"), "the JVM's logits differ from C's");
         System.out.printf("digits LeNet float: top-1 %.2f%% (MindSpore %.2f%%), weights %,d B%n", 100 * top1(host), 100 * top1(ms),
                 compile(Target.HOST, CompileOptions.DEFAULTS).weightBytes());
     }
@@ -177,7 +177,7 @@ class DigitsLenetTest {
         float[] ref = E2E.readFloats(DIR.resolve((String) entry.get("logits")));
         float[] host = hostLogits(model);
         assertClose(ref, host, bits + "-bit weights");
-        Assertions.assertArrayEquals(host, jvmLogits(compile(Target.JAVA, weightsOnly(bits))), "the JVM's logits differ from C's");
+        Assertions.assertArrayEquals(host, jvmLogits(compile(Target.JAVA, weightsOnly(bits)), "weights-only " + bits + " bit"), "the JVM's logits differ from C's");
         float[] floatMs = E2E.readFloats(DIR.resolve("test_logits_float.f32"));
         long floatWeights = compile(Target.HOST, CompileOptions.DEFAULTS).weightBytes();
         Result r = new Result(top1(host), sqnr(floatMs, host), model.weightBytes(), floatWeights);
@@ -255,10 +255,14 @@ class DigitsLenetTest {
     }
 
     /** Every image through the generated Java class. */
-    private float[] jvmLogits(CompiledModel model) throws IOException {
+    private float[] jvmLogits(CompiledModel model, String mode) throws IOException {
         Path work = Files.createTempDirectory(tmp, "java");
-        OutputFolder.write(work.resolve("src"), JavaEmitter.render(model, JavaEmitter.DEFAULT_PACKAGE));
+        Map<String, byte[]> files = JavaEmitter.render(model, JavaEmitter.DEFAULT_PACKAGE);
+        OutputFolder.write(work.resolve("src"), files);
         JavaRunner.build(work.resolve("src"), work.resolve("classes"));
+        // the weights travel as class-path resources beside the class: their bytes are the JVM's "flash"
+        long resources = files.entrySet().stream().filter(e -> !e.getKey().endsWith(".java")).mapToLong(e -> e.getValue().length).sum();
+        System.out.printf("digits LeNet %s on the JVM: weight resources %,d B%n", mode, resources);
         float[] logits = new float[labels.length * CLASSES];
         try (URLClassLoader loader = JavaRunner.loader(work.resolve("classes"))) {
             Object instance = JavaRunner.newModel(loader, JavaEmitter.DEFAULT_PACKAGE + "." + JavaEmitter.className(model.name()));
