@@ -49,6 +49,8 @@ from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 import sklearn  # noqa: E402
 
+from export_fixtures import LeNet5  # noqa: E402  (the fixtures' LeNet-5: MindSpore model zoo's, with biases)
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "tests" / "fixtures" / "digits-lenet"
 SEED = 20261130
@@ -59,29 +61,6 @@ CALIBRATION_SIZE = 100
 QUANT_BITS = (8, 4)
 
 ms.set_context(mode=ms.GRAPH_MODE, device_target="CPU")
-
-
-class LeNet5(nn.Cell):
-    """LeNet-5 as in MindSpore's model zoo (models/official/cv/LeNet), with biases."""
-
-    def __init__(self, num_class=10, num_channel=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(num_channel, 6, 5, pad_mode="valid", has_bias=True)
-        self.conv2 = nn.Conv2d(6, 16, 5, pad_mode="valid", has_bias=True)
-        self.fc1 = nn.Dense(16 * 5 * 5, 120)
-        self.fc2 = nn.Dense(120, 84)
-        self.fc3 = nn.Dense(84, num_class)
-        self.relu = nn.ReLU()
-        self.max_pool2d = nn.MaxPool2d(kernel_size=2, stride=2)
-        self.flatten = nn.Flatten()
-
-    def construct(self, x):
-        x = self.max_pool2d(self.relu(self.conv1(x)))
-        x = self.max_pool2d(self.relu(self.conv2(x)))
-        x = self.flatten(x)
-        x = self.relu(self.fc1(x))
-        x = self.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 def to_input(images_u8):

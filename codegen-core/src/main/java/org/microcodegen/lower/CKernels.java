@@ -137,9 +137,9 @@ public final class CKernels {
         for (DType w : WeightsOnlySignature.WEIGHTS) {
             Signature s = new WeightsOnlySignature(w);
             String bits = WeightsOnlySignature.suffix(w);
-            r.add("Conv2D", s, WeightsOnlySignature::isWeightsOnly, Kernel.withParams("mc_weights_only", "mc_conv2d_wq" + bits + "_f32",
+            r.add("Conv2D", s, WeightsOnlySignature.LAYER, Kernel.withParams("mc_weights_only", "mc_conv2d_wq" + bits + "_f32",
                     "mc_conv2d_params").taking("in", "weight", "scales", "bias", "out", "params"));
-            r.add("MatMul", s, WeightsOnlySignature::isWeightsOnly, Kernel.of("mc_weights_only", "mc_matmul_dense_wq" + bits + "_f32")
+            r.add("MatMul", s, WeightsOnlySignature.DENSE_LAYER, Kernel.of("mc_weights_only", "mc_matmul_dense_wq" + bits + "_f32")
                     .taking("a", "b", "scales", "bias", "out", "m", "k", "n", "act"));
         }
     }

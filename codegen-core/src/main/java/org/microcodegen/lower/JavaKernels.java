@@ -119,9 +119,9 @@ public final class JavaKernels {
         for (DType w : WeightsOnlySignature.WEIGHTS) {
             Signature s = new WeightsOnlySignature(w);
             String bits = WeightsOnlySignature.suffix(w);
-            r.add("Conv2D", s, WeightsOnlySignature::isWeightsOnly, Kernel.withParams("WeightsOnly", "conv2dW" + bits, "Conv2D.Params")
+            r.add("Conv2D", s, WeightsOnlySignature.LAYER, Kernel.withParams("WeightsOnly", "conv2dW" + bits, "Conv2D.Params")
                     .taking("in", "weight", "scales", "bias", "out", "params"));
-            r.add("MatMul", s, WeightsOnlySignature::isWeightsOnly, Kernel.of("WeightsOnly", "matmulDenseW" + bits)
+            r.add("MatMul", s, WeightsOnlySignature.DENSE_LAYER, Kernel.of("WeightsOnly", "matmulDenseW" + bits)
                     .taking("a", "b", "scales", "bias", "out", "m", "k", "n", "act"));
         }
     }

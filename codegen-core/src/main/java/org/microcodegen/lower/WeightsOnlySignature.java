@@ -19,8 +19,7 @@ record WeightsOnlySignature(DType weight) implements Signature {
 
     @Override
     public String describe() {
-        String w = weight == DType.UINT8 ? "4-bit (two per byte)" : weight.displayName();
-        return "float32, " + w + " weights with float32 per-channel scales, float32 bias (optional) -> float32";
+        return "float32 with " + (weight == DType.UINT8 ? "packed 4-bit" : weight.displayName()) + " weights";
     }
 
     /** The storages and the suffix of their kernels' names: int8 "8", int16 "16", packed 4-bit "4". */
@@ -30,8 +29,11 @@ record WeightsOnlySignature(DType weight) implements Signature {
         return weight == DType.INT8 ? "8" : weight == DType.INT16 ? "16" : "4";
     }
 
-    /** Whether the query's op is weights-only quantized (a float layer with float weights has the same op name). */
-    static boolean isWeightsOnly(Query q) {
-        return q.op() instanceof org.microcodegen.ops.WeightsOnly;
-    }
+    /** A weights-only quantized layer, any shape (a float layer with float weights has the same op name). */
+    static final Shapes.Rule LAYER = new Shapes.Rule("any shape (weights-only quantized layer)",
+            q -> q.op() instanceof org.microcodegen.ops.WeightsOnly);
+
+    /** The same for a dense layer: quantize-weights only rewrites MatMuls with B stored [N][K]. */
+    static final Shapes.Rule DENSE_LAYER = new Shapes.Rule("A [M][K] times B stored [N][K] (weights-only quantized dense layer)",
+            LAYER);
 }

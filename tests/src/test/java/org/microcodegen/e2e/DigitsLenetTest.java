@@ -180,7 +180,7 @@ class DigitsLenetTest {
         Assertions.assertArrayEquals(host, jvmLogits(compile(Target.JAVA, weightsOnly(bits)), "weights-only " + bits + " bit"), "the JVM's logits differ from C's");
         float[] floatMs = E2E.readFloats(DIR.resolve("test_logits_float.f32"));
         long floatWeights = compile(Target.HOST, CompileOptions.DEFAULTS).weightBytes();
-        Result r = new Result(top1(host), sqnr(floatMs, host), model.weightBytes(), floatWeights);
+        Result r = new Result(top1(host), WeightsOnlyFixturesTest.sqnr(floatMs, host), model.weightBytes(), floatWeights);
         System.out.printf("digits LeNet weights-only %d bit: top-1 %.2f%% (MindSpore on the dequantized weights %.2f%%), "
                 + "SQNR %.1f dB against float, weights %,d B (float %,d B)%n", bits, 100 * r.top1, 100 * top1(ref), r.sqnr,
                 r.weightBytes, r.floatWeightBytes);
@@ -289,17 +289,6 @@ class DigitsLenetTest {
             right += best == labels[i] ? 1 : 0;
         }
         return (double) right / labels.length;
-    }
-
-    /** Signal to quantization noise of {@code q} against {@code ref}, over every logit, in dB. */
-    private static double sqnr(float[] ref, float[] q) {
-        double signal = 0;
-        double noise = 0;
-        for (int i = 0; i < ref.length; i++) {
-            signal += (double) ref[i] * ref[i];
-            noise += ((double) ref[i] - q[i]) * ((double) ref[i] - q[i]);
-        }
-        return 10 * Math.log10(signal / noise);
     }
 
     /** Each image's logits within the fixtures' float rule: 1e-4 x max(1, max |reference|) of that image. */
