@@ -135,9 +135,14 @@ def main():
     train(net, x_train, y_train)
 
     OUT.mkdir(parents=True, exist_ok=True)
+    # export a fresh LeNet5 holding the trained weights: the trained cell's scopes carry the training
+    # wrappers (Default/network-WithLossCell/_backbone-LeNet5/...), which would name the generated layers
+    exported = LeNet5()
+    ms.load_param_into_net(exported, net.parameters_dict(), strict_load=True)
+    exported.set_train(False)
     with tempfile.TemporaryDirectory() as tmp:
         stem = Path(tmp) / "model"
-        ms.export(net, Tensor(x_test[:1]), file_name=str(stem), file_format="MINDIR")
+        ms.export(exported, Tensor(x_test[:1]), file_name=str(stem), file_format="MINDIR")
         (OUT / "model.mindir").write_bytes(stem.with_suffix(".mindir").read_bytes())
     graph = nn.GraphCell(ms.load(str(OUT / "model.mindir")))
     float_logits = logits_of(graph, x_test)
