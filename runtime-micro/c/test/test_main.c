@@ -10,5 +10,6 @@ int main(void) {
     test_quant();
     test_qconv();
     test_qkernels();
+    test_weights_only();
     return mc_test_summary();
 }

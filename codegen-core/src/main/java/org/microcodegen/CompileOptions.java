@@ -3,35 +3,47 @@ package org.microcodegen;
 import org.microcodegen.lower.Optimize;
 import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.quant.Reference;
+import org.microcodegen.quant.WeightQuant;
 
 /**
  * The choices a user makes about one compile besides model and target.
  *
- * @param optimize which of several kernels that compute the same results to take (`--optimize`)
- * @param reference whose integer results the kernels reproduce bit for bit (`--rounding`): LiteRT's
- *                  reference kernels or TFLite Micro's default build; they round differently
- * @param quantize  post-training quantization of a float model (`--quantize`, `--config`), or none
+ * @param optimize    which of several kernels that compute the same results to take (`--optimize`)
+ * @param reference   whose integer results the kernels reproduce bit for bit (`--rounding`): LiteRT's
+ *                    reference kernels or TFLite Micro's default build; they round differently
+ * @param quantize    full int8 post-training quantization of a float model (`--quantize int8`, `--config`), or none
+ * @param weightQuant weights-only quantization of the float layers (`--quantize weights`, `quant_type=WEIGHT_QUANT`),
+ *                    or null for none
  */
-public record CompileOptions(Optimize optimize, Reference reference, QuantizeOptions quantize) {
-    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Reference.LITERT, QuantizeOptions.NONE);
+public record CompileOptions(Optimize optimize, Reference reference, QuantizeOptions quantize, WeightQuant weightQuant) {
+    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Reference.LITERT, QuantizeOptions.NONE, null);
 
     public CompileOptions {
         quantize = quantize == null ? QuantizeOptions.NONE : quantize;
     }
 
     public CompileOptions(Optimize optimize, Reference reference) {
-        this(optimize, reference, QuantizeOptions.NONE);
+        this(optimize, reference, QuantizeOptions.NONE, null);
     }
 
     public CompileOptions withOptimize(Optimize mode) {
-        return new CompileOptions(mode, reference, quantize);
+        return new CompileOptions(mode, reference, quantize, weightQuant);
     }
 
     public CompileOptions withReference(Reference r) {
-        return new CompileOptions(optimize, r, quantize);
+        return new CompileOptions(optimize, r, quantize, weightQuant);
     }
 
     public CompileOptions withQuantize(QuantizeOptions q) {
-        return new CompileOptions(optimize, reference, q);
+        return new CompileOptions(optimize, reference, q, weightQuant);
+    }
+
+    /**
+     * Weights-only quantization: Conv2D and dense layers with more than {@code minSize} weights and more
+     * than {@code minChannels} output channels keep their weights as {@code bits}-bit integers (2..16) with
+     * one float scale per output channel ({@link WeightQuant}).
+     */
+    public CompileOptions withWeightQuant(int bits, int minSize, int minChannels) {
+        return new CompileOptions(optimize, reference, quantize, new WeightQuant(bits, minSize, minChannels));
     }
 }

@@ -61,10 +61,11 @@ public final class Compiler {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
         boolean quantizing = options.quantize().mode() == QuantizeOptions.Mode.INT8;
-        // size mode's blocked kernel is float-only: a model quantized to int8 keeps its canonical convolutions
+        // size mode's blocked kernel is float-only: a quantized model keeps its canonical convolutions
         KernelRegistry sizeKernels = target.traits().kernels();
-        boolean blockForSize = !quantizing && options.optimize() == Optimize.SIZE && sizeKernels.has(BlockedConv2D.OP_NAME);
-        PassManager standard = PassManager.standard(file, blockForSize ? sizeKernels.costs() : null);
+        boolean blockForSize = !quantizing && options.weightQuant() == null && options.optimize() == Optimize.SIZE
+                && sizeKernels.has(BlockedConv2D.OP_NAME);
+        PassManager standard = PassManager.standard(file, blockForSize ? sizeKernels.costs() : null, options.weightQuant());
         PassManager.Listener dumps = PassDumps.into(dumpIrDir);
         g = standard.run(g, dumps);
         QuantReport report = null;

@@ -97,14 +97,15 @@ final class QuantizeOption {
     }
 
     /**
-     * {@code choices} with the quantization added. The one place weights-only quantization is wired in:
-     * until its pass is merged it is refused here (coordinator: replace the throw with
-     * {@code choices.withWeightQuant(q.weightBits(), q.minQuantWeightSize(), q.minQuantWeightChannel())}).
+     * {@code choices} with the quantization added: full int8 as the options record (calibration runs in
+     * the compile), weights-only as the weights pass's settings. A minimum weight size beyond int range
+     * keeps every real layer float, as the larger number would.
      */
     CompileOptions apply(CompileOptions choices) {
         QuantizeOptions q = options();
         if (q.mode() == QuantizeOptions.Mode.WEIGHTS) {
-            throw new CompileException("weights-only quantization (--quantize weights, WEIGHT_QUANT) is not built yet; use --quantize int8");
+            int minSize = (int) Math.min(Integer.MAX_VALUE, q.minQuantWeightSize());
+            return choices.withWeightQuant(q.weightBits(), minSize, q.minQuantWeightChannel());
         }
         return choices.withQuantize(q);
     }

@@ -54,6 +54,7 @@ public final class CKernels {
         r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
         r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
         integer(r);
+        weightsOnly(r);
         r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
         copies(r);
         return r.build();
@@ -130,6 +131,18 @@ public final class CKernels {
         r.add("HardSwish", Signature.all(I8), Kernel.withParams("mc_qnonlinear", "mc_hard_swish_s8", "mc_qhard_swish_params"));
         r.add("Sigmoid", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_logistic_s16", "mc_qsigmoid16_params"));
         r.add("Tanh", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_tanh_s16", "mc_qsigmoid16_params"));
+    }
+
+    /** Float layers with integer weights and per-channel scales (weights-only quantization): mc_weights_only. */
+    private static void weightsOnly(KernelRegistry.Builder r) {
+        for (DType w : WeightsOnlySignature.WEIGHTS) {
+            Signature s = new WeightsOnlySignature(w);
+            String bits = WeightsOnlySignature.suffix(w);
+            r.add("Conv2D", s, WeightsOnlySignature.LAYER, Kernel.withParams("mc_weights_only", "mc_conv2d_wq" + bits + "_f32",
+                    "mc_conv2d_params").taking("in", "weight", "scales", "bias", "out", "params"));
+            r.add("MatMul", s, WeightsOnlySignature.DENSE_LAYER, Kernel.of("mc_weights_only", "mc_matmul_dense_wq" + bits + "_f32")
+                    .taking("a", "b", "scales", "bias", "out", "m", "k", "n", "act"));
+        }
     }
 
     /**

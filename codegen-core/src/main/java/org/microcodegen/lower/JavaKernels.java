@@ -49,6 +49,7 @@ public final class JavaKernels {
         r.add("StridedSlice", F32, Kernel.withParams("StridedSlice", "stridedSlice", PARAMS));
         r.add("Transpose", F32, Kernel.withParams("Transpose", "transpose", PARAMS));
         integer(r);
+        weightsOnly(r);
         // Copying moves bits whatever they mean: Copy.copy has one overload per arena array type.
         for (DType d : DType.values()) {
             r.add(KernelRegistry.COPY, Signature.all(d), Kernel.of("Copy", "copy"));
@@ -111,6 +112,18 @@ public final class JavaKernels {
         r.add("HardSwish", Signature.all(I8), Kernel.withParams("QNonlinear", "hardSwishS8", "HardSwishParams"));
         r.add("Sigmoid", Signature.all(I16), Kernel.withParams("QNonlinear", "logisticS16", "Sigmoid16Params"));
         r.add("Tanh", Signature.all(I16), Kernel.withParams("QNonlinear", "tanhS16", "Sigmoid16Params"));
+    }
+
+    /** Float layers with integer weights and per-channel scales (weights-only quantization): WeightsOnly. */
+    private static void weightsOnly(KernelRegistry.Builder r) {
+        for (DType w : WeightsOnlySignature.WEIGHTS) {
+            Signature s = new WeightsOnlySignature(w);
+            String bits = WeightsOnlySignature.suffix(w);
+            r.add("Conv2D", s, WeightsOnlySignature.LAYER, Kernel.withParams("WeightsOnly", "conv2dW" + bits, "Conv2D.Params")
+                    .taking("in", "weight", "scales", "bias", "out", "params"));
+            r.add("MatMul", s, WeightsOnlySignature.DENSE_LAYER, Kernel.of("WeightsOnly", "matmulDenseW" + bits)
+                    .taking("a", "b", "scales", "bias", "out", "m", "k", "n", "act"));
+        }
     }
 
     private static void unary(KernelRegistry.Builder r, String op, String method) {

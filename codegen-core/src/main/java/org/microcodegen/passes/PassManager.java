@@ -2,6 +2,7 @@ package org.microcodegen.passes;
 
 import org.microcodegen.ir.Graph;
 import org.microcodegen.lower.KernelCosts;
+import org.microcodegen.quant.WeightQuant;
 
 import java.util.HashSet;
 import java.util.List;
@@ -41,15 +42,20 @@ public final class PassManager {
      * Transposing MatMul weights and fusing epilogues touch different operands; either order works.
      */
     public static PassManager standard(String modelFile) {
-        return standard(modelFile, null);
+        return standard(modelFile, null, null);
     }
 
     /**
      * As above; with {@code blockForSize} non-null (`--optimize size` on a target with the blocked
      * compact kernel: its kernel costs) the convolutions and dense layers are then put in that kernel's
-     * form where that saves code, after every pass that fuses into them.
+     * form where that saves code, after every pass that fuses into them; with {@code weightQuant}
+     * non-null the weighted layers keep integer weights (weights-only quantization), also last, as it
+     * needs the final layers. The blocked kernel is float-only, so the two never run together.
      */
-    public static PassManager standard(String modelFile, KernelCosts blockForSize) {
+    public static PassManager standard(String modelFile, KernelCosts blockForSize, WeightQuant weightQuant) {
+        if (blockForSize != null && weightQuant != null) {
+            throw new IllegalArgumentException("the blocked float kernel and weights-only quantization exclude each other");
+        }
         List<Pass> passes = new java.util.ArrayList<>(List.of(
                 Pass.check("validate-graph", g -> ValidateGraph.run(g, modelFile)),
                 new Pass("dead-code-elimination", DeadCodeElimination::run),
@@ -60,6 +66,9 @@ public final class PassManager {
                 new Pass("fuse-epilogues", FuseEpilogues::run)));
         if (blockForSize != null) {
             passes.add(new Pass("block-for-size", g -> BlockForSize.run(g, modelFile, blockForSize)));
+        }
+        if (weightQuant != null) {
+            passes.add(new Pass("quantize-weights", g -> QuantizeWeights.run(g, weightQuant)));
         }
         return new PassManager(passes);
     }

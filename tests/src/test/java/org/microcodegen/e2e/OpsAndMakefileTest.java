@@ -24,10 +24,12 @@ class OpsAndMakefileTest {
         assertEquals(0, r.exit(), r::toString);
         String out = r.out();
         String conv = block(out, "Conv2D");
-        assertTrue(conv.contains("  host, c, cortex-m4, cortex-m7: float32\n"), conv);
-        assertTrue(conv.contains("  java: float32\n"), conv);
-        assertTrue(conv.matches("(?s).*mc_conv2d_k5s1_f32 +not depthwise, kernel width 5, stride 1 along w.*"), conv);
-        assertTrue(conv.matches("(?s).*mc_conv2d_compact_f32 +any shape.*"), conv);
+        String weightsOnly = ", float32 with int8 weights, float32 with int16 weights, float32 with packed 4-bit weights";
+        assertTrue(conv.contains("  host, c, cortex-m4, cortex-m7: float32" + weightsOnly + "\n"), conv);
+        assertTrue(conv.contains("  java: float32" + weightsOnly + "\n"), conv);
+        assertTrue(conv.matches("(?s).*mc_conv2d_k5s1_f32 +float32; not depthwise, kernel width 5, stride 1 along w.*"), conv);
+        assertTrue(conv.matches("(?s).*mc_conv2d_compact_f32 +float32; any shape.*"), conv);
+        assertTrue(conv.matches("(?s).*mc_conv2d_wq4_f32 +float32 with packed 4-bit weights; any shape.*"), conv);
         assertTrue(conv.startsWith("Conv2D  (4-D NCHW"), conv);
         assertTrue(block(out, "AdaptiveAvgPool2D").contains("must divide the input"), out);
         assertTrue(block(out, "Pad").contains("rank <= 6"), out);

@@ -316,11 +316,31 @@ class PostTrainingQuantizationTest {
     }
 
     @Test
-    void weightsOnlyIsParsedAndRefusedUntilItsPassIsMerged() {
+    void weightsOnlyFromTheFlagsAndFromAConfigFileGiveTheSameOutput() throws IOException {
         E2E.Fixture f = E2E.fixture("lenet");
+        Path fromFlags = tmp.resolve("wflags");
+        E2E.CliResult c = E2E.cli("--model", f.model().toString(), "--quantize", "weights", "--weight-bits", "4",
+                "--min-quant-weight-channel", "0", "--output", fromFlags.toString());
+        assertEquals(0, c.exit(), c.toString());
+        Path config = tmp.resolve("lenet_weights.cfg");
+        Files.writeString(config, String.join("\n",
+                "[common_quant_param]", "quant_type=WEIGHT_QUANT", "bit_num=4", "min_quant_weight_size=0",
+                "min_quant_weight_channel=0", ""));
+        Path fromConfig = tmp.resolve("wconfig");
+        c = E2E.cli("--model", f.model().toString(), "--config", config.toString(), "--output", fromConfig.toString());
+        assertEquals(0, c.exit(), c.toString());
+        Map<String, byte[]> x = E2E.folderContents(fromConfig);
+        Map<String, byte[]> y = E2E.folderContents(fromFlags);
+        assertEquals(x.keySet(), y.keySet());
+        for (String k : x.keySet()) {
+            assertArrayEquals(x.get(k), y.get(k), k + " differs between the config file and the flags");
+        }
+        // every weighted layer (min channels 0) runs on a 4-bit weights-only kernel
+        String code = x.entrySet().stream().filter(e -> e.getKey().endsWith(".c"))
+                .map(e -> new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8)).reduce("", String::concat);
+        assertTrue(code.contains("mc_conv2d_wq4_f32") && code.contains("mc_matmul_dense_wq4_f32"), "no 4-bit weights-only kernel called");
+
         Path out = tmp.resolve("w");
-        E2E.CliResult c = E2E.cli("--model", f.model().toString(), "--quantize", "weights", "--weight-bits", "4", "--output", out.toString());
-        assertTrue(E2E.assertCleanFailure(c, "weights").contains("not built yet"), c.toString());
         c = E2E.cli("--model", f.model().toString(), "--quantize", "weights", "--weight-bits", "17", "--output", out.toString());
         assertTrue(E2E.assertCleanFailure(c, "17 bits").contains("2 to 16"), c.toString());
         c = E2E.cli("--model", f.model().toString(), "--quantize", "int8", "--output", out.toString());

@@ -1,0 +1,94 @@
+#include "mc_weights_only.h"
+
+/* The integer weight at element index i, by storage. */
+#define MC_WQ_FETCH_8(w, i) ((int32_t)(w)[i])
+#define MC_WQ_FETCH_16(w, i) ((int32_t)(w)[i])
+/* a nibble as two's complement: (v ^ 8) - 8 maps 0..7 to 0..7 and 8..15 to -8..-1 */
+#define MC_WQ_FETCH_4(w, i) ((int32_t)((((w)[(i) >> 1] >> (((i) & 1) << 2)) & 0xF) ^ 8) - 8)
+
+/* The kernel taps [*k_begin, *k_end) whose input coordinate start + k * dilation is inside [0, size);
+ * without a division for dilation 1, since it runs once per output. */
+static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation, int32_t size,
+                                 int32_t *k_begin, int32_t *k_end) {
+    int32_t b, e = k_size;
+    if (dilation == 1) {
+        b = start < 0 ? -start : 0;
+        e = size - start < k_size ? size - start : k_size;
+    } else {
+        b = start < 0 ? (-start + dilation - 1) / dilation : 0;
+        if (start + (k_size - 1) * dilation >= size) {
+            e = size - 1 - start < 0 ? 0 : (size - 1 - start) / dilation + 1;
+        }
+    }
+    *k_begin = b;
+    *k_end = e < b ? b : e;
+}
+
+/* One convolution per storage: every output from its bias, over input channel, kernel row, kernel
+ * column of the taps inside the input (the order of mc_conv2d_*_f32). */
+#define MC_WQ_CONV(name, wtype, fetch)                                                                   \
+    void name(const float *in, const wtype *weight, const float *scales, const float *bias, float *out,  \
+              const mc_conv2d_params *p) {                                                               \
+        const int32_t icg = p->in_c / p->groups;                                                         \
+        const int32_t ocg = p->out_c / p->groups;                                                        \
+        const int32_t plane = p->in_h * p->in_w;                                                         \
+        const int32_t taps = p->k_h * p->k_w;                                                            \
+        const int32_t dw = p->dilation_w;                                                                \
+        int32_t n, oc, oh, ow, ic, kh, kw;                                                               \
+        for (n = 0; n < p->batch; ++n) {                                                                 \
+            for (oc = 0; oc < p->out_c; ++oc) {                                                          \
+                const float scale = scales[oc];                                                          \
+                const float *in_g = in + (n * p->in_c + oc / ocg * icg) * plane;                         \
+                const float b = bias != NULL ? bias[oc] : 0.0f;                                          \
+                for (oh = 0; oh < p->out_h; ++oh) {                                                      \
+                    const int32_t ih0 = oh * p->stride_h - p->pad_top;                                   \
+                    int32_t kh0, kh1;                                                                    \
+                    wq_valid_taps(ih0, p->k_h, p->dilation_h, p->in_h, &kh0, &kh1);                      \
+                    for (ow = 0; ow < p->out_w; ++ow, ++out) {                                           \
+                        const int32_t iw0 = ow * p->stride_w - p->pad_left;                              \
+                        int32_t kw0, kw1, w_i = oc * icg * taps;                                         \
+                        float s = b;                                                                     \
+                        wq_valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);                             \
+                        for (ic = 0; ic < icg; ++ic, w_i += taps) {                                      \
+                            for (kh = kh0; kh < kh1; ++kh) {                                             \
+                                const float *x = in_g + ic * plane + (ih0 + kh * p->dilation_h) * p->in_w \
+                                                 + iw0 + kw0 * dw;                                       \
+                                int32_t wk = w_i + kh * p->k_w + kw0;                                    \
+                                for (kw = kw0; kw < kw1; ++kw, ++wk, x += dw) {                          \
+                                    s += *x * (scale * (float)fetch(weight, wk));                        \
+                                }                                                                        \
+                            }                                                                            \
+                        }                                                                                \
+                        *out = mc_apply_act(s, p->act);                                                  \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+    }
+
+MC_WQ_CONV(mc_conv2d_wq8_f32, int8_t, MC_WQ_FETCH_8)
+MC_WQ_CONV(mc_conv2d_wq16_f32, int16_t, MC_WQ_FETCH_16)
+MC_WQ_CONV(mc_conv2d_wq4_f32, uint8_t, MC_WQ_FETCH_4)
+
+/* One dense layer per storage: a dot product over k from 0, then the bias (mc_matmul_dense_f32's order). */
+#define MC_WQ_DENSE(name, wtype, fetch)                                                                  \
+    void name(const float *a, const wtype *b, const float *scales, const float *bias, float *out,        \
+              int32_t m, int32_t k, int32_t n, mc_act act) {                                             \
+        int32_t i, j, kk;                                                                                \
+        for (i = 0; i < m; ++i) {                                                                        \
+            const float *x = a + i * k;                                                                  \
+            for (j = 0; j < n; ++j) {                                                                    \
+                const float scale = scales[j];                                                           \
+                const int32_t row = j * k;                                                               \
+                float s = 0.0f;                                                                          \
+                for (kk = 0; kk < k; ++kk) {                                                             \
+                    s += x[kk] * (scale * (float)fetch(b, row + kk));                                    \
+                }                                                                                        \
+                *out++ = mc_apply_act(bias != NULL ? s + bias[j] : s, act);                              \
+            }                                                                                            \
+        }                                                                                                \
+    }
+
+MC_WQ_DENSE(mc_matmul_dense_wq8_f32, int8_t, MC_WQ_FETCH_8)
+MC_WQ_DENSE(mc_matmul_dense_wq16_f32, int16_t, MC_WQ_FETCH_16)
+MC_WQ_DENSE(mc_matmul_dense_wq4_f32, uint8_t, MC_WQ_FETCH_4)
