@@ -17,6 +17,7 @@ import org.microcodegen.passes.PassDumps;
 import org.microcodegen.passes.PassManager;
 import org.microcodegen.plan.BestOfPlanner;
 import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.quant.Reference;
 import org.microcodegen.target.Target;
 
 import java.nio.file.Path;
@@ -47,6 +48,10 @@ public final class Compiler {
     public static CompiledModel compile(Path modelFile, String name, Target target, Path dumpIrDir, CompileOptions options) {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
+        if (Frontends.detect(modelFile).filter("ONNX"::equals).isPresent()) {
+            // an ONNX model's integer results are ONNX Runtime's (its QDQ form has no other reference)
+            options = options.withReference(Reference.ONNXRUNTIME);
+        }
         g = PassManager.standard(file).run(g, PassDumps.into(dumpIrDir));
         checkInterface(g, file);
 

@@ -81,6 +81,8 @@ final class OnnxOps {
             Map.entry("GlobalAveragePool", OnnxOps::globalAveragePool),
             Map.entry("BatchNormalization", OnnxOps::batchNorm),
             Map.entry("Pad", OnnxOps::pad),
+            Map.entry("QuantizeLinear", Qdq::quantizeLinear),
+            Map.entry("DequantizeLinear", Qdq::dequantizeLinear),
             Map.entry("ReduceMean", OnnxOps::reduceMean));
 
     private OnnxOps() {
@@ -97,6 +99,11 @@ final class OnnxOps {
 
     static void translate(OnnxNodeContext n) {
         Translation t = TABLE.get(n.opType());
+        String fused = n.groups().fusedElsewhere(n.proto());
+        if (fused != null) {
+            throw n.error("between DequantizeLinear and QuantizeLinear ONNX Runtime runs it as " + fused
+                    + ", whose integer arithmetic the compiler does not reproduce yet");
+        }
         try {
             t.translate(n);
         } catch (ValueException | ArithmeticException e) {
@@ -706,6 +713,10 @@ final class OnnxOps {
         if (group < 1 || group > Shape.MAX_ELEMENTS) {
             throw n.error("group " + group + " is out of range");
         }
+        if (n.quantized()) {
+            Qdq.conv(n, strides, dilations, pads, group);
+            return;
+        }
         List<String> inputs = new ArrayList<>(List.of(n.input(0), n.input(1)));
         if (n.hasInput(2)) {
             inputs.add(n.input(2));
@@ -802,6 +813,13 @@ final class OnnxOps {
         float alpha = n.attrs().getFloat("alpha", 1f);
         float beta = n.attrs().getFloat("beta", 1f);
         MatMul product = new MatMul(n.attrs().getInt("transA", 0) != 0, n.attrs().getInt("transB", 0) != 0);
+        if (n.quantized()) {
+            if (product.transposeA() || alpha != 1f || (n.hasInput(2) && beta != 1f)) {
+                throw n.error("an integer Gemm takes transA 0, alpha 1 and beta 1 (ONNX Runtime's QGemm of other forms is not reproduced)");
+            }
+            Qdq.fullyConnected(n, product.transposeB(), n.hasInput(2));
+            return;
+        }
         List<String> operands = List.of(n.input(0), n.input(1));
         if (!n.hasInput(2) || beta == 0f) {
             if (alpha == 1f) {
@@ -840,6 +858,10 @@ final class OnnxOps {
             throw n.error("only 2-D MatMul is supported, found " + n.shape(0) + " x " + n.shape(1)
                     + " (batched and 1-D products are not)");
         }
+        if (n.quantized()) {
+            Qdq.fullyConnected(n, false, false);
+            return;
+        }
         n.emitOutput(new MatMul(false, false), List.of(n.input(0), n.input(1)));
     }
 
@@ -873,6 +895,10 @@ final class OnnxOps {
         int[] pads = windowPads(n, x, (int) kernel[0], (int) kernel[1], strides, dilations, ceil);
         if (pads[4] > 0 && includePad && kind == Pool2D.Kind.AVERAGE) {
             throw n.error("ceil_mode with count_include_pad is not supported (the partial last window's divisor)");
+        }
+        if (n.quantized()) {
+            Qdq.maxPool(n, new Pair((int) kernel[0], (int) kernel[1]), strides, pads);
+            return;
         }
         n.emitOutput(new Pool2D(kind, new Pair((int) kernel[0], (int) kernel[1]), strides,
                 new Padding.Explicit(pads[0], pads[1], pads[2], pads[3]), includePad), List.of(n.input(0)));
