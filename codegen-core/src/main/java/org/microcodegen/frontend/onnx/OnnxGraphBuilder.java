@@ -78,6 +78,17 @@ final class OnnxGraphBuilder {
         aliases.put(name, resolve(target));
     }
 
+    /** The graph's run-time inputs (their types are the caller's interface). */
+    private final java.util.Set<String> graphInputs = new java.util.HashSet<>();
+
+    void graphInput(String name) {
+        graphInputs.add(name);
+    }
+
+    boolean isGraphInput(String name) {
+        return graphInputs.contains(name);
+    }
+
     void integerSource(String dequantized, String integer) {
         integerSources.put(dequantized, integer);
     }

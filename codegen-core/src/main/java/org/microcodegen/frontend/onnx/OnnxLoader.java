@@ -80,6 +80,7 @@ public final class OnnxLoader {
             graph.define(in.getName(), what);
             TensorType type = values.typeOf(in, what);
             graph.addTensor(new Tensor(in.getName(), type, null, in.getName()));
+            graph.graphInput(in.getName());
             inputs.add(in.getName());
         }
         if (inputs.isEmpty()) {

@@ -8,6 +8,7 @@ import org.microcodegen.ir.ValueException;
 import org.microcodegen.ops.BatchNorm;
 import org.microcodegen.ops.Binary;
 import org.microcodegen.ops.Concat;
+import org.microcodegen.ops.LogSoftmax;
 import org.microcodegen.ops.Conv2D;
 import org.microcodegen.ops.MatMul;
 import org.microcodegen.ops.Pad;
@@ -72,7 +73,8 @@ final class OnnxOps {
             Map.entry("LeakyRelu", OnnxOps::leakyRelu),
             Map.entry("Clip", OnnxOps::clip),
             Map.entry("HardSigmoid", OnnxOps::hardSigmoid),
-            Map.entry("Softmax", OnnxOps::softmax),
+            Map.entry("Softmax", n -> softmax(n, false)),
+            Map.entry("LogSoftmax", n -> softmax(n, true)),
             Map.entry("Conv", OnnxOps::conv),
             Map.entry("Gemm", OnnxOps::gemm),
             Map.entry("MatMul", OnnxOps::matMul),
@@ -670,26 +672,30 @@ final class OnnxOps {
     }
 
     /**
-     * Softmax: from opset 13 along one axis (default -1); before 13 the input is coerced to 2-D at
+     * Softmax and LogSoftmax: from opset 13 along one axis (default -1); before 13 the input is coerced to 2-D at
      * {@code axis} (default 1) and normalised over everything from it, done as a Reshape around a
-     * row-wise Softmax unless the axis is already the last.
+     * row-wise (Log)Softmax unless the axis is already the last.
      */
-    private static void softmax(OnnxNodeContext n) {
+    private static void softmax(OnnxNodeContext n, boolean log) {
         n.attrs().requireOnlyKnown(Set.of("axis"));
         n.requireInputs(1, 1);
         Shape in = n.shape(0);
         if (n.opset() >= 13) {
-            n.emitOutput(new Softmax(n.attrs().getInt("axis", -1)), List.of(n.input(0)));
+            n.emitOutput(normalise(n.attrs().getInt("axis", -1), log), List.of(n.input(0)));
             return;
         }
         int axis = in.normalizeAxis(n.attrs().getInt("axis", 1), "softmax");
         if (axis == in.rank() - 1) {
-            n.emitOutput(new Softmax(-1), List.of(n.input(0)));
+            n.emitOutput(normalise(-1, log), List.of(n.input(0)));
             return;
         }
         String rows = n.emit(new Reshape(), List.of(n.input(0), n.longs("rows", in.product(0, axis), in.product(axis, in.rank()))));
-        String normalised = n.emit(new Softmax(1), List.of(rows));
+        String normalised = n.emit(normalise(1, log), List.of(rows));
         n.emitOutput(new Reshape(), List.of(normalised, n.longs("shape", toLongs(in.dims()))));
+    }
+
+    private static org.microcodegen.ops.Op normalise(long axis, boolean log) {
+        return log ? new LogSoftmax(axis) : new Softmax(axis);
     }
 
     // ---- layers

@@ -52,8 +52,8 @@ final class Qdq {
         n.requireInputs(2, 3);
         refuseBlocked(n);
         TensorType x = n.type(0);
-        if (x.dtype() != DType.INT8 && x.dtype() != DType.UINT8 && x.dtype() != DType.INT32) {
-            throw n.error("dequantizes " + x.dtype().displayName() + " data; int8, uint8 and int32 are supported");
+        if (x.dtype() != DType.INT8 && x.dtype() != DType.UINT8 && x.dtype() != DType.INT16 && x.dtype() != DType.INT32) {
+            throw n.error("dequantizes " + x.dtype().displayName() + " data; int8, uint8, int16 and int32 are supported");
         }
         // run-time uint8 data is held as int8 (the QuantizeLinear that wrote it moved its zero point)
         DType onnxType = n.hasInput(2) && !n.isConstant(0) ? n.type(2).dtype() : x.dtype();
@@ -65,13 +65,20 @@ final class Qdq {
             ConstData internal = x.dtype() == DType.UINT8 ? shiftToInt8(q) : q;
             source = n.graph().constant(n.output(0) + "_q", new TensorType(p.internalType(), x.shape(), internal(p)), internal);
         } else {
-            if (x.dtype() != DType.INT8 || (onnxType != DType.INT8 && onnxType != DType.UINT8)) {
+            boolean int8 = x.dtype() == DType.INT8 && (onnxType == DType.INT8 || onnxType == DType.UINT8);
+            if (!int8 && !(x.dtype() == DType.INT16 && onnxType == DType.INT16)) {
                 throw n.error("dequantizes run-time " + x.dtype().displayName() + " data with a " + onnxType.displayName()
-                        + " zero point; int8 data (or uint8 the model quantized itself) is supported");
+                        + " zero point; int8, int16 (or uint8 the model quantized itself) are supported");
             }
-            if (!Objects.equals(x.quantization(), internal(p))) {
+            if (x.quantization() == null && n.graph().isGraphInput(n.input(0))) {
+                // an integer graph input: its scale and zero point are the ones it is dequantized with (the header states them)
+                n.graph().addTensor(n.tensor(0).withType(new TensorType(x.dtype(), x.shape(), internal(p))));
+            } else if (!Objects.equals(x.quantization(), internal(p))) {
                 throw n.error("dequantizes with " + internal(p) + " data that was quantized with "
                         + (x.quantization() == null ? "no parameters" : x.quantization().toString()));
+            }
+            if (internal(p).perChannel()) {
+                throw n.error("per-axis DequantizeLinear of run-time data is not supported (per-tensor only)");
             }
             source = n.input(0);
             n.emitOutput(new Quantize(DType.FLOAT32, null), List.of(source));
@@ -92,8 +99,8 @@ final class Qdq {
             }
             onnxType = declared;
         }
-        if (onnxType != DType.INT8 && onnxType != DType.UINT8) {
-            throw n.error("quantizes to " + onnxType.displayName() + "; int8 and uint8 are supported");
+        if (onnxType != DType.INT8 && onnxType != DType.UINT8 && onnxType != DType.INT16) {
+            throw n.error("quantizes to " + onnxType.displayName() + "; int8, uint8 and int16 are supported");
         }
         if (onnxType == DType.UINT8 && n.groups().isGraphOutput(n.output(0))) {
             throw n.error("its uint8 result is a graph output; the compiler computes uint8 data as int8 (quantize the model with int8 activations)");
@@ -118,7 +125,7 @@ final class Qdq {
         if (n.isConstant(0)) {
             throw n.error("quantizes a constant that is not a layer's weight; nothing reads it as one");
         }
-        n.emitOutput(new Quantize(DType.INT8, q), List.of(n.input(0)));
+        n.emitOutput(new Quantize(p.internalType(), q), List.of(n.input(0)));
     }
 
     private static void refuseBlocked(OnnxNodeContext n) {

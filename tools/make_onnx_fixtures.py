@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""ONNX QDQ int8 fixtures with ONNX Runtime's outputs (tests/fixtures/onnx-qdq).
+"""ONNX fixtures with ONNX Runtime's outputs: QDQ int8 networks (tests/fixtures/onnx-qdq) and single
+ops that ../shared/models/onnx/node has no test for (tests/fixtures/onnx-ops).
 
+QDQ:
 Builds a small CNN and an MLP in float32 with onnx.helper, shaped as torch.onnx exports them (the
 batch size read through Shape -> Gather -> Unsqueeze -> Concat -> Reshape before the classifier;
 Conv/Gemm with biases, a Relu after each layer), quantizes each with
@@ -12,8 +14,11 @@ quantized model in onnxruntime (default session options, CPU provider) on seeded
   <name>/input_<k>.bin        float32 input, raw little-endian
   <name>/expected_<k>.bin     onnxruntime's float32 output for it
 
+Single ops (tests/fixtures/onnx-ops/<name>/, the same files): LogSoftmax at opset 11 (the input
+coerced to 2-D at the axis) and at opset 13 (one axis), on a [2, 3, 4] input along axis 1.
+
 Needs `pip install onnx onnxruntime numpy` (the tests do not). Run from the repository root:
-    python3 tools/make_onnx_qdq_fixtures.py
+    python3 tools/make_onnx_fixtures.py
 """
 import os
 import sys
@@ -25,7 +30,8 @@ from onnx import TensorProto, helper, numpy_helper
 import onnxruntime as ort
 from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "onnx-qdq")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures")
+OUT = os.path.join(FIXTURES, "onnx-qdq")
 OPSET = 17
 SAMPLES = 3
 
@@ -99,7 +105,29 @@ class Calibration(CalibrationDataReader):
         return next(self.samples, None)
 
 
+def single_ops():
+    for opset in (11, 13):
+        node = helper.make_node("LogSoftmax", ["input"], ["output"], axis=1)
+        g = helper.make_graph([node], "log_softmax", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [2, 3, 4])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [2, 3, 4])])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="micro-codegen fixtures")
+        m.ir_version = 7
+        onnx.checker.check_model(m)
+        folder = os.path.join(FIXTURES, "onnx-ops", "log_softmax_opset%d" % opset)
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, "model.onnx")
+        onnx.save(m, target)
+        session = ort.InferenceSession(target, providers=["CPUExecutionProvider"])
+        rng = np.random.default_rng(opset)
+        for k in range(SAMPLES):
+            x = (rng.standard_normal([2, 3, 4]) * (1.0 + 4.0 * k)).astype(np.float32)
+            y = session.run(None, {"input": x})[0].astype(np.float32)
+            x.tofile(os.path.join(folder, "input_%d.bin" % k))
+            y.tofile(os.path.join(folder, "expected_%d.bin" % k))
+
+
 def main():
+    single_ops()
     variants = [("s8_per_channel", QuantType.QInt8, True), ("u8_per_tensor", QuantType.QUInt8, False)]
     for build, seed in ((cnn, 1), (mlp, 2)):
         for suffix, activations, per_channel in variants:
