@@ -14,7 +14,8 @@ quantized model in onnxruntime (default session options, CPU provider) on seeded
   <name>/input_<k>.bin        float32 input, raw little-endian
   <name>/expected_<k>.bin     onnxruntime's float32 output for it
 
-Single ops (tests/fixtures/onnx-ops/<name>/, the same files): LogSoftmax at opset 11 (the input
+Float (tests/fixtures/onnx-ops/<name>/, the same files): the CNN and the MLP before quantization
+(cnn_float, mlp_float), and LogSoftmax at opset 11 (the input
 coerced to 2-D at the axis) and at opset 13 (one axis), on a [2, 3, 4] input along axis 1.
 
 Needs `pip install onnx onnxruntime numpy` (the tests do not). Run from the repository root:
@@ -105,6 +106,20 @@ class Calibration(CalibrationDataReader):
         return next(self.samples, None)
 
 
+def write_float(model, shape, seed):
+    """The float network itself, with onnxruntime's outputs (tests/fixtures/onnx-ops/<cnn|mlp>_float)."""
+    folder = os.path.join(FIXTURES, "onnx-ops", model.graph.name + "_float")
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, "model.onnx")
+    onnx.save(model, target)
+    session = ort.InferenceSession(target, providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(seed + 200)
+    for k in range(SAMPLES):
+        x = (rng.standard_normal(shape) * (1.0 + 0.5 * k)).astype(np.float32)
+        session.run(None, {"input": x})[0].astype(np.float32).tofile(os.path.join(folder, "expected_%d.bin" % k))
+        x.tofile(os.path.join(folder, "input_%d.bin" % k))
+
+
 def single_ops():
     for opset in (11, 13):
         node = helper.make_node("LogSoftmax", ["input"], ["output"], axis=1)
@@ -135,6 +150,8 @@ def main():
             name = model.graph.name + "_" + suffix
             folder = os.path.join(OUT, name)
             os.makedirs(folder, exist_ok=True)
+            if suffix == variants[0][0]:
+                write_float(model, shape, seed)
             with tempfile.TemporaryDirectory() as tmp:
                 fp32 = os.path.join(tmp, "fp32.onnx")
                 onnx.save(model, fp32)
