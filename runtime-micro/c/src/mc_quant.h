@@ -8,7 +8,12 @@
  *                    LiteRT's reference kernels);
  *   MC_ROUND_DOUBLE  gemmlowp's saturating rounding doubling high multiply, then a rounding
  *                    divide by a power of two (TFLite Micro's default build).
- * The compiler picks one per model (`--rounding`) and stores it in each kernel's params.
+ * ONNX Runtime (MLAS, MlasRequantizeOutput) scales in float instead, and a kernel compiled from an
+ * ONNX QDQ model reproduces that:
+ *   MC_ROUND_FLOAT   the int32 sum converted to float, times the float scale (whose IEEE bits the
+ *                    multiplier field holds; the shift is 0 and unused), rounded half to even.
+ * The compiler picks one per model (`--rounding`; ONNX models always FLOAT) and stores it in each
+ * kernel's params.
  *
  * Everything here is static inline, so a kernel that includes this header needs no other file.
  * The C standard leaves left shifts of negative values undefined and right shifts of them, and
@@ -21,7 +26,7 @@
 
 #include "mc_common.h"
 
-typedef enum { MC_ROUND_SINGLE = 0, MC_ROUND_DOUBLE = 1 } mc_rounding;
+typedef enum { MC_ROUND_SINGLE = 0, MC_ROUND_DOUBLE = 1, MC_ROUND_FLOAT = 2 } mc_rounding;
 
 /* The int32 whose two's complement bits are the low 32 bits of u (what a cast does on every
  * two's complement target). */
@@ -47,6 +52,22 @@ static inline int32_t mc_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* The float whose IEEE bits are b (MC_ROUND_FLOAT's scale travels in an int32 multiplier field). */
+static inline float mc_f32_from_bits(int32_t b) {
+    union { int32_t i; float f; } u;
+    u.i = b;
+    return u.f;
+}
+
+/* v rounded to an integer, ties to even, for |v| <= 2^22 (what SSE's cvtps2dq and NEON's fcvtns do
+ * in the default rounding mode): adding 1.5 * 2^23 leaves no fraction bits, so the float addition
+ * itself rounds, to even. The assignment rounds to float even where FLT_EVAL_METHOD is 2. */
+static inline float mc_round_half_even_f32(float v) {
+    const float magic = 12582912.0f;
+    const float shifted = v + magic;
+    return shifted - magic;
+}
+
 /* gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties away from zero; the
  * only overflow, INT32_MIN * INT32_MIN, saturates to INT32_MAX. */
 static inline int32_t mc_saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
@@ -70,8 +91,17 @@ static inline int32_t mc_rounding_divide_by_pot(int32_t x, int32_t exponent) {
 }
 
 /* TFLite's MultiplyByQuantizedMultiplier for an int32 accumulator: x * multiplier * 2^(shift - 31)
- * rounded; shift > 0 is a left shift. multiplier >= 0; shift in [-31, 30]. */
+ * rounded; shift > 0 is a left shift. multiplier >= 0; shift in [-31, 30]. With MC_ROUND_FLOAT:
+ * ONNX Runtime's float requantization (above). */
 static inline int32_t mc_requantize(int32_t x, int32_t multiplier, int32_t shift, mc_rounding r) {
+    if (r == MC_ROUND_FLOAT) {
+        /* float(x) * scale, clamped to +-2^22 (far outside every output range, so the caller's
+         * clamp gives the same result) and rounded half to even */
+        float v = (float)x * mc_f32_from_bits(multiplier);
+        v = v < -4194304.0f ? -4194304.0f : (v > 4194304.0f ? 4194304.0f : v);
+        (void)shift;
+        return (int32_t)mc_round_half_even_f32(v);
+    }
     if (r == MC_ROUND_SINGLE) {
         const int32_t total_shift = 31 - shift;
         const int64_t round = (int64_t)1 << (total_shift - 1);

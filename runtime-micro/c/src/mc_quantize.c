@@ -6,7 +6,18 @@
  * before the conversion so that a huge or infinite value saturates instead of overflowing the int
  * conversion (the reference leaves that case undefined); NaN gives the zero point. */
 static int32_t quantize_one(float x, const mc_affine_params *p, int32_t lo, int32_t hi) {
-    float q = roundf(x / p->scale);
+    float q;
+    if (p->rounding == MC_ROUND_FLOAT) {
+        /* ONNX Runtime's MlasQuantizeLinear: the quotient clamped to the output range less the zero
+         * point (a NaN to its lower end, as MAXPS and FMAXNM give), rounded half to even */
+        const float q_lo = (float)(lo - p->zero_point);
+        const float q_hi = (float)(hi - p->zero_point);
+        q = x / p->scale;
+        q = q >= q_lo ? q : q_lo;
+        q = q <= q_hi ? q : q_hi;
+        return (int32_t)mc_round_half_even_f32(q) + p->zero_point;
+    }
+    q = roundf(x / p->scale);
     if (!(q == q)) {
         q = 0.0f;
     }

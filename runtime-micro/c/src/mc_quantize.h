@@ -14,6 +14,7 @@
 typedef struct {
     float scale;
     int32_t zero_point;
+    mc_rounding rounding;   /* MC_ROUND_FLOAT: float -> int as ONNX Runtime (ties to even, NaN to the lowest value); else TFLite's */
 } mc_affine_params;
 
 typedef struct {

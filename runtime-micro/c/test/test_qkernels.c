@@ -14,6 +14,7 @@
 #include "mc_test.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 
 #define WIDEN(dst, src, n)                                                                     \
@@ -224,7 +225,7 @@ static void quantize_float(void) {
     int32_t got[7];
     float back[2];
     static const float want_back[2] = {1.5f, -1.5f};
-    mc_affine_params p = {0.5f, -3};
+    mc_affine_params p = {0.5f, -3, MC_ROUND_SINGLE};
     mc_quantize_f32_s8(in, o8, 7, &p);
     WIDEN(got, o8, 7);
     mc_expect_equal_i32("quantize f32->s8", got, want8, 7);
@@ -233,6 +234,18 @@ static void quantize_float(void) {
     mc_expect_equal_i32("quantize f32->s16", got, want16, 7);
     mc_dequantize_s8_f32(o8, back, 2, &p);
     mc_expect_equal("dequantize s8->f32", back, want_back, 2);
+    {
+        /* ONNX Runtime's QuantizeLinear: ties to even, NaN to the lowest value (QKernelsTest.quantizeAsOnnxRuntime) */
+        static const float x[7] = {1.25f, 1.75f, -1.25f, 0.0f, 1000.0f, -1000.0f, 0.0f};
+        static const int32_t want_ort[7] = {-1, 1, -5, -3, 127, -128, -128};
+        float xs[7];
+        mc_affine_params ort = {0.5f, -3, MC_ROUND_FLOAT};
+        memcpy(xs, x, sizeof xs);
+        xs[6] = nanf("");
+        mc_quantize_f32_s8(xs, o8, 7, &ort);
+        WIDEN(got, o8, 7);
+        mc_expect_equal_i32("quantize f32->s8 onnxruntime", got, want_ort, 7);
+    }
     {
         static const int16_t q[2] = {-32768, 32767};
         static const float want16f[2] = {-16382.5f, 16385.0f};

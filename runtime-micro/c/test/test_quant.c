@@ -84,7 +84,24 @@ static void requantize64_full(void) {
                   mc_requantize64_full(((int64_t)1 << 32) + 3, HALF, -2), 536870912);
 }
 
+/* MC_ROUND_FLOAT (ONNX Runtime's MLAS): float(x) * scale rounded half to even; the same cases as
+ * QuantTest.floatRoundingIsOnnxRuntimes. 0x3F000000 is 0.5f, 0x3E000000 is 0.125f. */
+static void requantize_float(void) {
+    const mc_rounding f = MC_ROUND_FLOAT;
+    mc_expect_int("float 2.5", mc_requantize(5, 0x3F000000, 0, f), 2);
+    mc_expect_int("float 3.5", mc_requantize(7, 0x3F000000, 0, f), 4);
+    mc_expect_int("float -2.5", mc_requantize(-5, 0x3F000000, 0, f), -2);
+    mc_expect_int("float -3.5", mc_requantize(-7, 0x3F000000, 0, f), -4);
+    mc_expect_int("float 1.25", mc_requantize(10, 0x3E000000, 0, f), 1);
+    /* 16777221 becomes the float 16777220 first (ties to even), so 2097152.5 -> 2097152, not 2097153 */
+    mc_expect_int("float int rounding", mc_requantize(16777221, 0x3E000000, 0, f), 2097152);
+    mc_expect_int("float clamp high", mc_requantize(MAX, 0x3F800000, 0, f), 4194304);
+    mc_expect_int("float clamp low", mc_requantize(MIN, 0x3F800000, 0, f), -4194304);
+    mc_expect_int("float zero", mc_requantize(0, 0x3F000000, 0, f), 0);
+}
+
 void test_quant(void) {
+    requantize_float();
     requantize64_full();
     srdhm();
     rdbpot();

@@ -21,6 +21,7 @@ import org.microcodegen.plan.TensorPlacement;
 import org.microcodegen.ptq.PostTrainingQuantization;
 import org.microcodegen.ptq.QuantReport;
 import org.microcodegen.ptq.QuantizeOptions;
+import org.microcodegen.quant.Reference;
 import org.microcodegen.target.Target;
 
 import java.nio.file.Path;
@@ -61,6 +62,11 @@ public final class Compiler {
         String file = modelFile.toString();
         Graph g = Frontends.load(modelFile);
         boolean quantizing = options.quantize().mode() == QuantizeOptions.Mode.INT8;
+        if (!quantizing && Frontends.detect(modelFile).filter("ONNX"::equals).isPresent()) {
+            // an ONNX model's integer results are ONNX Runtime's (its QDQ form has no other reference); a
+            // float ONNX model quantized by us keeps the rounding the user chose, like any other float model
+            options = options.withReference(Reference.ONNXRUNTIME);
+        }
         // size mode's blocked kernel is float-only: a quantized model keeps its canonical convolutions
         KernelRegistry sizeKernels = target.traits().kernels();
         boolean blockForSize = !quantizing && options.weightQuant() == null && options.optimize() == Optimize.SIZE

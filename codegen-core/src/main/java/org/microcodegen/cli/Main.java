@@ -120,7 +120,8 @@ public final class Main implements Callable<Integer> {
                 description = {"tflite or tflm (default: ${DEFAULT-VALUE}): whose int8/int16 results to reproduce bit for bit:",
                         "LiteRT's reference kernels (its FULLY_CONNECTED rounds once when it requantizes, its other",
                         "kernels twice) or TensorFlow Lite Micro's default build (twice everywhere). The two differ in",
-                        "the last bit of some outputs; float models are not affected."})
+                        "the last bit of some outputs; float models are not affected. ONNX models always reproduce",
+                        "ONNX Runtime (float requantization, ties to even), whatever this option says."})
         String rounding;
 
         Optimize mode() {

@@ -489,7 +489,7 @@ public final class CEmitter {
             } else if (value instanceof FusedActivation act) {
                 fv.value = activation(act);
             } else if (value instanceof Rounding r) {
-                fv.value = r == Rounding.DOUBLE ? "MC_ROUND_DOUBLE" : "MC_ROUND_SINGLE";
+                fv.value = r.cName();
             } else {
                 fv.value = CLiterals.intLiteral((Long) value);
             }

@@ -451,7 +451,7 @@ public final class JavaEmitter {
             } else if (f.value() instanceof Rounding r) {
                 JavaView.Symbol js = new JavaView.Symbol();
                 js.owner = "Quant";
-                js.name = r == Rounding.DOUBLE ? "DOUBLE" : "SINGLE";
+                js.name = r.name();
                 jf.value = js;
             } else if (f.value() instanceof FusedActivation act) {
                 JavaView.Symbol js = new JavaView.Symbol();

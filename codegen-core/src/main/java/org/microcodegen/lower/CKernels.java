@@ -47,6 +47,7 @@ public final class CKernels {
         binary(r, "Minimum", "mc_minimum_f32");
         r.add("BiasAdd", F32, Kernel.of("mc_bias_add", "mc_bias_add_f32"));
         r.add("Softmax", F32, Kernel.of("mc_softmax", "mc_softmax_f32"));
+        r.add("LogSoftmax", F32, Kernel.of("mc_softmax", "mc_log_softmax_f32"));
         r.add("BatchNorm", F32, Kernel.of("mc_batchnorm", "mc_batchnorm_f32"));
         r.add("Concat", F32, Kernel.of("mc_concat", "mc_concat_f32"));
         r.add("Pad", F32, Kernel.withParams("mc_pad", "mc_pad_f32", "mc_pad_params"));

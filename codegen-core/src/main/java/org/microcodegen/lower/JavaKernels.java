@@ -41,6 +41,7 @@ public final class JavaKernels {
         binary(r, "Minimum", "minimum");
         r.add("BiasAdd", F32, Kernel.of("BiasAdd", "biasAdd"));
         r.add("Softmax", F32, Kernel.of("Softmax", "softmax"));
+        r.add("LogSoftmax", F32, Kernel.of("Softmax", "logSoftmax"));
         r.add("BatchNorm", F32, Kernel.of("BatchNorm", "batchnorm"));
         // one call per input, each writing its chunk of every output row (see Concat in runtime-micro)
         r.add("Concat", F32, Kernel.of("Concat", "part").calledPerInput());

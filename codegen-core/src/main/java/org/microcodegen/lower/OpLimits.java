@@ -40,6 +40,7 @@ public final class OpLimits {
             Map.entry("Maximum", "broadcasting, " + RANK),
             Map.entry("Minimum", "broadcasting, " + RANK),
             Map.entry("BiasAdd", "bias along axis 1 (channels)"),
+            Map.entry("LogSoftmax", "one axis; float32"),
             Map.entry("Softmax", "one axis; integer softmax over the last axis with TFLite's output scales (1/256 for int8, 1/32768 for int16)"),
             Map.entry("BatchNorm", "inference only (output 0); folded into a preceding Conv2D where there is one"),
             Map.entry("Concat", "inputs of one dtype and rank, any axis"),

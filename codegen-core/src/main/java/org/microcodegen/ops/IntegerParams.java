@@ -27,6 +27,10 @@ final class IntegerParams {
      * conv and depthwise fixtures, the int16 softmax).
      */
     static Rounding rounding(OpContext ctx, boolean fullyConnected) {
+        if (ctx.reference() == Reference.ONNXRUNTIME) {
+            // only the weighted layers (requantizing below) reproduce ONNX Runtime; a near answer is no answer
+            throw ctx.error("has no kernel that reproduces ONNX Runtime's integer arithmetic for it");
+        }
         return ctx.reference() == Reference.LITERT && fullyConnected ? Rounding.SINGLE : Rounding.DOUBLE;
     }
 
@@ -111,16 +115,26 @@ final class IntegerParams {
         if (wScales.length != 1 && wScales.length != channels) {
             throw ctx.error("its weight has " + wScales.length + " scales for " + channels + " output channels");
         }
-        Rounding rounding = rounding(ctx, fullyConnected);
+        Rounding rounding;
         int[][] m;
-        if (fullyConnected && wScales.length == 1) {
-            QuantizedMultiplier q = ConvMultipliers.perTensor(inQ.scales().get(0), wScales[0], outQ.scales().get(0), rounding);
-            m = new int[][] {{q.multiplier()}, {q.shift()}};
-            p.set("per_channel", 0);
-        } else {
-            m = ConvMultipliers.perChannel(inQ.scales().get(0), wScales, outQ.scales().get(0), channels, rounding);
+        if (ctx.reference() == Reference.ONNXRUNTIME) {
+            rounding = Rounding.FLOAT;
+            boolean perTensor = fullyConnected && wScales.length == 1;
+            m = ConvMultipliers.onnxRuntime(inQ.scales().get(0), wScales, outQ.scales().get(0), perTensor ? 1 : channels);
             if (fullyConnected) {
-                p.set("per_channel", 1);
+                p.set("per_channel", perTensor ? 0 : 1);
+            }
+        } else {
+            rounding = rounding(ctx, fullyConnected);
+            if (fullyConnected && wScales.length == 1) {
+                QuantizedMultiplier q = ConvMultipliers.perTensor(inQ.scales().get(0), wScales[0], outQ.scales().get(0), rounding);
+                m = new int[][] {{q.multiplier()}, {q.shift()}};
+                p.set("per_channel", 0);
+            } else {
+                m = ConvMultipliers.perChannel(inQ.scales().get(0), wScales, outQ.scales().get(0), channels, rounding);
+                if (fullyConnected) {
+                    p.set("per_channel", 1);
+                }
             }
         }
         p.set("in_offset", -inQ.zeroPoints().get(0))

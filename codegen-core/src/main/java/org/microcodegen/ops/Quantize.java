@@ -5,7 +5,9 @@ import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Quantization;
 import org.microcodegen.ir.TensorType;
 
+import org.microcodegen.quant.Reference;
 import org.microcodegen.quant.RequantizeParams;
+import org.microcodegen.quant.Rounding;
 
 import java.util.List;
 
@@ -44,7 +46,9 @@ public record Quantize(DType to, Quantization quantization) implements Op {
         if (in.dtype().isFloatingPoint() || out.dtype().isFloatingPoint()) {
             // the integer side's scale and zero point: real = scale * (q - zero point)
             TensorType q = in.dtype().isFloatingPoint() ? out : in;
-            p.set("scale", IntegerParams.scale(ctx, q, "integer side")).set("zero_point", IntegerParams.zeroPoint(ctx, q, "integer side"));
+            p.set("scale", IntegerParams.scale(ctx, q, "integer side")).set("zero_point", IntegerParams.zeroPoint(ctx, q, "integer side"))
+                    // ONNX Runtime rounds float -> int half to even, TFLite half away from zero (either TFLite rounding)
+                    .rounding("rounding", ctx.reference() == Reference.ONNXRUNTIME ? Rounding.FLOAT : Rounding.SINGLE);
         } else {
             RequantizeParams d = RequantizeParams.derive(IntegerParams.scale(ctx, in, "input"), IntegerParams.zeroPoint(ctx, in, "input"),
                     IntegerParams.scale(ctx, out, "output"), IntegerParams.zeroPoint(ctx, out, "output"));

@@ -89,6 +89,11 @@ public record Softmax(long axis, float beta) implements Op {
         if (beta != 1f) {
             throw ctx.error("a float softmax with beta " + beta + " is not supported (only beta 1)");
         }
+        return rows(node, s, a);
+    }
+
+    /** A float kernel over the rows along axis {@code a} of shape {@code s}: outer, axisLength, inner (LogSoftmax's too). */
+    static Invocation rows(Node node, Shape s, int a) {
         return Invocation.builder().tensor("in", node.input(0)).tensor("out", node.output())
                 .integer("outer", s.product(0, a)).integer("axisLength", s.dim(a)).integer("inner", s.product(a + 1, s.rank()))
                 .build();

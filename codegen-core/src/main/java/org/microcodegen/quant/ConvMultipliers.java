@@ -44,4 +44,26 @@ public final class ConvMultipliers {
         return QuantizedMultiplier.of((double) product / (double) outScale,
                 rounding == Rounding.SINGLE);
     }
+
+    /**
+     * ONNX Runtime's QLinearConv, QLinearMatMul and QGemm (alpha 1): per output channel the float
+     * {@code inScale * weightScale[c] / outScale}, evaluated in float left to right, as the bits of
+     * that float (the kernels' multiplier field under {@link Rounding#FLOAT}; shifts are 0). A single
+     * weight scale is broadcast to {@code channels}. Returns {scale bits, shifts}.
+     */
+    public static int[][] onnxRuntime(float inScale, float[] weightScales, float outScale, int channels) {
+        if (weightScales.length != 1 && weightScales.length != channels) {
+            throw new IllegalArgumentException(weightScales.length + " weight scales for " + channels + " channels");
+        }
+        int[] bits = new int[channels];
+        for (int c = 0; c < channels; c++) {
+            float scale = inScale * (weightScales.length == 1 ? weightScales[0] : weightScales[c]) / outScale;
+            if (!Float.isFinite(scale)) {
+                throw new IllegalArgumentException("the output scale " + inScale + " x " + weightScales[c % weightScales.length]
+                        + " / " + outScale + " is not finite");
+            }
+            bits[c] = Float.floatToIntBits(scale);
+        }
+        return new int[][] {bits, new int[channels]};
+    }
 }

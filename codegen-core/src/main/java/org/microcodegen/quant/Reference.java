@@ -9,5 +9,11 @@ package org.microcodegen.quant;
  */
 public enum Reference {
     LITERT,
-    TFLM
+    TFLM,
+    /**
+     * ONNX Runtime's CPU provider (MLAS) on an ONNX QDQ model: requantization in float
+     * ({@link Rounding#FLOAT}), scales formed in float as QLinearConv/QLinearMatMul/QGemm form them.
+     * Chosen for every ONNX model; only the ops whose ONNX Runtime arithmetic is reproduced take it.
+     */
+    ONNXRUNTIME
 }

@@ -8,7 +8,12 @@ public enum Rounding {
     /** TFLITE_SINGLE_ROUNDING: one rounding of the 64-bit product; LiteRT's reference kernels. */
     SINGLE,
     /** gemmlowp's rounding doubling high multiply, then a rounding shift; TFLite Micro's default. */
-    DOUBLE;
+    DOUBLE,
+    /**
+     * ONNX Runtime's MLAS: the int32 sum converted to float, times a float scale (its IEEE bits in the
+     * multiplier field, shift 0), rounded half to even. Every ONNX QDQ model is compiled with it.
+     */
+    FLOAT;
 
     /** The value of the kernels' rounding field: MC_ROUND_SINGLE = 0, MC_ROUND_DOUBLE = 1. */
     public int code() {
@@ -17,6 +22,10 @@ public enum Rounding {
 
     /** The C enumerator the generated params struct names. */
     public String cName() {
-        return this == SINGLE ? "MC_ROUND_SINGLE" : "MC_ROUND_DOUBLE";
+        return switch (this) {
+            case SINGLE -> "MC_ROUND_SINGLE";
+            case DOUBLE -> "MC_ROUND_DOUBLE";
+            case FLOAT -> "MC_ROUND_FLOAT";
+        };
     }
 }

@@ -13,6 +13,11 @@ public final class Quant {
     public static final int SINGLE = 0;
     /** mc_rounding MC_ROUND_DOUBLE. */
     public static final int DOUBLE = 1;
+    /**
+     * mc_rounding MC_ROUND_FLOAT: ONNX Runtime's float requantization (MLAS): the int32 sum as a
+     * float times the float scale whose bits the multiplier holds, rounded half to even.
+     */
+    public static final int FLOAT = 2;
 
     private Quant() {
     }
@@ -41,6 +46,11 @@ public final class Quant {
 
     /** MultiplyByQuantizedMultiplier for an int32 accumulator; shift in [-31, 30], > 0 is a left shift. */
     public static int requantize(int x, int multiplier, int shift, int rounding) {
+        if (rounding == FLOAT) {
+            float v = (float) x * Float.intBitsToFloat(multiplier);
+            v = v < -4194304.0f ? -4194304.0f : (v > 4194304.0f ? 4194304.0f : v);
+            return (int) Math.rint(v);
+        }
         if (rounding == SINGLE) {
             int totalShift = 31 - shift;
             long round = 1L << (totalShift - 1);

@@ -15,9 +15,11 @@ public final class Quantize {
     public static final class AffineParams {
         float scale = 1.0f;
         int zeroPoint;
+        int rounding;
 
         public AffineParams scale(float v) { scale = v; return this; }
         public AffineParams zeroPoint(int v) { zeroPoint = v; return this; }
+        public AffineParams rounding(int v) { rounding = v; return this; }
     }
 
     /** mc_requantize_params. */
@@ -44,6 +46,15 @@ public final class Quantize {
     }
 
     static int quantizeOne(float x, AffineParams p, int lo, int hi) {
+        if (p.rounding == Quant.FLOAT) {
+            // ONNX Runtime's MlasQuantizeLinear: clamped to the range less the zero point (NaN to its low end), ties to even
+            final float qLo = lo - p.zeroPoint;
+            final float qHi = hi - p.zeroPoint;
+            float f = x / p.scale;
+            f = f >= qLo ? f : qLo;
+            f = f <= qHi ? f : qHi;
+            return (int) Math.rint(f) + p.zeroPoint;
+        }
         float q = roundHalfAway(x / p.scale);
         if (q != q) {
             q = 0.0f;

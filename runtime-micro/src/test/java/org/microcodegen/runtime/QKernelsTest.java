@@ -94,6 +94,16 @@ class QKernelsTest {
     }
 
     @Test
+    void quantizeAsOnnxRuntime() {
+        // MlasQuantizeLinear: ties to even, NaN to the lowest value (the same cases as test_qkernels.c)
+        float[] in = {1.25f, 1.75f, -1.25f, 0.0f, 1000.0f, -1000.0f, Float.NaN};
+        Quantize.AffineParams p = new Quantize.AffineParams().scale(0.5f).zeroPoint(-3).rounding(Quant.FLOAT);
+        byte[] o8 = new byte[7 + OFF];
+        Quantize.quantize(in, 0, o8, OFF, 7, p);
+        assertArrayEquals(new int[] {-1, 1, -5, -3, 127, -128, -128}, ints(o8));
+    }
+
+    @Test
     void quantizeRoundsHalfAwayFromZeroAndSaturates() {
         float[] in = {1.25f, -1.25f, 0.0f, 100.0f, -100.0f, 0.7499f, 1e30f};
         Quantize.AffineParams p = new Quantize.AffineParams().scale(0.5f).zeroPoint(-3);

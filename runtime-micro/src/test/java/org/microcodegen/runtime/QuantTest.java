@@ -108,4 +108,19 @@ class QuantTest {
         assertEquals(127, Quant.clamp(300, -128, 127));
         assertEquals(5, Quant.clamp(5, -128, 127));
     }
+
+    @Test
+    void floatRoundingIsOnnxRuntimes() {
+        // float(x) * scale, ties to even (the same cases as test_quant.c); 0x3F000000 = 0.5f, 0x3E000000 = 0.125f
+        assertEquals(2, Quant.requantize(5, 0x3F000000, 0, Quant.FLOAT));
+        assertEquals(4, Quant.requantize(7, 0x3F000000, 0, Quant.FLOAT));
+        assertEquals(-2, Quant.requantize(-5, 0x3F000000, 0, Quant.FLOAT));
+        assertEquals(-4, Quant.requantize(-7, 0x3F000000, 0, Quant.FLOAT));
+        assertEquals(1, Quant.requantize(10, 0x3E000000, 0, Quant.FLOAT));
+        // 16777221 is the float 16777220 first, so 2097152.5 -> 2097152, not 2097153
+        assertEquals(2097152, Quant.requantize(16777221, 0x3E000000, 0, Quant.FLOAT));
+        assertEquals(4194304, Quant.requantize(Integer.MAX_VALUE, 0x3F800000, 0, Quant.FLOAT));
+        assertEquals(-4194304, Quant.requantize(Integer.MIN_VALUE, 0x3F800000, 0, Quant.FLOAT));
+        assertEquals(0, Quant.requantize(0, 0x3F000000, 0, Quant.FLOAT));
+    }
 }

@@ -62,6 +62,10 @@ class OnnxFuzzTest {
             s.sorted().forEach(d -> seeds.add(d.resolve("model.onnx")));
         }
         seeds.add(OnnxModelZooTest.mnist().resolve("model.onnx"));
+        for (String qdq : OnnxQdqTest.MODELS) {
+            // the QDQ int8 form: group recognition, quantization parameters, uint8 held as int8
+            seeds.add(OnnxQdqTest.dir(qdq).resolve("model.onnx"));
+        }
         List<byte[]> models = new ArrayList<>();
         for (Path p : seeds) {
             models.add(Files.readAllBytes(p));

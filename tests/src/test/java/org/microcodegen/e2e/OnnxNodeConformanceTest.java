@@ -56,7 +56,9 @@ class OnnxNodeConformanceTest {
             Map.entry("Gather", 0.0), Map.entry("HardSigmoid", 1e-6),
             Map.entry("Sigmoid", 1e-6), Map.entry("Tanh", 1e-6), Map.entry("HardSwish", 1e-6), Map.entry("Softmax", 1e-6),
             Map.entry("Conv", 1e-5), Map.entry("Gemm", 1e-5), Map.entry("MatMul", 1e-5), Map.entry("AveragePool", 1e-5),
-            Map.entry("GlobalAveragePool", 1e-5), Map.entry("BatchNormalization", 1e-5), Map.entry("ReduceMean", 1e-5));
+            Map.entry("GlobalAveragePool", 1e-5), Map.entry("BatchNormalization", 1e-5), Map.entry("ReduceMean", 1e-5),
+            // one float32 division or multiplication per element, rounded as ONNX's reference rounds (ties to even)
+            Map.entry("QuantizeLinear", 0.0), Map.entry("DequantizeLinear", 0.0));
 
     /**
      * Tests whose reference is coarser than their op's tolerance. test_averagepool_2d_ceil_last_window_starts_on_pad's
@@ -215,9 +217,17 @@ class OnnxNodeConformanceTest {
         Assertions.assertEquals(0, r.exit(), () -> e.test() + " " + String.join(" ", target) + ": run failed: " + r);
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < refs.size(); i++) {
+            String what = e.test() + " " + target[target.length - 1] + " output " + i;
+            if (!OnnxTestData.isFloat32(refs.get(i))) {
+                // integer outputs (QuantizeLinear) are exact: byte for byte
+                byte[] want = OnnxTestData.rawBytes(refs.get(i));
+                byte[] got = OnnxTestData.fileBytes(work.resolve("out_" + i + ".bin"));
+                Assertions.assertArrayEquals(want, got, what);
+                report.append(what).append(": ok (integer, byte for byte)\n");
+                continue;
+            }
             float[] expected = OnnxTestData.floats(refs.get(i));
             float[] actual = E2E.readFloats(work.resolve("out_" + i + ".bin"));
-            String what = e.test() + " " + target[target.length - 1] + " output " + i;
             String verdict = compare(expected, actual, tolerance, what);
             report.append(verdict);
             Assertions.assertFalse(verdict.contains("MISMATCH"), verdict);

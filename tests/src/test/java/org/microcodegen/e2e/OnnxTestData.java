@@ -48,10 +48,55 @@ final class OnnxTestData {
         return out;
     }
 
-    /** A float32 tensor written as the raw little-endian file `micro-codegen run --input` takes. */
+    /** A tensor written as the raw little-endian file `micro-codegen run --input` takes, in its own dtype. */
     static Path rawInput(Path pb, Path out) {
-        E2E.writeFloats(out, floats(pb));
+        try {
+            Files.write(out, rawBytes(pb));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out;
+    }
+
+    static byte[] fileBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean isFloat32(Path pb) {
+        return tensor(pb).getDataType() == 1;
+    }
+
+    /** A float32, (u)int8 or (u)int16 tensor's little-endian bytes, from raw_data or the typed fields. */
+    static byte[] rawBytes(Path pb) {
+        TensorProto t = tensor(pb);
+        if (t.hasRawData()) {
+            return t.getRawData().toByteArray();
+        }
+        int type = t.getDataType();
+        if (type == 1) {
+            float[] v = floats(pb);
+            ByteBuffer b = le(v.length * 4);
+            for (float f : v) {
+                b.putFloat(f);
+            }
+            return b.array();
+        }
+        // uint8 2, int8 3, uint16 4, int16 5: ONNX keeps them in int32_data
+        Assertions.assertTrue(type >= 2 && type <= 5, pb + ": data type " + type + " is not read by the tests");
+        int width = type <= 3 ? 1 : 2;
+        ByteBuffer b = le(t.getInt32DataCount() * width);
+        for (int i = 0; i < t.getInt32DataCount(); i++) {
+            if (width == 1) {
+                b.put((byte) t.getInt32Data(i));
+            } else {
+                b.putShort((short) t.getInt32Data(i));
+            }
+        }
+        return b.array();
     }
 
     /** The files of one test data set, in order: input_0.pb, input_1.pb ... or output_0.pb ... */

@@ -160,4 +160,35 @@ final class ConstantFolding {
         }
         return new ConstData(dtype, b.array());
     }
+
+    /** {@code data} of {@code shape} with its axes permuted (output axis i is input axis perm[i]); any element size. */
+    static ConstData transpose(ConstData data, Shape shape, int[] perm) {
+        int rank = shape.rank();
+        int size = data.dtype().byteSize();
+        byte[] in = data.bytes();
+        byte[] out = new byte[in.length];
+        long[] inStrides = new long[rank];
+        long stride = 1;
+        for (int a = rank - 1; a >= 0; a--) {
+            inStrides[a] = stride;
+            stride *= shape.dim(a);
+        }
+        int[] outDims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            outDims[i] = shape.dim(perm[i]);
+        }
+        int[] index = new int[rank];
+        long count = shape.elementCount();
+        for (long o = 0; o < count; o++) {
+            long src = 0;
+            for (int i = 0; i < rank; i++) {
+                src += index[i] * inStrides[perm[i]];
+            }
+            System.arraycopy(in, (int) (src * size), out, (int) (o * size), size);
+            for (int i = rank - 1; i >= 0 && ++index[i] == outDims[i]; i--) {
+                index[i] = 0;
+            }
+        }
+        return new ConstData(data.dtype(), out);
+    }
 }

@@ -3,6 +3,7 @@ package org.microcodegen.frontend.onnx;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.ConstData;
 import org.microcodegen.ir.Node;
+import org.microcodegen.ir.Quantization;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.ir.ValueException;
@@ -30,6 +31,10 @@ final class OnnxGraphBuilder {
     /** Every ONNX value name defined so far, with what defined it: a second definition is refused. */
     private final Map<String, String> defined = new HashMap<>();
     private final Map<String, Integer> nameUses = new HashMap<>();
+    /** A DequantizeLinear's float output to the integer tensor it dequantizes (QDQ groups read that instead). */
+    private final Map<String, String> integerSources = new HashMap<>();
+    /** An NCHW integer tensor to the same data in NHWC, where an integer layer produced it so (saves a transpose). */
+    private final Map<String, String> nhwcTwins = new HashMap<>();
 
     OnnxGraphBuilder(String file) {
         this.file = file;
@@ -73,6 +78,34 @@ final class OnnxGraphBuilder {
         aliases.put(name, resolve(target));
     }
 
+    /** The graph's run-time inputs (their types are the caller's interface). */
+    private final java.util.Set<String> graphInputs = new java.util.HashSet<>();
+
+    void graphInput(String name) {
+        graphInputs.add(name);
+    }
+
+    boolean isGraphInput(String name) {
+        return graphInputs.contains(name);
+    }
+
+    void integerSource(String dequantized, String integer) {
+        integerSources.put(dequantized, integer);
+    }
+
+    /** The integer tensor ONNX value {@code name} is the DequantizeLinear of, or null. */
+    String integerSourceOf(String name) {
+        return integerSources.get(name);
+    }
+
+    void nhwcTwin(String nchw, String nhwc) {
+        nhwcTwins.put(nchw, nhwc);
+    }
+
+    String nhwcTwinOf(String nchw) {
+        return nhwcTwins.get(nchw);
+    }
+
     void addTensor(Tensor t) {
         tensors.put(t.name(), t);
     }
@@ -99,15 +132,30 @@ final class OnnxGraphBuilder {
      * already name the op and node; helper errors that do not get {@code where} added.
      */
     String addNode(String nodeName, String opType, String scope, Op op, List<String> inputs, String output) {
-        Node node = new Node(nodeName, opType, inputs, List.of(output), op, scope, List.of());
+        return addNode(nodeName, opType, scope, op, inputs, output, null);
+    }
+
+    /**
+     * As above; a non-null {@code quantization} is the output's (a QDQ group's QuantizeLinear parameters,
+     * the model's choice), recorded as the node's exported type so that shape inference keeps it.
+     */
+    String addNode(String nodeName, String opType, String scope, Op op, List<String> inputs, String output,
+                   Quantization quantization) {
+        Node probe = new Node(nodeName, opType, inputs, List.of(output), op, scope, List.of());
         List<TensorType> types;
         try {
-            types = op.inferOutputs(node, new OpContext(node, tensors, file));
+            types = op.inferOutputs(probe, new OpContext(probe, tensors, file));
         } catch (ValueException e) {
-            throw new CompileException(node.describe() + " in " + file + ": " + e.getMessage(), e);
+            throw new CompileException(probe.describe() + " in " + file + ": " + e.getMessage(), e);
+        }
+        TensorType type = types.get(0);
+        Node node = probe;
+        if (quantization != null) {
+            type = new TensorType(type.dtype(), type.shape(), quantization);
+            node = new Node(nodeName, opType, inputs, List.of(output), op, scope, List.of(type));
         }
         nodes.add(node);
-        tensors.put(output, Tensor.value(output, types.get(0)));
+        tensors.put(output, Tensor.value(output, type));
         return output;
     }
 }

@@ -80,11 +80,13 @@ public final class OnnxLoader {
             graph.define(in.getName(), what);
             TensorType type = values.typeOf(in, what);
             graph.addTensor(new Tensor(in.getName(), type, null, in.getName()));
+            graph.graphInput(in.getName());
             inputs.add(in.getName());
         }
         if (inputs.isEmpty()) {
             throw new CompileException(file + ": the graph has no run-time inputs (everything in it is constant)");
         }
+        QdqGroups groups = QdqGroups.of(g);
         Set<String> nodeNames = new HashSet<>();
         int index = 0;
         for (NodeProto n : g.getNodeList()) {
@@ -100,7 +102,7 @@ public final class OnnxLoader {
             if (!OnnxOps.supports(n.getOpType())) {
                 throw new CompileException(file + ": unsupported op " + n.getOpType() + " at node " + name + " (opset " + opset + ")");
             }
-            OnnxOps.translate(new OnnxNodeContext(n, name, opset, graph, file.toString(), values));
+            OnnxOps.translate(new OnnxNodeContext(n, name, opset, graph, file.toString(), values, groups));
         }
         List<String> outputs = new ArrayList<>();
         for (ValueInfoProto out : g.getOutputList()) {

@@ -24,10 +24,13 @@ final class OnnxNodeContext {
     private final String file;
     private final OnnxAttributes attributes;
     private final OnnxTensors tensors;
+    private final QdqGroups groups;
     private int emitted;
 
-    OnnxNodeContext(NodeProto proto, String name, int opset, OnnxGraphBuilder graph, String file, OnnxTensors tensors) {
+    OnnxNodeContext(NodeProto proto, String name, int opset, OnnxGraphBuilder graph, String file, OnnxTensors tensors,
+                    QdqGroups groups) {
         this.tensors = tensors;
+        this.groups = groups;
         this.proto = proto;
         this.name = name;
         this.opset = opset;
@@ -86,12 +89,39 @@ final class OnnxNodeContext {
         }
     }
 
-    /** The tensor name input {@code i} refers to in the IR. */
+    /**
+     * Whether this node is the middle of a QDQ group (DequantizeLinear -> node -> QuantizeLinear) that
+     * runs on integers: its dequantized inputs then read as their integer tensors.
+     */
+    boolean quantized() {
+        return groups.isQuantized(proto);
+    }
+
+    QdqGroups groups() {
+        return groups;
+    }
+
+    OnnxGraphBuilder graph() {
+        return graph;
+    }
+
+    NodeProto proto() {
+        return proto;
+    }
+
+    /** The tensor name input {@code i} refers to in the IR (in a QDQ group, a dequantized input's integer tensor). */
     String input(int i) {
         if (!hasInput(i)) {
             throw error("input " + i + " is required but not given");
         }
         String raw = proto.getInput(i);
+        if (quantized() && groups.isDataInput(proto, i)) {
+            String integer = graph.integerSourceOf(graph.resolve(raw));
+            if (integer == null) {
+                throw error("input " + i + " ('" + raw + "') is not dequantized from an integer tensor the compiler read");
+            }
+            return integer;
+        }
         String resolved = graph.resolve(raw);
         if (graph.tensor(raw) == null) {
             throw error("reads '" + raw + "', which no earlier node, initializer or input defines");
@@ -166,14 +196,24 @@ final class OnnxNodeContext {
 
     /** Output 0 is computed by {@code op}; returns its name. */
     String emitOutput(Op op, List<String> inputs) {
+        return emitOutput(op, inputs, null);
+    }
+
+    /** As above, with the output's quantization given (an integer layer's output, the model's choice). */
+    String emitOutput(Op op, List<String> inputs, org.microcodegen.ir.Quantization quantization) {
         graph.define(output(0), opType() + " at node " + name);
-        return graph.addNode(nodeName(), opType(), name, op, inputs, output(0));
+        return graph.addNode(nodeName(), opType(), name, op, inputs, output(0), quantization);
     }
 
     /** An intermediate value computed by {@code op} (one step of an op translated into several). */
     String emit(Op op, List<String> inputs) {
+        return emit(op, inputs, null);
+    }
+
+    /** As above, with the output's quantization given (an integer layer's output, the model's choice). */
+    String emit(Op op, List<String> inputs, org.microcodegen.ir.Quantization quantization) {
         String out = graph.freshName(output(0) + "_" + op.opName().toLowerCase(java.util.Locale.ROOT));
-        return graph.addNode(nodeName(), opType(), name, op, inputs, out);
+        return graph.addNode(nodeName(), opType(), name, op, inputs, out, quantization);
     }
 
     private String nodeName() {

@@ -8,6 +8,7 @@ import org.microcodegen.ir.ValueException;
 import org.microcodegen.ops.BatchNorm;
 import org.microcodegen.ops.Binary;
 import org.microcodegen.ops.Concat;
+import org.microcodegen.ops.LogSoftmax;
 import org.microcodegen.ops.Conv2D;
 import org.microcodegen.ops.MatMul;
 import org.microcodegen.ops.Pad;
@@ -72,7 +73,8 @@ final class OnnxOps {
             Map.entry("LeakyRelu", OnnxOps::leakyRelu),
             Map.entry("Clip", OnnxOps::clip),
             Map.entry("HardSigmoid", OnnxOps::hardSigmoid),
-            Map.entry("Softmax", OnnxOps::softmax),
+            Map.entry("Softmax", n -> softmax(n, false)),
+            Map.entry("LogSoftmax", n -> softmax(n, true)),
             Map.entry("Conv", OnnxOps::conv),
             Map.entry("Gemm", OnnxOps::gemm),
             Map.entry("MatMul", OnnxOps::matMul),
@@ -81,6 +83,8 @@ final class OnnxOps {
             Map.entry("GlobalAveragePool", OnnxOps::globalAveragePool),
             Map.entry("BatchNormalization", OnnxOps::batchNorm),
             Map.entry("Pad", OnnxOps::pad),
+            Map.entry("QuantizeLinear", Qdq::quantizeLinear),
+            Map.entry("DequantizeLinear", Qdq::dequantizeLinear),
             Map.entry("ReduceMean", OnnxOps::reduceMean));
 
     private OnnxOps() {
@@ -97,6 +101,11 @@ final class OnnxOps {
 
     static void translate(OnnxNodeContext n) {
         Translation t = TABLE.get(n.opType());
+        String fused = n.groups().fusedElsewhere(n.proto());
+        if (fused != null) {
+            throw n.error("between DequantizeLinear and QuantizeLinear ONNX Runtime runs it as " + fused
+                    + ", whose integer arithmetic the compiler does not reproduce yet");
+        }
         try {
             t.translate(n);
         } catch (ValueException | ArithmeticException e) {
@@ -663,26 +672,30 @@ final class OnnxOps {
     }
 
     /**
-     * Softmax: from opset 13 along one axis (default -1); before 13 the input is coerced to 2-D at
+     * Softmax and LogSoftmax: from opset 13 along one axis (default -1); before 13 the input is coerced to 2-D at
      * {@code axis} (default 1) and normalised over everything from it, done as a Reshape around a
-     * row-wise Softmax unless the axis is already the last.
+     * row-wise (Log)Softmax unless the axis is already the last.
      */
-    private static void softmax(OnnxNodeContext n) {
+    private static void softmax(OnnxNodeContext n, boolean log) {
         n.attrs().requireOnlyKnown(Set.of("axis"));
         n.requireInputs(1, 1);
         Shape in = n.shape(0);
         if (n.opset() >= 13) {
-            n.emitOutput(new Softmax(n.attrs().getInt("axis", -1)), List.of(n.input(0)));
+            n.emitOutput(normalise(n.attrs().getInt("axis", -1), log), List.of(n.input(0)));
             return;
         }
         int axis = in.normalizeAxis(n.attrs().getInt("axis", 1), "softmax");
         if (axis == in.rank() - 1) {
-            n.emitOutput(new Softmax(-1), List.of(n.input(0)));
+            n.emitOutput(normalise(-1, log), List.of(n.input(0)));
             return;
         }
         String rows = n.emit(new Reshape(), List.of(n.input(0), n.longs("rows", in.product(0, axis), in.product(axis, in.rank()))));
-        String normalised = n.emit(new Softmax(1), List.of(rows));
+        String normalised = n.emit(normalise(1, log), List.of(rows));
         n.emitOutput(new Reshape(), List.of(normalised, n.longs("shape", toLongs(in.dims()))));
+    }
+
+    private static org.microcodegen.ops.Op normalise(long axis, boolean log) {
+        return log ? new LogSoftmax(axis) : new Softmax(axis);
     }
 
     // ---- layers
@@ -705,6 +718,10 @@ final class OnnxOps {
         long group = n.attrs().getInt("group", 1);
         if (group < 1 || group > Shape.MAX_ELEMENTS) {
             throw n.error("group " + group + " is out of range");
+        }
+        if (n.quantized()) {
+            Qdq.conv(n, strides, dilations, pads, group);
+            return;
         }
         List<String> inputs = new ArrayList<>(List.of(n.input(0), n.input(1)));
         if (n.hasInput(2)) {
@@ -802,6 +819,13 @@ final class OnnxOps {
         float alpha = n.attrs().getFloat("alpha", 1f);
         float beta = n.attrs().getFloat("beta", 1f);
         MatMul product = new MatMul(n.attrs().getInt("transA", 0) != 0, n.attrs().getInt("transB", 0) != 0);
+        if (n.quantized()) {
+            if (product.transposeA() || alpha != 1f || (n.hasInput(2) && beta != 1f)) {
+                throw n.error("an integer Gemm takes transA 0, alpha 1 and beta 1 (ONNX Runtime's QGemm of other forms is not reproduced)");
+            }
+            Qdq.fullyConnected(n, product.transposeB(), n.hasInput(2));
+            return;
+        }
         List<String> operands = List.of(n.input(0), n.input(1));
         if (!n.hasInput(2) || beta == 0f) {
             if (alpha == 1f) {
@@ -840,6 +864,10 @@ final class OnnxOps {
             throw n.error("only 2-D MatMul is supported, found " + n.shape(0) + " x " + n.shape(1)
                     + " (batched and 1-D products are not)");
         }
+        if (n.quantized()) {
+            Qdq.fullyConnected(n, false, false);
+            return;
+        }
         n.emitOutput(new MatMul(false, false), List.of(n.input(0), n.input(1)));
     }
 
@@ -873,6 +901,10 @@ final class OnnxOps {
         int[] pads = windowPads(n, x, (int) kernel[0], (int) kernel[1], strides, dilations, ceil);
         if (pads[4] > 0 && includePad && kind == Pool2D.Kind.AVERAGE) {
             throw n.error("ceil_mode with count_include_pad is not supported (the partial last window's divisor)");
+        }
+        if (n.quantized()) {
+            Qdq.maxPool(n, new Pair((int) kernel[0], (int) kernel[1]), strides, pads);
+            return;
         }
         n.emitOutput(new Pool2D(kind, new Pair((int) kernel[0], (int) kernel[1]), strides,
                 new Padding.Explicit(pads[0], pads[1], pads[2], pads[3]), includePad), List.of(n.input(0)));
