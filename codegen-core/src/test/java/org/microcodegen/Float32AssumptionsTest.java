@@ -45,7 +45,14 @@ class Float32AssumptionsTest {
             Map.entry("frontend/onnx/OnnxTensors.java", "maps ONNX's dtype codes and its float_data field to the IR"),
             Map.entry("frontend/onnx/ConstantFolding.java", "Cast of constants converts between every integer and float dtype"),
             Map.entry("frontend/onnx/OnnxOps.java", "Constant's value_float(s); Clip and Pad check for float32 data and refuse others"),
-            Map.entry("frontend/onnx/OnnxNodeContext.java", "scalar operands (bounds, alpha, beta) are float32 and refused for other data"));
+            Map.entry("frontend/onnx/OnnxNodeContext.java", "scalar operands (bounds, alpha, beta) are float32 and refused for other data"),
+            Map.entry("frontend/onnx/Qdq.java", "QDQ: DequantizeLinear yields float32 by definition; a non-float32 Q input or scale is refused"),
+            Map.entry("passes/BlockForSize.java", "the blocked kernel is float-only: it checks every operand's dtype and leaves other layers alone"),
+            Map.entry("passes/NhwcLayout.java", "runs before int8 quantization on float graphs only (QuantizeInt8 checks every activation is float32)"),
+            Map.entry("passes/QuantizeInt8.java", "float32 -> int8 by definition; refuses a graph with non-float32 activations"),
+            Map.entry("ptq/BiasCorrection.java", "corrects float32 biases of the float graph before quantization"),
+            Map.entry("ptq/GraphInterpreter.java", "runs a graph at compile time: one buffer case per dtype"),
+            Map.entry("ptq/QuantReport.java", "compares the quantized graph's outputs with the float32 graph's"));
 
     private static Path sources() {
         Path fromModule = Path.of("src/main/java/org/microcodegen");
