@@ -35,5 +35,7 @@ void test_qnonlinear(void);
 void test_quant(void);
 void test_qconv(void);
 void test_qkernels(void);
+void test_qdepthwise(void);
+void test_qsimd_kernels(void);
 
 #endif

@@ -10,5 +10,7 @@ int main(void) {
     test_quant();
     test_qconv();
     test_qkernels();
+    test_qdepthwise();
+    test_qsimd_kernels();
     return mc_test_summary();
 }
