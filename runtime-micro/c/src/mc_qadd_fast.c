@@ -13,9 +13,11 @@ typedef struct {
 
 /* Whether the fast path is exact for p, and its constants (see mc_qadd_fast.h). */
 static int fast_of(const mc_qadd_params *p, fast_add *f) {
+    f->act_min = p->act_min;
+    f->act_max = p->act_max;
     if (p->rounding != MC_ROUND_DOUBLE || p->left_shift < 0 || p->left_shift > 20
         || p->in1_mult < 0 || p->in2_mult < 0 || p->out_mult < 0
-        || p->in1_shift > -1 || p->in2_shift > -1 || p->out_shift > -1 || p->out_shift < -22
+        || p->in1_shift > 0 || p->in2_shift > 0 || p->out_shift > -1 || p->out_shift < -22
         || p->in1_offset < -255 || p->in1_offset > 255 || p->in2_offset < -255 || p->in2_offset > 255) {
         return 0;
     }
@@ -31,22 +33,27 @@ static int fast_of(const mc_qadd_params *p, fast_add *f) {
     f->mult = p->out_mult;
     f->rshift = -p->out_shift;
     f->nudge = (1 << (f->rshift - 1)) + p->out_offset * (1 << f->rshift);
-    f->act_min = p->act_min;
-    f->act_max = p->act_max;
     return 1;
 }
 
 /* |x + offset| <= 510, so the doubled shifted value stays below 2^30 and its rescaled value below
- * 2^29. */
-static inline int32_t rescale(int32_t x, const input_scale *s, int32_t left_shift) {
+ * 2^29. TFLite gives the input with the larger scale the multiplier 0.5 exactly, shift 0: then
+ * there is no rounding divide (divides is 0), else the divide by 2^rshift, rshift >= 1. */
+#if defined(__GNUC__)
+#define MC_QADD_INLINE static inline __attribute__((always_inline))
+#else
+#define MC_QADD_INLINE static inline
+#endif
+
+MC_QADD_INLINE int32_t rescale(int32_t x, const input_scale *s, int32_t left_shift, int divides) {
     const int32_t h = mc_smmulr(x * (1 << left_shift) + s->base, s->mult);
-    return mc_asr32(h + s->half + (h < 0 ? -1 : 0), s->rshift);
+    return divides ? mc_asr32(h + s->half + (h < 0 ? -1 : 0), s->rshift) : h;
 }
 
 /* The sum of two rescaled inputs is below 2^30 in magnitude: doubled it fits, and the nudge (at
  * most 2^21 + 128 * 2^22) keeps the last sum inside 32 bits. */
-static inline int8_t add_fast(int32_t x, int32_t y, const fast_add *f) {
-    const int32_t raw = rescale(x, &f->in1, f->left_shift) + rescale(y, &f->in2, f->left_shift);
+MC_QADD_INLINE int8_t add_fast(int32_t x, int32_t y, const fast_add *f, int divides1, int divides2) {
+    const int32_t raw = rescale(x, &f->in1, f->left_shift, divides1) + rescale(y, &f->in2, f->left_shift, divides2);
     const int32_t h = mc_smmulr(raw * 2, f->mult);
     const int32_t v = mc_asr32(h + f->nudge + (h < 0 ? -1 : 0), f->rshift);
     return (int8_t)mc_clamp_i32(v, f->act_min, f->act_max);
@@ -62,24 +69,33 @@ static int8_t add_exact(int32_t x, int32_t y, const mc_qadd_params *p) {
     return (int8_t)mc_clamp_i32(o, p->act_min, p->act_max);
 }
 
+/* n outputs on the fast path, the rounding divides of the two inputs (see rescale) constants. */
+MC_QADD_INLINE void row_fast(const int8_t *x, const int8_t *y, int32_t sa, int32_t sb, int32_t n, int8_t *out,
+                             const fast_add *f, int divides1, int divides2) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        out[i] = add_fast(*x, *y, f, divides1, divides2);
+        x += sa;
+        y += sb;
+    }
+}
+
 /* n outputs from x and y (sa, sb elements apart: 0 for a broadcast operand). */
 static void row(const int8_t *x, const int8_t *y, int32_t sa, int32_t sb, int32_t n, int8_t *out,
                 const mc_qadd_params *p, const fast_add *f, int fast) {
     int32_t i;
-    if (fast) {
-        if (sa == 1 && sb == 1) {
-            for (i = 0; i < n; ++i) {
-                out[i] = add_fast(x[i], y[i], f);
-            }
-        } else {
-            for (i = 0; i < n; ++i) {
-                out[i] = add_fast(x[i * sa], y[i * sb], f);
-            }
-        }
-    } else {
+    if (!fast) {
         for (i = 0; i < n; ++i) {
             out[i] = add_exact(x[i * sa], y[i * sb], p);
         }
+    } else if (f->in1.rshift == 0 && f->in2.rshift == 0) {
+        row_fast(x, y, sa, sb, n, out, f, 0, 0);
+    } else if (f->in1.rshift == 0) {
+        row_fast(x, y, sa, sb, n, out, f, 0, 1);
+    } else if (f->in2.rshift == 0) {
+        row_fast(x, y, sa, sb, n, out, f, 1, 0);
+    } else {
+        row_fast(x, y, sa, sb, n, out, f, 1, 1);
     }
 }
 

@@ -130,6 +130,13 @@ static void random_add(void) {
         multiplier(&p.in1_mult, &p.in1_shift, -3, -1);
         multiplier(&p.in2_mult, &p.in2_shift, -3, -1);
         multiplier(&p.out_mult, &p.out_shift, -22, -14);
+        /* TFLite's ADD gives the input with the larger scale (both, when equal) the multiplier 0.5 */
+        switch (rnd(0, 3)) {
+        case 0: p.in1_mult = 1 << 30; p.in1_shift = 0; break;
+        case 1: p.in2_mult = 1 << 30; p.in2_shift = 0; break;
+        case 2: p.in1_mult = p.in2_mult = 1 << 30; p.in1_shift = p.in2_shift = 0; break;
+        default: break;
+        }
         p.act_min = rnd(0, 2) == 0 ? rnd(-128, 0) : -128;
         p.act_max = rnd(0, 2) == 0 ? rnd(p.act_min, 127) : 127;
         p.rounding = rnd(0, 3) == 0 ? MC_ROUND_SINGLE : MC_ROUND_DOUBLE;
