@@ -15,17 +15,8 @@
 #define MAX_IN 8192
 #define MAX_OUT 8192
 
-static uint32_t state;
-
-static uint32_t next(void) {
-    state = state * 1664525u + 1013904223u;
-    return state >> 8;
-}
-
-/* uniform in [lo, hi] */
-static int32_t rnd(int32_t lo, int32_t hi) {
-    return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
-}
+/* a short name for the many draws below */
+#define rnd mc_rand_int
 
 static void fill(int8_t *x, int32_t n) {
     int32_t i;
@@ -40,7 +31,7 @@ static void random_avgpool(void) {
     static const int32_t channels[] = {1, 2, 3, 4, 5, 8, 12, 13, 16, 64};
     static int8_t in[MAX_IN], want[MAX_OUT], got[MAX_OUT + 1];
     int32_t cases = 0, failures = 0;
-    state = 31;
+    mc_rand_seed(31);
     while (cases < 3000) {
         mc_qpool2d_params p;
         int32_t pad_bottom, pad_right, n_out;
@@ -106,7 +97,7 @@ static void multiplier(int32_t *mult, int32_t *shift, int32_t lo, int32_t hi) {
 static void random_add(void) {
     static int8_t a[MAX_IN], b[MAX_IN], want[MAX_OUT], got[MAX_OUT + 1];
     int32_t cases = 0, failures = 0;
-    state = 404;
+    mc_rand_seed(404);
     while (cases < 3000) {
         mc_qadd_params p;
         int32_t n_out = 1, sa = 1, sb = 1, d, na = 1, nb = 1;
@@ -164,7 +155,7 @@ static void random_add(void) {
 static void random_softmax(void) {
     static int8_t in[MAX_IN], want[MAX_OUT], got[MAX_OUT + 1];
     int32_t cases = 0, failures = 0;
-    state = 5;
+    mc_rand_seed(5);
     while (cases < 2000) {
         mc_qsoftmax_params p;
         const double scale = (double)rnd(1, 2048) / 256.0;
