@@ -98,6 +98,40 @@ static inline uint32_t mc_qadd16(uint32_t a, uint32_t b) {
     return (uint32_t)__qadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended into the two lanes (GCC does not fold
+ * mc_ror into __sxtb16, so the rotation is spelled in the instruction). */
+static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/* SMMULR: the high word of a * b, rounded: floor((a * b + 2^31) / 2^32). */
+static inline int32_t mc_smmulr(int32_t a, int32_t b) {
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/* SMLABB / SMLABT / SMLATB / SMLATT: acc + one 16-bit lane of a times one of b (B = lane 0,
+ * T = lane 1; the first letter picks a's lane, the second b's), wrapping in 32 bits. They keep
+ * the lanes of SXTB16 apart, so four adjacent channels accumulate into four sums. */
+static inline int32_t mc_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+    return __smlabb((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t mc_smlabt(uint32_t a, uint32_t b, int32_t acc) {
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t mc_smlatb(uint32_t a, uint32_t b, int32_t acc) {
+    return __smlatb((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t mc_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+    return __smlatt((int32_t)a, (int32_t)b, acc);
+}
+
 /* SSAT to 8 and 16 bits (the saturation width must be a constant for the instruction). */
 static inline int32_t mc_ssat8(int32_t x) {
     return __ssat(x, 8);
@@ -138,6 +172,36 @@ static inline uint32_t mc_sadd16(uint32_t a, uint32_t b) {
 
 static inline uint32_t mc_ssub16(uint32_t a, uint32_t b) {
     return mc_pack16(mc_lane16(a, 0) - mc_lane16(b, 0), mc_lane16(a, 1) - mc_lane16(b, 1));
+}
+
+static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
+    return mc_sxtb16(mc_ror(x, 8));
+}
+
+static inline int32_t mc_smmulr(int32_t a, int32_t b) {
+    const int64_t sum = (int64_t)a * b + ((int64_t)1 << 31);
+    return (int32_t)(sum >= 0 ? sum >> 32 : ~((~sum) >> 32));
+}
+
+static inline int32_t mc_smla_lanes(uint32_t a, unsigned la, uint32_t b, unsigned lb, int32_t acc) {
+    const uint32_t sum = (uint32_t)acc + (uint32_t)(mc_lane16(a, la) * mc_lane16(b, lb));
+    return (int32_t)(sum >= 0x80000000u ? (int64_t)sum - 0x100000000LL : (int64_t)sum);
+}
+
+static inline int32_t mc_smlabb(uint32_t a, uint32_t b, int32_t acc) {
+    return mc_smla_lanes(a, 0, b, 0, acc);
+}
+
+static inline int32_t mc_smlabt(uint32_t a, uint32_t b, int32_t acc) {
+    return mc_smla_lanes(a, 0, b, 1, acc);
+}
+
+static inline int32_t mc_smlatb(uint32_t a, uint32_t b, int32_t acc) {
+    return mc_smla_lanes(a, 1, b, 0, acc);
+}
+
+static inline int32_t mc_smlatt(uint32_t a, uint32_t b, int32_t acc) {
+    return mc_smla_lanes(a, 1, b, 1, acc);
 }
 
 static inline int32_t mc_sat_range(int32_t x, int32_t lo, int32_t hi) {

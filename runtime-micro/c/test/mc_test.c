@@ -95,6 +95,11 @@ float mc_rand_float(float lo, float hi) {
     return lo + (hi - lo) * ((float)(lcg_state >> 8) / 16777216.0f);
 }
 
+int32_t mc_rand_int(int32_t lo, int32_t hi) {
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return lo + (int32_t)((lcg_state >> 8) % (uint32_t)(hi - lo + 1));
+}
+
 void mc_rand_fill(float *x, int32_t n, float lo, float hi) {
     int32_t i;
     for (i = 0; i < n; ++i) {

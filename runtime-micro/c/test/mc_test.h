@@ -24,6 +24,8 @@ int mc_test_summary(void);
 void mc_rand_seed(uint32_t seed);
 float mc_rand_float(float lo, float hi);
 void mc_rand_fill(float *x, int32_t n, float lo, float hi);
+/* An integer uniform in [lo, hi] (hi - lo < 2^24), from the same generator. */
+int32_t mc_rand_int(int32_t lo, int32_t hi);
 
 /* The test suites, one per file, run by test_main.c. */
 void test_conv2d(void);
@@ -36,5 +38,7 @@ void test_quant(void);
 void test_qconv(void);
 void test_qkernels(void);
 void test_weights_only(void);
+void test_qdepthwise(void);
+void test_qsimd_kernels(void);
 
 #endif

@@ -11,5 +11,7 @@ int main(void) {
     test_qconv();
     test_qkernels();
     test_weights_only();
+    test_qdepthwise();
+    test_qsimd_kernels();
     return mc_test_summary();
 }

@@ -2,6 +2,8 @@ package org.microcodegen.lower;
 
 import org.microcodegen.ir.DType;
 import org.microcodegen.ops.BlockedConv2D;
+import org.microcodegen.ops.Conv2DNhwc;
+import org.microcodegen.ops.Window2D;
 
 import java.util.List;
 
@@ -54,6 +56,7 @@ public final class CKernels {
         r.add("ReduceMean", F32, Kernel.withParams("mc_reduce", "mc_reduce_mean_f32", "mc_reduce_params"));
         r.add("StridedSlice", F32, Kernel.withParams("mc_strided_slice", "mc_strided_slice_f32", "mc_strided_slice_params"));
         r.add("Transpose", F32, Kernel.withParams("mc_transpose", "mc_transpose_f32", "mc_transpose_params"));
+        dspDepthwisePoolAddSoftmax(r);
         integer(r);
         weightsOnly(r);
         r.add(KernelRegistry.COPY, F32, Kernel.of("mc_copy", "mc_copy_f32"));
@@ -144,6 +147,33 @@ public final class CKernels {
             r.add("MatMul", s, WeightsOnlySignature.DENSE_LAYER, Kernel.of("mc_weights_only", "mc_matmul_dense_wq" + bits + "_f32")
                     .taking("a", "b", "scales", "bias", "out", "m", "k", "n", "act"));
         }
+    }
+
+    /**
+     * The int8 kernels on the Cortex-M4's DSP instructions (portable C definitions of them on the host) for
+     * depthwise convolution, average pooling, ADD and softmax, ahead of their reference kernels: each gives
+     * the reference kernel's results bit for bit, and its predicate says exactly which shapes it takes.
+     */
+    private static void dspDepthwisePoolAddSoftmax(KernelRegistry.Builder r) {
+        Signature s8 = Signature.weighted(I8, I8, DType.INT32);
+        String dw = "mc_qdepthwise";
+        r.add("DepthwiseConv2DNhwc", s8, new Shapes.Rule("3x3, dilation 1, depth multiplier 1 or a multiple of 4", q -> {
+            Conv2DNhwc.Geometry g = ((Conv2DNhwc) q.op()).geometry(q.ctx());
+            Window2D w = g.w();
+            return blocksOfFour(g) && w.kH() == 3 && w.kW() == 3 && w.dilationH() == 1 && w.dilationW() == 1;
+        }), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", s8, new Shapes.Rule("depth multiplier 1 or a multiple of 4",
+                q -> blocksOfFour(((Conv2DNhwc) q.op()).geometry(q.ctx()))),
+                Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_simd", "mc_qconv2d_params"));
+        r.add("AvgPool2DNhwc", Signature.all(I8), Kernel.withParams("mc_qpool_simd", "mc_avgpool2d_nhwc_s8_simd", "mc_qpool2d_params"));
+        r.add("Add", Signature.all(I8), Kernel.withParams("mc_qadd_fast", "mc_add_s8_fast", "mc_qadd_params"));
+        r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)),
+                Kernel.withParams("mc_qsoftmax_fast", "mc_softmax_s8_fast", "mc_qsoftmax_params"));
+    }
+
+    /** Whether the depthwise SIMD kernels' blocks of four output channels apply (else they take a scalar loop). */
+    private static boolean blocksOfFour(Conv2DNhwc.Geometry g) {
+        return g.depthMultiplier() == 1 || g.depthMultiplier() % 4 == 0;
     }
 
     /**

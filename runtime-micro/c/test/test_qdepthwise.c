@@ -1,0 +1,215 @@
+/* The optimized int8 depthwise kernels (mc_qdepthwise.c) against the reference kernel
+ * mc_depthwise_conv2d_nhwc_s8, byte for byte, on seeded random shapes, channel counts (1, odd,
+ * multiples of 4), multipliers, paddings, strides, dilations, offsets, activation ranges,
+ * requantization constants and both roundings; and the fast requantization (mc_qrequant.h)
+ * against mc_requantize on edge cases and random values. */
+#include "mc_conv2d_nhwc.h"
+#include "mc_qdepthwise.h"
+#include "mc_qrequant.h"
+#include "mc_test.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_IN 4096
+#define MAX_W 1024
+#define MAX_OUT 8192
+#define MAX_C 512
+
+/* a short name for the many draws below */
+#define rnd mc_rand_int
+
+static void requantize_cases(void) {
+    static const int32_t xs[] = {0, 1, -1, 2, -2, 3, -3, 1 << 20, -(1 << 20), 12345, -12345,
+                                 INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30, -(1 << 30)};
+    static const int32_t mults[] = {0, 1, 1 << 30, (1 << 30) + 1, INT32_MAX, 1518500250, 1073741825};
+    int32_t failures = 0, checks = 0;
+    int32_t r, i, j, shift;
+    for (r = 0; r < 2; ++r) {
+        for (i = 0; i < (int32_t)(sizeof xs / sizeof xs[0]); ++i) {
+            for (j = 0; j < (int32_t)(sizeof mults / sizeof mults[0]); ++j) {
+                for (shift = -31; shift <= 30; ++shift) {
+                    const int32_t want = mc_requantize(xs[i], mults[j], shift, (mc_rounding)r);
+                    const int32_t got = mc_requantize_fast(xs[i], mults[j], shift, (mc_rounding)r);
+                    ++checks;
+                    if (got != want && failures++ < 5) {
+                        printf("requantize_fast(%ld, %ld, %ld, %ld) = %ld, want %ld\n", (long)xs[i],
+                               (long)mults[j], (long)shift, (long)r, (long)got, (long)want);
+                    }
+                }
+            }
+        }
+    }
+    mc_rand_seed(11);
+    for (i = 0; i < 200000; ++i) {
+        /* accumulators of every size; shifts where the results stay in range as in a kernel */
+        const int32_t x = mc_asr32(mc_wrap_i32((uint32_t)rnd(0, 0xFFFFFF) << 8), rnd(0, 24));
+        const int32_t m = rnd(0, 1) ? rnd(1 << 30, INT32_MAX) : rnd(0, INT32_MAX);
+        const int32_t s = rnd(-31, 8);
+        const mc_rounding ro = (mc_rounding)(i & 1);
+        ++checks;
+        if (mc_requantize_fast(x, m, s, ro) != mc_requantize(x, m, s, ro) && failures++ < 5) {
+            printf("requantize_fast(%ld, %ld, %ld, %d) differs\n", (long)x, (long)m, (long)s, (int)ro);
+        }
+    }
+    mc_expect_int("mc_requantize_fast == mc_requantize", failures, 0);
+    mc_expect_true("mc_requantize_fast cases ran", checks > 200000);
+}
+
+/* The SIMD helpers mc_qdepthwise uses beyond the ones mc_simd's own tests cover. */
+static void smla_lanes(void) {
+    const uint32_t a = mc_pack16(-300, 7);
+    const uint32_t b = mc_pack16(255, -32768);
+    mc_expect_int("smlabb", mc_smlabb(a, b, 5), 5 - 300 * 255);
+    mc_expect_int("smlabt", mc_smlabt(a, b, 5), 5 + 300 * 32768);
+    mc_expect_int("smlatb", mc_smlatb(a, b, 5), 5 + 7 * 255);
+    mc_expect_int("smlatt", mc_smlatt(a, b, -5), -5 - 7 * 32768);
+    mc_expect_int("smlatt wraps", mc_smlatt(mc_pack16(0, -32768), mc_pack16(0, -32768), INT32_MAX),
+                  (int64_t)INT32_MAX + 1073741824LL - 4294967296LL);
+}
+
+typedef void (*dw_kernel)(const int8_t *, const int8_t *, const int32_t *, int8_t *,
+                          const mc_qconv2d_params *);
+
+/* Fills p with a random case of the given kernel shape; false when the shape has no output. */
+static int random_case(mc_qconv2d_params *p, int32_t k_h, int32_t k_w, int32_t stride, int32_t dilation,
+                       int32_t in_c, int32_t multiplier) {
+    const int32_t eff_h = (k_h - 1) * dilation + 1, eff_w = (k_w - 1) * dilation + 1;
+    const int32_t pad_bottom = rnd(0, k_h - 1), pad_right = rnd(0, k_w - 1);
+    memset(p, 0, sizeof *p);
+    p->batch = rnd(1, 2);
+    p->in_h = rnd(1, 9);
+    p->in_w = rnd(1, 9);
+    p->in_c = in_c;
+    p->depth_multiplier = multiplier;
+    p->out_c = in_c * multiplier;
+    p->k_h = k_h;
+    p->k_w = k_w;
+    p->stride_h = stride;
+    p->stride_w = rnd(0, 3) == 0 ? rnd(1, 3) : stride;
+    p->dilation_h = p->dilation_w = dilation;
+    p->pad_top = rnd(0, k_h - 1);
+    p->pad_left = rnd(0, k_w - 1);
+    if (p->in_h + p->pad_top + pad_bottom < eff_h || p->in_w + p->pad_left + pad_right < eff_w) {
+        return 0;
+    }
+    p->out_h = (p->in_h + p->pad_top + pad_bottom - eff_h) / p->stride_h + 1;
+    p->out_w = (p->in_w + p->pad_left + pad_right - eff_w) / p->stride_w + 1;
+    p->in_offset = rnd(0, 4) == 0 ? (rnd(0, 1) ? 128 : -127) : rnd(-127, 128);
+    p->out_offset = rnd(-128, 127);
+    p->act_min = rnd(0, 2) == 0 ? rnd(-128, 0) : -128;
+    p->act_max = rnd(0, 2) == 0 ? rnd(p->act_min, 127) : 127;
+    p->rounding = (mc_rounding)rnd(0, 1);
+    return (int64_t)p->batch * p->in_h * p->in_w * p->in_c <= MAX_IN
+           && (int64_t)k_h * k_w * p->out_c <= MAX_W
+           && (int64_t)p->batch * p->out_h * p->out_w * p->out_c <= MAX_OUT && p->out_c <= MAX_C;
+}
+
+static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_params *p, int with_bias) {
+    static int8_t in[MAX_IN], w[MAX_W], want[MAX_OUT], got[MAX_OUT + 1];
+    static int32_t bias[MAX_C], mult[MAX_C], shift[MAX_C];
+    mc_qconv2d_params q = *p;
+    const int32_t n_in = p->batch * p->in_h * p->in_w * p->in_c;
+    const int32_t n_w = p->k_h * p->k_w * p->out_c;
+    const int32_t n_out = p->batch * p->out_h * p->out_w * p->out_c;
+    int32_t i;
+    for (i = 0; i < n_in; ++i) {
+        in[i] = (int8_t)rnd(-128, 127);
+    }
+    for (i = 0; i < n_w; ++i) {
+        w[i] = (int8_t)rnd(-127, 127);
+    }
+    for (i = 0; i < p->out_c; ++i) {
+        bias[i] = rnd(0, 7) == 0 ? rnd(-(1 << 20), 1 << 20) : rnd(-5000, 5000);
+        mult[i] = rnd(0, 9) == 0 ? INT32_MAX : rnd(1 << 30, INT32_MAX);
+        shift[i] = rnd(0, 9) == 0 ? rnd(-31, 2) : rnd(-12, -5);
+    }
+    q.out_mult = mult;
+    q.out_shift = shift;
+    memset(got, 0x5a, sizeof got);
+    mc_depthwise_conv2d_nhwc_s8(in, w, with_bias ? bias : NULL, want, &q);
+    kernel(in, w, with_bias ? bias : NULL, got, &q);
+    if (memcmp(want, got, (size_t)n_out) != 0) {
+        printf("%s differs: batch %ld in %ldx%ldx%ld m %ld k %ldx%ld stride %ld,%ld dilation %ld pad %ld,%ld "
+               "out %ldx%ld offsets %ld %ld act [%ld, %ld] rounding %d bias %d\n", name,
+               (long)p->batch, (long)p->in_h, (long)p->in_w, (long)p->in_c, (long)p->depth_multiplier,
+               (long)p->k_h, (long)p->k_w, (long)p->stride_h, (long)p->stride_w, (long)p->dilation_h,
+               (long)p->pad_top, (long)p->pad_left, (long)p->out_h, (long)p->out_w, (long)p->in_offset,
+               (long)p->out_offset, (long)p->act_min, (long)p->act_max, (int)p->rounding, with_bias);
+        return 1;
+    }
+    /* nothing written past the output */
+    return got[n_out] != 0x5a;
+}
+
+static void random_general(void) {
+    static const int32_t channels[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 32};
+    static const int32_t multipliers[] = {1, 1, 1, 4, 8, 2, 3};
+    int32_t cases = 0, failures = 0;
+    mc_rand_seed(2026);
+    while (cases < 3000) {
+        mc_qconv2d_params p;
+        const int32_t k_h = rnd(1, 5), k_w = rnd(1, 5);
+        if (!random_case(&p, k_h, k_w, rnd(1, 3), rnd(0, 3) == 0 ? 2 : 1,
+                         channels[rnd(0, (int32_t)(sizeof channels / sizeof channels[0]) - 1)],
+                         multipliers[rnd(0, (int32_t)(sizeof multipliers / sizeof multipliers[0]) - 1)])) {
+            continue;
+        }
+        failures += compare("mc_depthwise_conv2d_nhwc_s8_simd", mc_depthwise_conv2d_nhwc_s8_simd, &p,
+                            rnd(0, 3) != 0);
+        ++cases;
+    }
+    mc_expect_int("depthwise simd == reference on 3000 random cases", failures, 0);
+}
+
+static void random_3x3(void) {
+    static const int32_t channels[] = {1, 3, 4, 5, 8, 12, 13, 16, 64};
+    static const int32_t multipliers[] = {1, 1, 1, 4, 8, 2};
+    int32_t cases = 0, failures = 0;
+    mc_rand_seed(96);
+    while (cases < 3000) {
+        mc_qconv2d_params p;
+        if (!random_case(&p, 3, 3, rnd(1, 2), 1,
+                         channels[rnd(0, (int32_t)(sizeof channels / sizeof channels[0]) - 1)],
+                         multipliers[rnd(0, (int32_t)(sizeof multipliers / sizeof multipliers[0]) - 1)])) {
+            continue;
+        }
+        p.pad_top = rnd(0, 1);
+        p.pad_left = rnd(0, 1);
+        failures += compare("mc_depthwise_conv2d_nhwc_s8_3x3", mc_depthwise_conv2d_nhwc_s8_3x3, &p,
+                            rnd(0, 3) != 0);
+        ++cases;
+    }
+    mc_expect_int("depthwise 3x3 == reference on 3000 random cases", failures, 0);
+}
+
+/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and a 3x3 stride-1 layer. */
+static void mobilenet_shapes(void) {
+    mc_qconv2d_params p;
+    int32_t r, failures = 0;
+    mc_rand_seed(7);
+    for (r = 0; r < 2; ++r) {
+        random_case(&p, 3, 3, 2, 1, 1, 8);
+        p.batch = 1;
+        p.in_h = p.in_w = 21;
+        p.out_h = p.out_w = 11;
+        p.pad_top = p.pad_left = 1;
+        p.rounding = (mc_rounding)r;
+        failures += compare("multiplier 8 stride 2", mc_depthwise_conv2d_nhwc_s8_simd, &p, 1);
+        random_case(&p, 3, 3, 1, 1, 64, 1);
+        p.batch = 1;
+        p.in_h = p.in_w = p.out_h = p.out_w = 7;
+        p.pad_top = p.pad_left = 1;
+        p.rounding = (mc_rounding)r;
+        failures += compare("3x3 64 channels", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
+    }
+    mc_expect_int("depthwise on MobileNet shapes", failures, 0);
+}
+
+void test_qdepthwise(void) {
+    requantize_cases();
+    smla_lanes();
+    random_general();
+    random_3x3();
+    mobilenet_shapes();
+}
