@@ -200,8 +200,10 @@ public record Report(String model, String source, String target, String version,
                 outputs.add(output(step, out));
             }
             long macs = op.macs(n, OpContext.of(g, n, model.sourceFile()));
-            long shared = n.outputs().size() == 1 && placement.of(n.output()).kind() == Kind.ARENA
-                    ? sharedWithInput.getOrDefault(placement.of(n.output()).anchor(), 0L) : 0L;
+            // the layer that writes the buffer first (not a view of it, nor an in-place op later in its group)
+            String anchor = placement.of(n.output()).anchor();
+            long shared = !l.isView() && n.outputs().size() == 1 && placement.of(n.output()).kind() == Kind.ARENA
+                    && requests.get(anchor).firstUse() == step ? sharedWithInput.getOrDefault(anchor, 0L) : 0L;
             return new Layer(step, schedule.layers().get(n.name()), n.name(), n.scope(), op.opName(), n.opType(),
                     kernel == null ? null : kernel.function(), kernel == null ? null : kernel.module(), List.copyOf(inputs),
                     List.copyOf(outputs), macs, weightBytes, shared);
