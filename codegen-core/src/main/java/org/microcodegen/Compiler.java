@@ -7,6 +7,7 @@ import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
+import org.microcodegen.lower.AccessOrders;
 import org.microcodegen.lower.KernelRegistry;
 import org.microcodegen.lower.Optimize;
 import org.microcodegen.ops.BlockedConv2D;
@@ -104,7 +105,10 @@ public final class Compiler {
             macs += op.macs(n, ctx);
             calls += l.isView() ? 0 : 1;
         }
-        TensorPlacement placement = TensorPlacement.compute(g, lowerings, inPlace, BestOfPlanner.standard(), traits.alignment());
+        // a layer may write over an input it reads for the last time where its kernel's access order allows
+        Graph graph = g;
+        TensorPlacement placement = TensorPlacement.compute(g, lowerings, inPlace,
+                (n, input) -> AccessOrders.minDistance(graph, n, lowerings.get(n), input), BestOfPlanner.standard(), traits.alignment());
         long weightBytes = 0;
         for (Tensor t : g.tensors().values()) {
             if (t.isConstant() && isReadAsBuffer(g, t.name(), lowerings)) {

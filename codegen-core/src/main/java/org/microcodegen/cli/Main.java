@@ -6,6 +6,7 @@ import org.microcodegen.ptq.QuantReport;
 import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.emit.CompiledModel;
+import org.microcodegen.emit.Report;
 import org.microcodegen.emit.JavaEmitter;
 import org.microcodegen.emit.ModelSet;
 import org.microcodegen.emit.OutputFolder;
@@ -363,7 +364,31 @@ public final class Main implements Callable<Integer> {
         long bound = m.lowerBoundBytes();
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
                 arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
+        sb.append(overlapLine(m));
         return sb.toString();
+    }
+
+    /**
+     * The layer-by-layer bound (every live buffer apart) against the arena, and the layers whose output
+     * overwrites the input they read last (the first few by name); empty when no layer does.
+     */
+    static String overlapLine(CompiledModel m) {
+        List<String> layers = new ArrayList<>();
+        long shared = 0;
+        for (Report.Layer l : Report.of(m).layers()) {
+            if (l.sharedWithInputBytes() > 0) {
+                layers.add(l.layer());
+                shared += l.sharedWithInputBytes();
+            }
+        }
+        if (layers.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(4, layers.size());
+        String names = String.join(", ", layers.subList(0, shown)) + (layers.size() > shown ? ", ..." : "");
+        return String.format(Locale.ROOT, "  overlap  arena %,d bytes against %,d layer by layer: %d layer%s write%s over the input %s last"
+                        + " (%,d bytes shared: %s)%n", m.arenaBytes(), m.layerByLayerBytes(), layers.size(), layers.size() == 1 ? "" : "s",
+                layers.size() == 1 ? "s" : "", layers.size() == 1 ? "it reads" : "they read", shared, names);
     }
 
     /** The registered targets' names, for the help text. */

@@ -206,7 +206,7 @@ public final class CEmitter {
         view.weightsHeaderFile = base + "_weights.h";
         view.weightsFile = base + "_weights.c";
         view.arenaSize = placement.plan().arenaSize();
-        view.lowerBound = placement.plan().lowerBound();
+        view.lowerBound = placement.lowerBound();
         view.alignment = model.target().alignment();
         view.macs = model.macs();
         view.weightBytes = model.weightBytes();

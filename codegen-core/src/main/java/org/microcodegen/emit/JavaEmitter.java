@@ -134,7 +134,7 @@ public final class JavaEmitter {
         view.version = Version.VERSION;
         view.source = Path.of(model.sourceFile()).getFileName().toString();
         view.arenaBytes = model.placement().plan().arenaSize();
-        view.lowerBoundBytes = model.placement().plan().lowerBound();
+        view.lowerBoundBytes = model.placement().lowerBound();
         view.macs = model.macs();
         FIXED_NAMES.forEach(names::unique);
         // The size constants: a weight named "input0.size" must not become a second INPUT0_SIZE.

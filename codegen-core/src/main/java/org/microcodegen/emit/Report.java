@@ -49,10 +49,13 @@ public record Report(String model, String source, String target, String version,
     /**
      * One node of the schedule: {@code op} is the canonical op, {@code modelOp} the model's spelling;
      * {@code kernel} the function the target's registry chose (null for a view that needs no code).
-     * {@code weightBytes} counts the constants this layer reads first.
+     * {@code weightBytes} counts the constants this layer reads first. {@code sharedWithInputBytes}: the
+     * bytes of its output written over an input it reads for the last time (0: they are apart), as its
+     * kernel's access order allows ({@code AccessOrders}).
      */
     public record Layer(int step, String layer, String node, String scope, String op, String modelOp, String kernel,
-                        String kernelModule, List<Operand> inputs, List<Output> outputs, long macs, long weightBytes) {
+                        String kernelModule, List<Operand> inputs, List<Output> outputs, long macs, long weightBytes,
+                        long sharedWithInputBytes) {
     }
 
     /** One arena buffer (a group of tensors sharing memory), named as in the generated code. */
@@ -62,10 +65,13 @@ public record Report(String model, String source, String target, String version,
 
     /**
      * {@code peakStep} is the first step where the live buffers (each rounded up to the alignment) add up
-     * to the most: that sum is {@code lowerBoundBytes}, the arena no planner can beat.
+     * to the most: that sum is {@code layerByLayerBytes}. {@code lowerBoundBytes} is the arena no planner
+     * can beat: the same, except that where layers may
+     * write over their dying inputs, the bytes they may share count once there; {@code layerByLayerBytes}
+     * is the bound when every live buffer has bytes of its own (the classic bound of TFLite Micro's planner).
      */
-    public record Totals(long macs, long weightBytes, long arenaBytes, long lowerBoundBytes, int alignment, int steps,
-                         int kernelCalls, int peakStep) {
+    public record Totals(long macs, long weightBytes, long arenaBytes, long lowerBoundBytes, long layerByLayerBytes, int alignment,
+                         int steps, int kernelCalls, int peakStep) {
     }
 
     /** The report of {@code model}, with layer and buffer names as the C sources spell them. */
@@ -132,6 +138,8 @@ public record Report(String model, String source, String target, String version,
         private final TensorPlacement placement;
         private final Schedule schedule;
         private final Map<String, BufferRequest> requests = new HashMap<>();
+        /** Per output buffer, the bytes it shares with the input it overwrites. */
+        private final Map<String, Long> sharedWithInput;
         private final Map<String, String> bufferIdents = new HashMap<>();
         /** Per node name, its step: a map, as a model can have 50,000 layers. */
         private final Map<String, Integer> steps = new HashMap<>();
@@ -141,6 +149,7 @@ public record Report(String model, String source, String target, String version,
             this.g = model.graph();
             this.placement = model.placement();
             this.schedule = schedule;
+            this.sharedWithInput = placement.usedOverlaps();
             placement.requests().forEach(r -> requests.put(r.name(), r));
             for (int step = 0; step < g.nodes().size(); step++) {
                 steps.put(g.nodes().get(step).name(), step);
@@ -165,7 +174,7 @@ public record Report(String model, String source, String target, String version,
                         g.type(r.name()), placement.plan().offsetOf(r.name()), r.size(), r.firstUse(), r.lastUse()));
             }
             Totals totals = new Totals(model.macs(), model.weightBytes(), model.arenaBytes(), model.lowerBoundBytes(),
-                    model.target().alignment(), nodes.size(), model.kernelCalls(), 
+                    model.layerByLayerBytes(), model.target().alignment(), nodes.size(), model.kernelCalls(),
                     LowerBound.peakStep(placement.requests(), model.target().alignment()));
             String source = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
             return new Report(model.name(), source, model.target().name(), Version.VERSION, List.copyOf(layers),
@@ -200,9 +209,13 @@ public record Report(String model, String source, String target, String version,
                 outputs.add(output(step, out));
             }
             long macs = op.macs(n, OpContext.of(g, n, model.sourceFile()));
+            // the layer that writes the buffer first (not a view of it, nor an in-place op later in its group)
+            String anchor = placement.of(n.output()).anchor();
+            long shared = !l.isView() && n.outputs().size() == 1 && placement.of(n.output()).kind() == Kind.ARENA
+                    && requests.get(anchor).firstUse() == step ? sharedWithInput.getOrDefault(anchor, 0L) : 0L;
             return new Layer(step, schedule.layers().get(n.name()), n.name(), n.scope(), op.opName(), n.opType(),
                     kernel == null ? null : kernel.function(), kernel == null ? null : kernel.module(), List.copyOf(inputs),
-                    List.copyOf(outputs), macs, weightBytes);
+                    List.copyOf(outputs), macs, weightBytes, shared);
         }
 
         private Output output(int step, String out) {

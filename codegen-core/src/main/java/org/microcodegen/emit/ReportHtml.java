@@ -43,6 +43,7 @@ final class ReportHtml {
         total(sb, "weightBytes", "weight bytes", t.weightBytes());
         total(sb, "arenaBytes", "arena bytes", t.arenaBytes());
         total(sb, "lowerBoundBytes", "lower bound bytes", t.lowerBoundBytes());
+        total(sb, "layerByLayerBytes", "layer-by-layer bound bytes", t.layerByLayerBytes());
         total(sb, "alignment", "alignment", t.alignment());
         total(sb, "steps", "steps", t.steps());
         total(sb, "kernelCalls", "kernel calls", t.kernelCalls());

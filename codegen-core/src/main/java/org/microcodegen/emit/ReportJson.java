@@ -35,6 +35,7 @@ final class ReportJson {
         number(sb, "", "weightBytes", t.weightBytes()).append(", ");
         number(sb, "", "arenaBytes", t.arenaBytes()).append(", ");
         number(sb, "", "lowerBoundBytes", t.lowerBoundBytes()).append(", ");
+        number(sb, "", "layerByLayerBytes", t.layerByLayerBytes()).append(", ");
         number(sb, "", "alignment", t.alignment()).append(", ");
         number(sb, "", "steps", t.steps()).append(", ");
         number(sb, "", "kernelCalls", t.kernelCalls()).append(", ");
@@ -78,6 +79,7 @@ final class ReportJson {
         text(sb, in, "kernelModule", l.kernelModule()).append(",\n");
         number(sb, in, "macs", l.macs()).append(",\n");
         number(sb, in, "weightBytes", l.weightBytes()).append(",\n");
+        number(sb, in, "sharedWithInputBytes", l.sharedWithInputBytes()).append(",\n");
         if (instructions != null) {
             number(sb, in, "instructions", instructions).append(",\n");
         }

@@ -49,23 +49,58 @@ final class FirstFit {
 
     /** A planner placing buffers in the given order; the order must be total (end with the name). */
     static MemoryPlanner planner(Comparator<BufferRequest> order) {
-        return (requests, alignment) -> plan(requests, alignment, order);
+        return planner(order, false);
+    }
+
+    /**
+     * With {@code mirrored}, buffers are stacked from the top of the arena down (then the offsets are
+     * flipped): a layer's output must start below its input, so a chain of overlapping layers steps
+     * downwards, which first-fit from offset 0 cannot do when the chain starts at the bottom.
+     */
+    static MemoryPlanner planner(Comparator<BufferRequest> order, boolean mirrored) {
+        return new MemoryPlanner() {
+            @Override
+            public MemoryPlan plan(List<BufferRequest> requests, int alignment) {
+                return plan(requests, List.of(), alignment);
+            }
+
+            @Override
+            public MemoryPlan plan(List<BufferRequest> requests, List<Overlap> overlaps, int alignment) {
+                return FirstFit.plan(requests, overlaps, alignment, order, mirrored);
+            }
+        };
     }
 
     static MemoryPlan plan(List<BufferRequest> requests, int alignment, Comparator<BufferRequest> order) {
+        return plan(requests, List.of(), alignment, order, false);
+    }
+
+    static MemoryPlan plan(List<BufferRequest> requests, List<Overlap> overlaps, int alignment,
+                           Comparator<BufferRequest> order, boolean mirrored) {
         Align.require(alignment);
         requireUniqueNames(requests);
         List<BufferRequest> sorted = new ArrayList<>(requests);
         sorted.sort(order);
 
+        Map<List<String>, Overlap> allowed = Overlap.index(overlaps);
         Map<String, Long> placedOffsets = new LinkedHashMap<>();
         List<Placed> placed = new ArrayList<>();
         long end = 0;
         for (BufferRequest request : sorted) {
-            long offset = lowestFreeOffset(request, placed, alignment);
+            long offset = lowestFreeOffset(request, placed, allowed, alignment, mirrored);
             placed.add(new Placed(request, offset));
             placedOffsets.put(request.name(), offset);
-            end = Math.max(end, offset + request.size());
+            end = Math.max(end, offset + extent(request, alignment, mirrored));
+        }
+        if (mirrored) {
+            // offset x' from the top becomes top - x' - extent: aligned, since all three are
+            long top = Align.up(end, alignment);
+            end = 0;
+            for (BufferRequest request : requests) {
+                long offset = top - placedOffsets.get(request.name()) - extent(request, alignment, true);
+                placedOffsets.put(request.name(), offset);
+                end = Math.max(end, offset + request.size());
+            }
         }
 
         Map<String, Long> offsets = new LinkedHashMap<>();
@@ -76,25 +111,52 @@ final class FirstFit {
     }
 
     /**
-     * Walks the conflicting buffers bottom-up and returns the first aligned gap big enough.
-     * The candidate only ever moves past a conflict's end, so everything below it is known free.
+     * Walks the conflicting buffers bottom-up and returns the first aligned gap big enough. Each
+     * conflict forbids the open range of offsets (below, above): the request must end at or before a
+     * placed buffer's start, or start at or after its end; where an {@link Overlap} lets the two share
+     * bytes, the rule's distance replaces the size on that side. The candidate only ever moves past a
+     * conflict's upper end, so everything below it is known free.
      */
-    private static long lowestFreeOffset(BufferRequest request, List<Placed> placed, int alignment) {
-        List<Placed> conflicts = new ArrayList<>();
+    private static long lowestFreeOffset(BufferRequest request, List<Placed> placed, Map<List<String>, Overlap> allowed,
+                                         int alignment, boolean mirrored) {
+        List<long[]> forbidden = new ArrayList<>();
         for (Placed p : placed) {
             if (p.request.livesWith(request)) {
-                conflicts.add(p);
+                long size = extent(request, alignment, mirrored);
+                long placedSize = extent(p.request, alignment, mirrored);
+                long below = size;
+                long above = placedSize;
+                Overlap asOutput = Overlap.applying(allowed, request, p.request);
+                Overlap asInput = Overlap.applying(allowed, p.request, request);
+                if (asOutput != null && !mirrored) {
+                    below = Math.min(below, asOutput.minDistance());
+                } else if (asInput != null && !mirrored) {
+                    above = Math.min(above, asInput.minDistance());
+                } else if (asOutput != null) {
+                    // flipped, "output >= distance below input" reads "output >= distance + input - output above input"
+                    above = Math.min(above, asOutput.minDistance() + placedSize - size);
+                } else if (asInput != null) {
+                    below = Math.min(below, asInput.minDistance() + size - placedSize);
+                }
+                if (below + above > 0) {
+                    forbidden.add(new long[] {p.offset - below, p.offset + above});
+                }
             }
         }
-        conflicts.sort(Comparator.comparingLong(Placed::offset));
+        forbidden.sort(Comparator.comparingLong((long[] range) -> range[0]));
         long candidate = 0;
-        for (Placed c : conflicts) {
-            if (candidate + request.size() <= c.offset) {
-                break; // fits below c, hence below every later conflict too
+        for (long[] range : forbidden) {
+            if (candidate <= range[0]) {
+                break; // fits below this range, hence below every later one too
             }
-            candidate = Math.max(candidate, Align.up(c.offset + c.request.size(), alignment));
+            candidate = Math.max(candidate, Align.up(range[1], alignment));
         }
         return candidate;
+    }
+
+    /** The bytes a buffer takes while placing: flipped offsets need aligned ends, so the size rounded up there. */
+    private static long extent(BufferRequest r, int alignment, boolean mirrored) {
+        return mirrored ? Align.up(r.size(), alignment) : r.size();
     }
 
     static void requireUniqueNames(List<BufferRequest> requests) {

@@ -13,6 +13,11 @@ public final class GreedyBySizePlanner implements MemoryPlanner {
 
     @Override
     public MemoryPlan plan(List<BufferRequest> requests, int alignment) {
-        return FirstFit.plan(requests, alignment, FirstFit.BY_SIZE);
+        return plan(requests, List.of(), alignment);
+    }
+
+    @Override
+    public MemoryPlan plan(List<BufferRequest> requests, List<Overlap> overlaps, int alignment) {
+        return FirstFit.plan(requests, overlaps, alignment, FirstFit.BY_SIZE, false);
     }
 }

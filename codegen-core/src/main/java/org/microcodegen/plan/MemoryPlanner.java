@@ -15,4 +15,13 @@ import java.util.List;
 public interface MemoryPlanner {
 
     MemoryPlan plan(List<BufferRequest> requests, int alignment);
+
+    /**
+     * As above, where the buffers of each {@link Overlap} may also share bytes as its rule allows.
+     * Ignoring the overlaps is always correct (the default: every buffer gets its own bytes); using
+     * them can place a layer's output over its dying input.
+     */
+    default MemoryPlan plan(List<BufferRequest> requests, List<Overlap> overlaps, int alignment) {
+        return plan(requests, alignment);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -26,16 +27,31 @@ public final class TensorPlacement {
     public record Storage(Kind kind, String anchor, long offset) {
     }
 
+    /**
+     * How far below input {@code input} of node {@code n} the node's output must start for its kernel
+     * to read every input byte before overwriting it (bytes), or empty when the two must not share
+     * memory at all (the answer for any kernel that declares no access order).
+     */
+    @FunctionalInterface
+    public interface OutputOverInput {
+        OutputOverInput NEVER = (n, input) -> OptionalLong.empty();
+
+        OptionalLong minDistance(Node n, int input);
+    }
+
     private final Map<String, Storage> storage;
     private final Set<String> viewsNeedingCopy;
     private final List<BufferRequest> requests;
+    private final List<Overlap> overlaps;
     private final Map<String, Long> requestedBytes = new HashMap<>();
     private final MemoryPlan plan;
 
-    private TensorPlacement(Map<String, Storage> storage, Set<String> viewsNeedingCopy, List<BufferRequest> requests, MemoryPlan plan) {
+    private TensorPlacement(Map<String, Storage> storage, Set<String> viewsNeedingCopy, List<BufferRequest> requests,
+                            List<Overlap> overlaps, MemoryPlan plan) {
         this.storage = storage;
         this.viewsNeedingCopy = viewsNeedingCopy;
         this.requests = requests;
+        this.overlaps = overlaps;
         this.plan = plan;
         requests.forEach(r -> requestedBytes.put(r.name(), r.size()));
     }
@@ -66,11 +82,47 @@ public final class TensorPlacement {
         return requests;
     }
 
+    /** The output-over-input overlaps the kernels allowed (whether or not the plan used them). */
+    public List<Overlap> overlaps() {
+        return overlaps;
+    }
+
+    /** The least arena any plan could reach with these overlaps ({@link LowerBound}). */
+    public long lowerBound() {
+        return LowerBound.of(requests, overlaps, plan.alignment());
+    }
+
+    /**
+     * The overlaps the plan really uses: buffers that share bytes, keyed by the output buffer, valued by
+     * the bytes they share.
+     */
+    public Map<String, Long> usedOverlaps() {
+        Map<String, Long> used = new java.util.LinkedHashMap<>();
+        for (Overlap o : overlaps) {
+            long out = plan.offsetOf(o.output());
+            long in = plan.offsetOf(o.input());
+            long shared = Math.min(out + requestedBytes.get(o.output()), in + requestedBytes.get(o.input())) - Math.max(out, in);
+            if (shared > 0) {
+                used.merge(o.output(), shared, Long::sum);
+            }
+        }
+        return used;
+    }
+
     /**
      * @param inPlaceInputs per node name, the input index the op allows it to overwrite, or -1
      */
     public static TensorPlacement compute(Graph g, Map<Node, Lowering> lowerings, Map<String, Integer> inPlaceInputs,
                                           MemoryPlanner planner, int alignment) {
+        return compute(g, lowerings, inPlaceInputs, OutputOverInput.NEVER, planner, alignment);
+    }
+
+    /**
+     * As above; {@code overlapRule} says which layers may write their output over a dying input, and how
+     * far below it the output must start.
+     */
+    public static TensorPlacement compute(Graph g, Map<Node, Lowering> lowerings, Map<String, Integer> inPlaceInputs,
+                                          OutputOverInput overlapRule, MemoryPlanner planner, int alignment) {
         Groups groups = new Groups(g);
         Set<String> copies = new HashSet<>();
         List<Node> nodes = g.nodes();
@@ -110,8 +162,9 @@ public final class TensorPlacement {
             requests.add(new BufferRequest(e.getKey(), sizes.get(e.getKey()), e.getValue()[0], e.getValue()[1]));
         }
         requests.sort(Comparator.comparingInt(BufferRequest::firstUse).thenComparing(BufferRequest::name));
-        MemoryPlan plan = planner.plan(requests, alignment);
-        MemoryPlans.verify(requests, plan);
+        List<Overlap> overlaps = overlaps(g, lowerings, groups, requests, overlapRule);
+        MemoryPlan plan = planner.plan(requests, overlaps, alignment);
+        MemoryPlans.verify(requests, overlaps, plan);
 
         for (String t : g.tensors().keySet()) {
             String root = groups.find(t);
@@ -122,7 +175,51 @@ public final class TensorPlacement {
                 storage.put(t, new Storage(groups.kind(ext), ext, 0));
             }
         }
-        return new TensorPlacement(storage, copies, List.copyOf(requests), plan);
+        return new TensorPlacement(storage, copies, List.copyOf(requests), overlaps, plan);
+    }
+
+    /**
+     * One overlap per (layer, arena input) where the layer's kernel declares an access order: the
+     * output buffer must begin at the layer's step and the input buffer end there (it dies at this
+     * layer), else they are live together longer and must stay apart. A group's tensors all start
+     * at the group's offset, so the tensor's distance is the buffer's.
+     */
+    private static List<Overlap> overlaps(Graph g, Map<Node, Lowering> lowerings, Groups groups, List<BufferRequest> requests,
+                                          OutputOverInput rule) {
+        Map<String, BufferRequest> byName = new HashMap<>();
+        requests.forEach(r -> byName.put(r.name(), r));
+        Map<List<String>, Long> distances = new java.util.LinkedHashMap<>();
+        List<Node> nodes = g.nodes();
+        for (int step = 0; step < nodes.size(); step++) {
+            Node n = nodes.get(step);
+            if (lowerings.get(n).isView() || n.outputs().size() != 1) {
+                continue;
+            }
+            BufferRequest out = byName.get(groups.find(n.output()));
+            if (out == null || out.firstUse() != step) {
+                continue;
+            }
+            for (int i = 0; i < n.inputs().size(); i++) {
+                BufferRequest in = byName.get(groups.find(n.input(i)));
+                if (in == null || in == out || in.lastUse() != step) {
+                    continue;
+                }
+                OptionalLong d = rule.minDistance(n, i);
+                if (d.isPresent()) {
+                    distances.merge(List.of(out.name(), in.name()), Math.max(0, d.getAsLong()), Math::max);
+                } else {
+                    // another input of the same buffer that declares nothing forbids the overlap
+                    distances.put(List.of(out.name(), in.name()), Long.MAX_VALUE);
+                }
+            }
+        }
+        List<Overlap> overlaps = new ArrayList<>();
+        distances.forEach((pair, d) -> {
+            if (d != Long.MAX_VALUE) {
+                overlaps.add(new Overlap(pair.get(0), pair.get(1), d));
+            }
+        });
+        return List.copyOf(overlaps);
     }
 
     /** Union-find over tensors, tracking each group's external storage and last use. */

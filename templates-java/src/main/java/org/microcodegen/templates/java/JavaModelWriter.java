@@ -145,7 +145,8 @@ public final class JavaModelWriter {
         for (JavaView.Arena a : m.arenas) {
             type.addField(FieldSpec.builder(int.class, a.sizeConstant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("Scratch memory of one inference for its $L buffers, in $Ls. The memory plan takes $L bytes;\n"
-                            + "$L bytes is the lower bound for this schedule (the most bytes of activations alive at any one step).\n",
+                            + "$L bytes is the lower bound for this schedule (the most bytes of activations alive at any one step;\n"
+                            + "bytes a layer may write over its input count once).\n",
                             a.elementType.getName(), a.elementType.getName(), m.arenaBytes, m.lowerBoundBytes)
                     .initializer("$L", JavaLiterals.intLiteral(a.elements)).build());
         }
