@@ -35,5 +35,6 @@ void test_qnonlinear(void);
 void test_quant(void);
 void test_qconv(void);
 void test_qkernels(void);
+void test_conv_simd(void);
 
 #endif

@@ -10,5 +10,6 @@ int main(void) {
     test_quant();
     test_qconv();
     test_qkernels();
+    test_conv_simd();
     return mc_test_summary();
 }

@@ -67,9 +67,17 @@ public final class CKernels {
         Signature s16 = Signature.weighted(I16, I8, DType.INT64);
         Signature f32 = Signature.weighted(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
         String conv = "mc_conv2d_nhwc";
+        // the SMLAD kernels (mc_conv_simd) first: the same results as the reference kernels on weights packed
+        // at compile time; the portable build of the same source on the host
+        r.add("Conv2DNhwc", s8, Shapes.SIMD_POINTWISE, simd("mc_conv2d_1x1_s8_simd", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", s8, Shapes.SIMD_CONV, simd("mc_conv2d_s8_simd", "mc_qconv2d_params"));
         r.add("Conv2DNhwc", s8, Kernel.withParams(conv, "mc_conv2d_nhwc_s8", "mc_qconv2d_params"));
         r.add("Conv2DNhwc", s16, Kernel.withParams(conv, "mc_conv2d_nhwc_s16", "mc_qconv2d_params"));
         r.add("Conv2DNhwc", f32, Kernel.withParams(conv, "mc_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
+        // one input channel: an ordinary convolution, on its kernel (weights transposed when packed)
+        r.add("DepthwiseConv2DNhwc", s8, Shapes.SIMD_DEPTHWISE_ONE_CHANNEL, Kernel.withParams("mc_conv_simd", "mc_conv2d_s8_simd",
+                "mc_qconv2d_params").packing("weight", SimdPackings.CHANNEL_PAIRS_OF_DEPTHWISE)
+                .packing("bias", SimdPackings.FOLDED_BIAS_OF_DEPTHWISE));
         r.add("DepthwiseConv2DNhwc", s8, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s8", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", s16, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_s16", "mc_qconv2d_params"));
         r.add("DepthwiseConv2DNhwc", f32, Kernel.withParams(conv, "mc_depthwise_conv2d_nhwc_f32", "mc_conv2d_nhwc_params"));
@@ -78,6 +86,7 @@ public final class CKernels {
         r.add("TransposeConv2DNhwc", s16, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s16", "mc_qconv2d_params"));
         r.add("TransposeConv2DNhwc", f32, Kernel.withParams(tc, "mc_transpose_conv_nhwc_f32", "mc_conv2d_nhwc_params"));
         String fc = "mc_fully_connected";
+        r.add("FullyConnected", s8, Shapes.SIMD_DENSE, simd("mc_fully_connected_s8_simd", "mc_qfc_params"));
         r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
         r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
         r.add("FullyConnected", f32, Kernel.withParams(fc, "mc_fully_connected_f32", "mc_fc_params"));
@@ -129,6 +138,13 @@ public final class CKernels {
         r.add("HardSwish", Signature.all(I8), Kernel.withParams("mc_qnonlinear", "mc_hard_swish_s8", "mc_qhard_swish_params"));
         r.add("Sigmoid", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_logistic_s16", "mc_qsigmoid16_params"));
         r.add("Tanh", Signature.all(I16), Kernel.withParams("mc_qnonlinear", "mc_tanh_s16", "mc_qsigmoid16_params"));
+    }
+
+    /** An mc_conv_simd kernel: weights in SMLAD channel pairs, the input offset folded into the bias. */
+    private static Kernel simd(String function, String paramsType) {
+        return Kernel.withParams("mc_conv_simd", function, paramsType)
+                .packing("weight", SimdPackings.CHANNEL_PAIRS)
+                .packing("bias", SimdPackings.FOLDED_BIAS);
     }
 
     /**
