@@ -50,8 +50,8 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
  * nudge 1 - 2^30 for negative products, then division toward zero, is that floor); the rounding
  * divide by 2^right adds one when the remainder exceeds half, or half minus one for negatives. */
 static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc_rounding r) {
-    if (r == MC_ROUND_SINGLE) {
-        return mc_requantize(x, mult, shift, MC_ROUND_SINGLE);
+    if (r != MC_ROUND_DOUBLE) {
+        return mc_requantize(x, mult, shift, r);   /* every other rounding as the reference */
     } else {
         const int32_t left = shift > 0 ? shift : 0;
         const int32_t right = shift > 0 ? 0 : -shift;
@@ -85,27 +85,37 @@ static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc
 static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
                                          int32_t pixels, const mc_qconv2d_params *p) {
     const int32_t out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
-    int32_t j, i;
+    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
+     * second store rewrites the first */
+    const int32_t next = pixels == 2 ? p->out_c : 0;
+    const int32_t *mults = p->out_mult + c, *shifts = p->out_shift + c;
+    const int32_t *end = sums + n;
     o += c;
-    for (j = 0; j < n; ++j, ++o, ++sums) {
-        const int32_t mult = p->out_mult[c + j], shift = p->out_shift[c + j];
-        if (p->rounding == MC_ROUND_DOUBLE) {
+    if (p->rounding == MC_ROUND_DOUBLE) {
+        for (; sums != end; ++sums, ++o) {
+            /* requantize_fast's double rounding, the channel's constants taken out of the pixels */
+            const int32_t mult = *mults++, shift = *shifts++;
             const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
             const uint32_t mask = (1u << right) - 1u, half = mask >> 1;
-            for (i = 0; i < pixels; ++i) {
+            int32_t i;
+            for (i = 0; i < 2; ++i) {
                 const uint32_t x = (uint32_t)sums[i * MC_CONV_SIMD_BLOCK];
                 const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32(x << left), mult);
                 const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
                 const uint32_t threshold = half + ((uint32_t)high >> 31);
                 const int32_t v = mc_asr32(high, right)
                                   + (((uint32_t)high & mask) > threshold ? 1 : 0);
-                o[i * p->out_c] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
+                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
             }
-        } else {
-            for (i = 0; i < pixels; ++i) {
+        }
+    } else {
+        for (; sums != end; ++sums, ++o) {
+            const int32_t mult = *mults++, shift = *shifts++;
+            int32_t i;
+            for (i = 0; i < 2; ++i) {   /* every other rounding as the reference */
                 const int32_t v = mc_requantize(sums[i * MC_CONV_SIMD_BLOCK], mult, shift,
-                                                MC_ROUND_SINGLE);
-                o[i * p->out_c] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
+                                                p->rounding);
+                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
             }
         }
     }
