@@ -79,6 +79,21 @@ static inline uint32_t mc_sxtb16(uint32_t x) {
     return (uint32_t)__sxtb16((int8x4_t)x);
 }
 
+/* SXTB16 with its built-in rotation by 8: bytes 1 and 3 sign-extended into the two 16-bit lanes,
+ * one instruction (GCC 12 does not fold mc_ror into __sxtb16 by itself). */
+static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/* SMLAL: acc + a * b in 64 bits (GCC emits it from C too, but not once it has hoisted one
+ * operand's sign extension out of a loop). |acc + a * b| < 2^63 in every use. */
+static inline int64_t mc_smlal(int64_t acc, int32_t a, int32_t b) {
+    __asm__("smlal %Q0, %R0, %1, %2" : "+r"(acc) : "r"(a), "r"(b));
+    return acc;
+}
+
 /* UXTB16: bytes 0 and 2 zero-extended into the two 16-bit lanes. */
 static inline uint32_t mc_uxtb16(uint32_t x) {
     return (uint32_t)__uxtb16((uint8x4_t)x);
@@ -160,6 +175,14 @@ static inline int32_t mc_smuad(uint32_t a, uint32_t b) {
 
 static inline uint32_t mc_sxtb16(uint32_t x) {
     return mc_pack16(mc_lane8(x, 0), mc_lane8(x, 2));
+}
+
+static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
+    return mc_sxtb16(mc_ror(x, 8));
+}
+
+static inline int64_t mc_smlal(int64_t acc, int32_t a, int32_t b) {
+    return acc + (int64_t)a * b;
 }
 
 static inline uint32_t mc_uxtb16(uint32_t x) {

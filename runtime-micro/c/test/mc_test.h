@@ -40,5 +40,6 @@ void test_qkernels(void);
 void test_weights_only(void);
 void test_qdepthwise(void);
 void test_qsimd_kernels(void);
+void test_conv_simd(void);
 
 #endif

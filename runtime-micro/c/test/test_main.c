@@ -13,5 +13,6 @@ int main(void) {
     test_weights_only();
     test_qdepthwise();
     test_qsimd_kernels();
+    test_conv_simd();
     return mc_test_summary();
 }

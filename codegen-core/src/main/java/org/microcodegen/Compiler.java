@@ -115,6 +115,10 @@ public final class Compiler {
                 weightBytes += t.data().byteLength();
             }
         }
+        java.util.Set<org.microcodegen.ops.Arg.Packed> packed = new java.util.HashSet<>();
+        for (Lowering l : lowerings.values()) {
+            weightBytes += l.isView() ? 0 : Lowerer.packedBytes(l.call(), packed);
+        }
         return new CompiledModel(name, file, traits, g, lowerings, placement, macs, weightBytes, calls);
     }
 

@@ -159,6 +159,9 @@ public record Report(String model, String source, String target, String version,
             }
         }
 
+        /** The packed constants counted so far (each distinct array once, by its first reader). */
+        private final Set<Arg.Packed> packedSeen = new HashSet<>();
+
         Report build() {
             List<Layer> layers = new ArrayList<>();
             Set<String> weightsSeen = new HashSet<>();
@@ -188,6 +191,7 @@ public record Report(String model, String source, String target, String version,
             long weightBytes = 0;
             if (!l.isView()) {
                 kernel = l.call().kernel();
+                weightBytes += Lowerer.packedBytes(l.call(), packedSeen);
                 for (Arg a : l.call().args()) {
                     for (String t : Lowerer.tensors(a)) {
                         if (g.tensor(t).isConstant() && weightsSeen.add(t)) {

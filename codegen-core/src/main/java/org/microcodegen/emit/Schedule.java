@@ -109,6 +109,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         <A> A spell(ArgSyntax<A> syntax) {
             if (arg instanceof Arg.TensorRef) {
                 return syntax.tensor(places.get(0));
+            } else if (arg instanceof Arg.Packed) {
+                return syntax.tensor(places.get(0));
             } else if (arg instanceof Arg.TensorList) {
                 return syntax.tensors(places);
             } else if (arg instanceof Arg.Null) {
@@ -170,6 +172,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final Map<String, String> layerNames = new HashMap<>();
         private final Map<String, String> bufferIdents = new HashMap<>();
         private final Map<String, String> weightIdents = new HashMap<>();
+        private final Map<Arg.Packed, String> packedIdents = new HashMap<>();
         private final List<Io> inputs = new ArrayList<>();
         private final List<Io> outputs = new ArrayList<>();
         private final List<Weight> weights = new ArrayList<>();
@@ -258,6 +261,30 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             return ident;
         }
 
+        /**
+         * The identifier of a packed constant, declared the first time a call passes it: named after the operand it
+         * was made from ("packed_conv1_weight"), or after the layer and role when the layer has no such operand.
+         */
+        private String packedWeight(Arg.Packed packed, Node consumer) {
+            String ident = packedIdents.get(packed);
+            if (ident != null) {
+                return ident;
+            }
+            String layer = layerNames.get(consumer.name());
+            String base = packed.source() != null
+                    ? WeightRoles.baseName(g.tensor(packed.source()), layer, Op.of(consumer), consumer.inputs().indexOf(packed.source()))
+                    : layer + "_" + packed.role();
+            ident = spelling.weight().apply("packed_" + base);   // first, so that truncating a long name keeps it
+            packedIdents.put(packed, ident);
+            long count = packed.data().elementCount();
+            Tensor t = new Tensor(ident, TensorType.of(packed.data().dtype(), org.microcodegen.ir.Shape.of((int) count)),
+                    packed.data(), ident);
+            String from = packed.source() != null ? "\"" + g.tensor(packed.source()).sourceName() + "\"" : "no " + packed.role();
+            weights.add(new Weight(ident, t, packed.layout() + ", from " + from + "; " + t.type() + ", "
+                    + packed.data().byteLength() + " bytes"));
+            return ident;
+        }
+
         private Step step(Node n) {
             Step s = call(n);
             List<Result> results = new ArrayList<>();
@@ -297,6 +324,9 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 List<Place> places = new ArrayList<>();
                 for (String t : tensors) {
                     places.add(place(t, n, n.inputs().indexOf(t)));
+                }
+                if (a instanceof Arg.Packed packed) {
+                    places.add(new Place(Kind.CONSTANT, packedWeight(packed, n), packed.data().dtype()));
                 }
                 String ident = a instanceof Arg.Params ? paramsIdent : null;
                 if (a instanceof Arg.Table t) {

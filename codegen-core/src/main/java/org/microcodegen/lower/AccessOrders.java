@@ -43,7 +43,13 @@ public final class AccessOrders {
      * One pixel (all its channels) per step in NHWC order, reading the window's rows in order: TFLite's
      * reference loops (conv, depthwise with or without the 8-channel blocks, pooling), C and Java.
      */
-    private static final Walk NHWC_PIXELS = AccessOrders::nhwcPixels;
+    private static final Walk NHWC_PIXELS = (p, in, out) -> nhwcPixels(p, in, out, 1);
+    /**
+     * Two output pixels per step in NHWC order, every input value of both read (widened into the
+     * kernel's lane buffer) before either pixel's outputs are written: the SMLAD convolutions of
+     * mc_conv_simd (1x1 and general).
+     */
+    private static final Walk NHWC_PIXEL_PAIRS = (p, in, out) -> nhwcPixels(p, in, out, 2);
     /** One output row of one plane per step in NCHW order, reading its group's planes: depthwise conv, pooling. */
     private static final Walk NCHW_ROWS = AccessOrders::nchwRows;
 
@@ -63,6 +69,10 @@ public final class AccessOrders {
             Map.entry("mc_pool2d_nhwc.mc_maxpool2d_nhwc_s8", NHWC_PIXELS),
             Map.entry("mc_pool2d_nhwc.mc_maxpool2d_nhwc_s16", NHWC_PIXELS),
             Map.entry("mc_pool2d_nhwc.mc_maxpool2d_nhwc_f32", NHWC_PIXELS),
+            // C, mc_conv_simd.c: pixel pairs (the depthwise kernels of mc_qdepthwise walk each block of
+            // four channels over the whole plane, so they declare nothing and never overlap)
+            Map.entry("mc_conv_simd.mc_conv2d_1x1_s8_simd", NHWC_PIXEL_PAIRS),
+            Map.entry("mc_conv_simd.mc_conv2d_s8_simd", NHWC_PIXEL_PAIRS),
             // C, mc_conv2d.c: depthwise entries (one plane per output channel, row by row; not the paired
             // output channels of the other conv entries, nor the restrict-qualified compact kernel)
             Map.entry("mc_conv2d.mc_conv2d_depthwise_f32", NCHW_ROWS),
@@ -140,6 +150,11 @@ public final class AccessOrders {
     }
 
     static OptionalLong nhwcPixels(ParamsStruct p, long inBytes, long outBytes) {
+        return nhwcPixels(p, inBytes, outBytes, 1);
+    }
+
+    /** {@code perStep} consecutive output pixels (of the flattened batch x rows x columns) per step. */
+    static OptionalLong nhwcPixels(ParamsStruct p, long inBytes, long outBytes, long perStep) {
         Map<String, Long> f = fields(p);
         boolean pool = f.containsKey("channels");
         Long[] v = values(f, "batch", "in_h", "in_w", pool ? "channels" : "in_c", "out_h", "out_w", pool ? "channels" : "out_c",
@@ -150,10 +165,13 @@ public final class AccessOrders {
         long inH = v[1], inW = v[2], inC = v[3], outH = v[4], outW = v[5], outC = v[6];
         long sh = v[7], sw = v[8], padTop = v[9], padLeft = v[10];
         long pixels = outH * outW;
-        return OptionalLong.of(minDistance(v[0] * pixels,
-                s -> (s + 1) * outC * outBytes,
+        long total = v[0] * pixels;
+        return OptionalLong.of(minDistance((total + perStep - 1) / perStep,
+                s -> Math.min((s + 1) * perStep, total) * outC * outBytes,
                 s -> {
-                    long b = s / pixels, oh = s % pixels / outW, ow = s % outW;
+                    // the step's first pixel reads lowest: windows only move forward
+                    long q = s * perStep;
+                    long b = q / pixels, oh = q % pixels / outW, ow = q % outW;
                     long row = firstInside(oh * sh - padTop, inH);
                     long col = firstInside(ow * sw - padLeft, inW);
                     return ((b * inH + row) * inW + col) * inC * inBytes;

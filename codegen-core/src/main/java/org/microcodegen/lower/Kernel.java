@@ -11,27 +11,45 @@ import java.util.List;
  * @param takes      the op's arguments (by name, see {@link org.microcodegen.ops.Invocation}) the kernel
  *                   takes, in order, or null for all of them
  * @param perInput   the kernel is called once per input tensor (Java's Concat.part) instead of once
+ * @param packed     the constant operands the kernel reads in a layout of its own, each with the
+ *                   compile-time transform that produces it (see {@link Packing})
  */
-public record Kernel(String module, String function, String paramsType, List<String> takes, boolean perInput) {
+public record Kernel(String module, String function, String paramsType, List<String> takes, boolean perInput,
+                     List<PackedOperand> packed) {
     public Kernel {
         takes = takes == null ? null : List.copyOf(takes);
+        packed = List.copyOf(packed);
+    }
+
+    /** Operand {@code arg} (an argument name of the op's invocation) is passed as {@code packing} lays it out. */
+    public record PackedOperand(String arg, Packing packing) {
     }
 
     public static Kernel of(String module, String function) {
-        return new Kernel(module, function, null, null, false);
+        return new Kernel(module, function, null, null, false, List.of());
     }
 
     public static Kernel withParams(String module, String function, String paramsType) {
-        return new Kernel(module, function, paramsType, null, false);
+        return new Kernel(module, function, paramsType, null, false, List.of());
     }
 
     /** This kernel taking only the named arguments, in this order. */
     public Kernel taking(String... names) {
-        return new Kernel(module, function, paramsType, List.of(names), perInput);
+        return new Kernel(module, function, paramsType, List.of(names), perInput, packed);
     }
 
     /** This kernel called once per input tensor. */
     public Kernel calledPerInput() {
-        return new Kernel(module, function, paramsType, takes, true);
+        return new Kernel(module, function, paramsType, takes, true, packed);
+    }
+
+    /**
+     * This kernel reading its constant operand {@code arg} ("weight", "bias") as {@code packing} lays it out:
+     * the compiler transforms the operand once, at compile time, and passes the result in its place.
+     */
+    public Kernel packing(String arg, Packing packing) {
+        List<PackedOperand> more = new java.util.ArrayList<>(packed);
+        more.add(new PackedOperand(arg, packing));
+        return new Kernel(module, function, paramsType, takes, perInput, more);
     }
 }

@@ -47,11 +47,28 @@ public final class Lowerer {
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
         Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs, modelOps(g)), modelFile, mode);
-        List<Arg> args = inv.args();
-        if (kernel.takes() != null) {
-            args = kernel.takes().stream().map(inv::arg).toList();
+        List<String> names = kernel.takes() != null ? kernel.takes() : inv.names();
+        List<Arg> args = new ArrayList<>(names.stream().map(inv::arg).toList());
+        for (Kernel.PackedOperand p : kernel.packed()) {
+            int i = names.indexOf(p.arg());
+            if (i < 0) {
+                throw new IllegalStateException(kernel.function() + " packs " + p.arg() + ", which it does not take: " + names);
+            }
+            String source = args.get(i) instanceof Arg.TensorRef r ? r.tensor() : null;
+            args.set(i, new Arg.Packed(p.arg(), source, p.packing().layout(), p.packing().pack(ctx, inv.params())));
         }
         return Lowering.of(new KernelCall(kernel, args, inv.params()));
+    }
+
+    /** The bytes of the packed constants of {@code call} not yet in {@code seen} (each distinct array counts once). */
+    public static long packedBytes(KernelCall call, Set<Arg.Packed> seen) {
+        long bytes = 0;
+        for (Arg a : call.args()) {
+            if (a instanceof Arg.Packed p && seen.add(p)) {
+                bytes += p.data().byteLength();
+            }
+        }
+        return bytes;
     }
 
     /** The graph whose op names {@link #modelOps} computed last (weakly held: a graph may be large). */

@@ -1,6 +1,7 @@
 package org.microcodegen.lower;
 
 import org.microcodegen.ops.Conv2D;
+import org.microcodegen.ops.Conv2DNhwc;
 import org.microcodegen.ops.MatMul;
 import org.microcodegen.ops.SlidingWindow;
 import org.microcodegen.ops.Window2D;
@@ -30,6 +31,38 @@ final class Shapes {
     static final Rule DENSE = new Rule("A [M][K] times B stored [N][K] (dense layer layout)", Shapes::dense);
     static final Rule DENSE_BESIDE_CONV = new Rule("dense layer layout, in a model with Conv2D",
             q -> dense(q) && q.modelOps().contains("Conv2D"));
+
+    /** The largest K (kH x kW x inC rounded up to 4) of mc_conv_simd's convolutions (MC_CONV_SIMD_MAX_K: a stack buffer). */
+    static final int SIMD_CONV_MAX_DEPTH = 1024;
+
+    /** Any CONV_2D whose weights (and bias) are constants, K within the SIMD kernels' buffer. */
+    static final Rule SIMD_CONV = new Rule("weight and bias constant, kH x kW x inC <= " + SIMD_CONV_MAX_DEPTH,
+            q -> packableWeights(q) && simdDepth(q) <= SIMD_CONV_MAX_DEPTH);
+    /** 1x1, stride 1, unpadded: each output pixel reads one contiguous input pixel. */
+    static final Rule SIMD_POINTWISE = new Rule("1x1, stride 1, unpadded, weight and bias constant, inC <= " + SIMD_CONV_MAX_DEPTH,
+            q -> SIMD_CONV.test(q) && nhwcPointwise(q));
+    /** A depthwise convolution of a single input channel (person_detect's first layer): an ordinary convolution. */
+    static final Rule SIMD_DEPTHWISE_ONE_CHANNEL = new Rule("one input channel, weight and bias constant, kH x kW <= "
+            + SIMD_CONV_MAX_DEPTH, q -> packableWeights(q) && ((Conv2DNhwc) q.op()).geometry(q.ctx()).inC() == 1
+            && simdDepth(q) <= SIMD_CONV_MAX_DEPTH);
+    /** A fully connected layer whose weights (and bias) are constants. */
+    static final Rule SIMD_DENSE = new Rule("weight and bias constant", Shapes::packableWeights);
+
+    /** Weight and bias (where the layer has one) are known at compile time, so a kernel may take them packed. */
+    static boolean packableWeights(Query q) {
+        return q.ctx().isConstant(1) && (q.ctx().inputCount() < 3 || q.ctx().isConstant(2));
+    }
+
+    private static int simdDepth(Query q) {
+        Conv2DNhwc.Geometry g = ((Conv2DNhwc) q.op()).geometry(q.ctx());
+        long k = (long) g.w().kH() * g.w().kW() * g.inC();
+        return (int) Math.min(Integer.MAX_VALUE, (k + 3) & ~3L);
+    }
+
+    private static boolean nhwcPointwise(Query q) {
+        Window2D w = ((Conv2DNhwc) q.op()).geometry(q.ctx()).w();
+        return w.kH() == 1 && w.kW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.unpadded();
+    }
 
     static Conv2D.Geometry conv(Query q) {
         return ((Conv2D) q.op()).geometry(q.ctx());

@@ -37,6 +37,16 @@ public sealed interface Arg {
     record Table(ParamsStruct.Table table) implements Arg {
     }
 
+    /**
+     * A constant operand in the layout its kernel reads, made at compile time from the layer's constants (weights
+     * reordered for the inner loop, a bias with the input offset folded in): emitted as a constant array like a
+     * weight (flash in C). {@code role} is the argument it stands for ("weight", "bias"), {@code source} the
+     * tensor it was made from (null when the layer has none, e.g. no bias), {@code layout} what was done, in words.
+     * Equal records (same role, source, layout and bytes) are emitted once.
+     */
+    record Packed(String role, String source, String layout, org.microcodegen.ir.ConstData data) implements Arg {
+    }
+
     /** An array of int32 values. */
     record IntList(List<Long> values) implements Arg {
         public IntList {

@@ -58,6 +58,16 @@ public record ParamsStruct(List<Field> fields) {
         }
     }
 
+    /** The integer value of field {@code name}, or an error when there is no such integer field. */
+    public long integer(String name) {
+        for (Field f : fields) {
+            if (f.name().equals(name) && f.value() instanceof Long v) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("no integer field " + name + " in " + fields);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

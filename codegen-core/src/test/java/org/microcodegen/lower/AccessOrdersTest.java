@@ -108,6 +108,38 @@ class AccessOrdersTest {
         return t;
     }
 
+    /**
+     * mc_conv_simd's mc_conv2d_s8_simd and mc_conv2d_1x1_s8_simd: output pixels two at a time (the last
+     * one alone), every tap of both gathered and widened into the lane buffer, then both pixels' outputs
+     * written (a pixel pair may span rows and images).
+     */
+    private static Trace nhwcConvPixelPairs(Geometry g) {
+        Trace t = new Trace();
+        long pixels = (long) g.batch * g.outH * g.outW;
+        for (long px = 0; px < pixels; px += 2) {
+            long n = Math.min(2, pixels - px);
+            for (long q = px; q < px + n; q++) {
+                int b = (int) (q / ((long) g.outH * g.outW)), oh = (int) (q / g.outW % g.outH), ow = (int) (q % g.outW);
+                int ih0 = oh * g.sh - g.padTop, iw0 = ow * g.sw - g.padLeft;
+                int[] rows = taps(ih0, g.kH, g.dh, g.inH), cols = taps(iw0, g.kW, g.dw, g.inW);
+                for (int r = rows[0]; r < rows[1]; r++) {
+                    for (int c = cols[0]; c < cols[1]; c++) {
+                        long pixel = ((long) (b * g.inH + ih0 + r * g.dh) * g.inW + iw0 + c * g.dw) * g.inC;
+                        for (int ic = 0; ic < g.inC; ic++) {
+                            t.read(pixel + ic);
+                        }
+                    }
+                }
+            }
+            for (long q = px; q < px + n; q++) {
+                for (int oc = 0; oc < g.outC; oc++) {
+                    t.write(q * g.outC + oc);
+                }
+            }
+        }
+        return t;
+    }
+
     /** mc_*pool2d_nhwc_*: per pixel, per channel, the window's cells. */
     private static Trace nhwcPool(Geometry g) {
         Trace t = new Trace();
@@ -201,6 +233,21 @@ class AccessOrdersTest {
                         nhwcPool(p).leastSafeDistance(bytes, bytes), 2L * p.inC * bytes);
             }
         }
+    }
+
+    @Test
+    void pixelPairWalksOfTheSimdConvolutionsAreSafeAndTight() {
+        Random rnd = new Random(13);
+        for (int i = 0; i < 400; i++) {
+            Geometry g = random(rnd, false, false);
+            long declared = AccessOrders.nhwcPixels(g.conv(1), 1, 1, 2).getAsLong();
+            check("simd conv " + g, declared, nhwcConvPixelPairs(g).leastSafeDistance(1, 1), 2L * (g.outC + g.inC));
+        }
+        // person_detect's widest layer on the 1x1 SIMD kernel: the loop needs 18,416 B, the rule asks 18,448
+        // (a step's reads counted from its first pixel), 8 B more than for the reference kernel's single pixels
+        Geometry pw = new Geometry(1, 48, 48, 8, 48, 48, 16, 1, 1, 1, 1, 1, 1, 0, 0);
+        assertEquals(18_416, nhwcConvPixelPairs(pw).leastSafeDistance(1, 1));
+        assertEquals(18_448, AccessOrders.nhwcPixels(pw.conv(1), 1, 1, 2).getAsLong());
     }
 
     @Test

@@ -1,0 +1,288 @@
+#include "mc_conv_simd.h"
+
+/* Why the results equal the reference kernels': every sum is the same set of int32 products
+ * w * x plus bias + in_offset * sum(w) (the packed bias), which is the reference's
+ * sum of w * (x + in_offset) + bias term for term once padded taps read the zero point; SMLAD
+ * adds in 32 bits with wrap-around, the reference in int32, so the totals agree in every bit.
+ * Padding weights (k >= K, the zero channel of an odd count) are 0 and add nothing. The epilogue
+ * is the reference's: requantize, add the output zero point, clamp. */
+
+static int32_t padded_depth(int32_t k) {
+    return (k + 3) & ~(int32_t)3;
+}
+
+/* The four bytes at x..x+n-1 (n < 4) as one word, the missing bytes 0. */
+static uint32_t partial_word(const int8_t *x, int32_t n) {
+    uint32_t v = 0;
+    int32_t j;
+    for (j = 0; j < n; ++j) {
+        v |= (uint32_t)(uint8_t)x[j] << (8u * (uint32_t)j);
+    }
+    return v;
+}
+
+/* n int8 values as 16-bit lanes, per group of four: (x0, x2), (x1, x3), written to lanes[0] and
+ * lanes[1] of every `stride` words; a last partial group is completed with zeros (their weights
+ * are 0). */
+static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
+    int32_t i;
+    for (i = 0; i + 4 <= n; i += 4, lanes += stride) {
+        const uint32_t v = mc_read_u32(x + i);
+        lanes[0] = mc_sxtb16(v);
+        lanes[1] = mc_sxtb16_ror8(v);
+    }
+    if (i < n) {
+        const uint32_t v = partial_word(x + i, n - i);
+        lanes[0] = mc_sxtb16(v);
+        lanes[1] = mc_sxtb16_ror8(v);
+    }
+}
+
+#if defined(__GNUC__)
+#define MC_SIMD_NOINLINE __attribute__((noinline))
+#else
+#define MC_SIMD_NOINLINE
+#endif
+
+/* mc_requantize unfolded for the kernels here, the same results bit for bit. Double rounding: the
+ * multiplier is never INT32_MIN (it lies in [0, 2^31)), so gemmlowp's saturating doubling high
+ * multiply never saturates and equals floor((a * b + 2^30) / 2^31) for either sign of a * b (its
+ * nudge 1 - 2^30 for negative products, then division toward zero, is that floor); the rounding
+ * divide by 2^right adds one when the remainder exceeds half, or half minus one for negatives. */
+static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc_rounding r) {
+    if (r != MC_ROUND_DOUBLE) {
+        return mc_requantize(x, mult, shift, r);   /* every other rounding as the reference */
+    } else {
+        const int32_t left = shift > 0 ? shift : 0;
+        const int32_t right = shift > 0 ? 0 : -shift;
+        const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32((uint32_t)x << left), mult);
+        /* bits 31..62 of ab: the floor division, which fits in 32 bits */
+        const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
+        const uint32_t mask = (1u << right) - 1u;
+        const uint32_t remainder = (uint32_t)high & mask;
+        const uint32_t threshold = (mask >> 1) + (high < 0 ? 1u : 0u);
+        return mc_asr32(high, right) + (remainder > threshold ? 1 : 0);
+    }
+}
+
+/* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
+ * block is a multiple of four bytes long: telling GCC lets it load two weight words with one
+ * LDRD. */
+#if defined(__GNUC__)
+#define MC_ALIGNED4(ptr) ((const int8_t *)__builtin_assume_aligned((ptr), 4))
+#else
+#define MC_ALIGNED4(ptr) (ptr)
+#endif
+
+/* Output channels summed before their epilogue runs: the epilogue loops over a block of sums,
+ * out of the inner loop's way, instead of being called for every four. */
+#define MC_CONV_SIMD_BLOCK 16
+
+/* The reference epilogue (requantize, + output zero point, clamp) of a block of sums: channels
+ * c .. c + n - 1 of `pixels` (1 or 2) consecutive pixels, sums[i * MC_CONV_SIMD_BLOCK + j] for
+ * pixel i and channel c + j; pixel i's outputs at o + i * out_c. Double rounding (the
+ * convolutions' usual one) is requantize_fast's, the channel's constants taken out of the loop. */
+static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
+                                         int32_t pixels, const mc_qconv2d_params *p) {
+    const int32_t out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
+    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
+     * second store rewrites the first */
+    const int32_t next = pixels == 2 ? p->out_c : 0;
+    const int32_t *mults = p->out_mult + c, *shifts = p->out_shift + c;
+    const int32_t *end = sums + n;
+    o += c;
+    if (p->rounding == MC_ROUND_DOUBLE) {
+        for (; sums != end; ++sums, ++o) {
+            /* requantize_fast's double rounding, the channel's constants taken out of the pixels */
+            const int32_t mult = *mults++, shift = *shifts++;
+            const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+            const uint32_t mask = (1u << right) - 1u, half = mask >> 1;
+            int32_t i;
+            for (i = 0; i < 2; ++i) {
+                const uint32_t x = (uint32_t)sums[i * MC_CONV_SIMD_BLOCK];
+                const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32(x << left), mult);
+                const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
+                const uint32_t threshold = half + ((uint32_t)high >> 31);
+                const int32_t v = mc_asr32(high, right)
+                                  + (((uint32_t)high & mask) > threshold ? 1 : 0);
+                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
+            }
+        }
+    } else {
+        for (; sums != end; ++sums, ++o) {
+            const int32_t mult = *mults++, shift = *shifts++;
+            int32_t i;
+            for (i = 0; i < 2; ++i) {   /* every other rounding as the reference */
+                const int32_t v = mc_requantize(sums[i * MC_CONV_SIMD_BLOCK], mult, shift,
+                                                p->rounding);
+                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
+            }
+        }
+    }
+}
+
+/* The fully connected layer's epilogue: one copy (its outputs are few next to its MACs). */
+static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
+                                             mc_rounding rounding, int32_t out_offset,
+                                             int32_t act_min, int32_t act_max) {
+    acc = requantize_fast(acc, mult, shift, rounding) + out_offset;
+    return (int8_t)mc_clamp_i32(acc, act_min, act_max);
+}
+
+/* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`
+ * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
+ * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
+ * each weight word four multiply-accumulates. */
+static void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
+                            int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
+    const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
+    int32_t sums[2 * MC_CONV_SIMD_BLOCK];
+    int32_t c0, c;
+    for (c0 = 0; c0 < p->out_c; c0 += MC_CONV_SIMD_BLOCK) {
+        const int32_t n = p->out_c - c0 < MC_CONV_SIMD_BLOCK ? p->out_c - c0 : MC_CONV_SIMD_BLOCK;
+        for (c = 0; c < n; c += 2) {
+            const int8_t *wp = MC_ALIGNED4(w + (c0 + c) * kp);
+            const uint32_t *xp;
+            int32_t s00 = bias[c0 + c], s01 = s00;
+            int32_t s10 = c + 1 < n ? bias[c0 + c + 1] : 0, s11 = s10;
+            for (xp = lanes; xp != end; xp += 4, wp += 8) {
+                const uint32_t w0 = mc_read_u32(wp);
+                const uint32_t w1 = mc_read_u32(wp + 4);
+                const uint32_t v13 = mc_sxtb16_ror8(w0), u13 = mc_sxtb16_ror8(w1);
+                const uint32_t v02 = mc_sxtb16(w0), u02 = mc_sxtb16(w1);
+                uint32_t x02 = xp[0], x13 = xp[1];
+                s00 = mc_smlad(v02, x02, s00);
+                s00 = mc_smlad(v13, x13, s00);
+                s10 = mc_smlad(u02, x02, s10);
+                s10 = mc_smlad(u13, x13, s10);
+                x02 = xp[2];
+                x13 = xp[3];
+                s01 = mc_smlad(v02, x02, s01);
+                s01 = mc_smlad(v13, x13, s01);
+                s11 = mc_smlad(u02, x02, s11);
+                s11 = mc_smlad(u13, x13, s11);
+            }
+            /* an odd block's last partner is the zero channel: its sums land in the unused slot */
+            sums[c] = s00;
+            sums[c + 1] = s10;
+            sums[MC_CONV_SIMD_BLOCK + c] = s01;
+            sums[MC_CONV_SIMD_BLOCK + c + 1] = s11;
+        }
+        store_block(sums, o, c0, n, pixels, p);
+    }
+}
+
+void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
+                           const mc_qconv2d_params *p) {
+    const int32_t kp = padded_depth(p->in_c);
+    const int32_t pixels = p->batch * p->out_h * p->out_w;
+    uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
+    int32_t px;
+    for (px = 0; px + 1 < pixels; px += 2) {
+        widen(in + px * p->in_c, p->in_c, lanes, 4);
+        widen(in + (px + 1) * p->in_c, p->in_c, lanes + 2, 4);
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 2, p);
+    }
+    if (px < pixels) {
+        widen(in + px * p->in_c, p->in_c, lanes, 4);
+        widen(in + px * p->in_c, p->in_c, lanes + 2, 4);
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 1, p);
+    }
+}
+
+/* The K input values output pixel (oh, ow) of image `image` reads, in weight order (kernel row,
+ * kernel column, channel), taps outside the image holding the input zero point. */
+static void gather(const int8_t *in, int32_t image, int32_t oh, int32_t ow,
+                   const mc_qconv2d_params *p, int8_t *col) {
+    const int8_t zero_point = (int8_t)(-p->in_offset);
+    const int32_t ih0 = oh * p->stride_h - p->pad_top;
+    const int32_t iw0 = ow * p->stride_w - p->pad_left;
+    const int32_t row = p->k_w * p->in_c;
+    int32_t kh, kw;
+    for (kh = 0; kh < p->k_h; ++kh, col += row) {
+        const int32_t ih = ih0 + kh * p->dilation_h;
+        const int8_t *src;
+        if (ih < 0 || ih >= p->in_h) {
+            memset(col, zero_point, (size_t)row);
+            continue;
+        }
+        src = in + ((image * p->in_h + ih) * p->in_w) * p->in_c;
+        if (p->dilation_w == 1 && iw0 >= 0 && iw0 + p->k_w <= p->in_w) {
+            memcpy(col, src + iw0 * p->in_c, (size_t)row);
+        } else {
+            for (kw = 0; kw < p->k_w; ++kw) {
+                const int32_t iw = iw0 + kw * p->dilation_w;
+                if (iw < 0 || iw >= p->in_w) {
+                    memset(col + kw * p->in_c, zero_point, (size_t)p->in_c);
+                } else {
+                    memcpy(col + kw * p->in_c, src + iw * p->in_c, (size_t)p->in_c);
+                }
+            }
+        }
+    }
+}
+
+void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
+                       const mc_qconv2d_params *p) {
+    const int32_t k = p->k_h * p->k_w * p->in_c;
+    const int32_t kp = padded_depth(k);
+    const int32_t per_image = p->out_h * p->out_w;
+    const int32_t pixels = p->batch * per_image;
+    uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
+    int8_t col[kp];
+    int32_t px, i;
+    for (px = 0; px < pixels; px += 2) {
+        const int32_t n = pixels - px < 2 ? 1 : 2;
+        for (i = 0; i < 2; ++i) {
+            const int32_t q = px + (i < n ? i : 0);
+            const int32_t image = q / per_image, oh = (q % per_image) / p->out_w;
+            if (i < n) {
+                gather(in, image, oh, q % p->out_w, p, col);
+            }
+            widen(col, k, lanes + 2 * i, 4);
+        }
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p);
+    }
+}
+
+/* One group of four inputs (x02, x13: their lanes) against a channel pair's two weight words. */
+static inline void fc_group(uint32_t x02, uint32_t x13, const int8_t *wp, int32_t *s0,
+                            int32_t *s1) {
+    const uint32_t w0 = mc_read_u32(wp), w1 = mc_read_u32(wp + 4);
+    *s0 = mc_smlad(mc_sxtb16_ror8(w0), x13, mc_smlad(mc_sxtb16(w0), x02, *s0));
+    *s1 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s1));
+}
+
+void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                int8_t *out, const mc_qfc_params *p) {
+    const int32_t kp = padded_depth(p->in_depth);
+    const int32_t full = p->in_depth >> 2, rest = p->in_depth & 3;
+    int32_t r, o, g;
+    for (r = 0; r < p->batches; ++r, out += p->out_depth) {
+        const int8_t *x = in + r * p->in_depth;
+        /* the last partial group of inputs, completed with zeros (their weights are 0) */
+        const uint32_t tail = partial_word(x + 4 * full, rest);
+        for (o = 0; o < p->out_depth; o += 2) {
+            const int8_t *wp = MC_ALIGNED4(w + o * kp);
+            const int8_t *xp = x;
+            const int32_t second = o + 1 < p->out_depth;
+            int32_t s0 = bias[o], s1 = second ? bias[o + 1] : 0;
+            int32_t c;
+            for (g = full; g > 0; --g, xp += 4, wp += 8) {
+                const uint32_t xv = mc_read_u32(xp);
+                fc_group(mc_sxtb16(xv), mc_sxtb16_ror8(xv), wp, &s0, &s1);
+            }
+            if (rest != 0) {
+                fc_group(mc_sxtb16(tail), mc_sxtb16_ror8(tail), wp, &s0, &s1);
+            }
+            c = p->per_channel ? o : 0;
+            out[o] = requantize_s8(s0, p->out_mult[c], p->out_shift[c], p->rounding,
+                                   p->out_offset, p->act_min, p->act_max);
+            if (second) {
+                c = p->per_channel ? o + 1 : 0;
+                out[o + 1] = requantize_s8(s1, p->out_mult[c], p->out_shift[c], p->rounding,
+                                           p->out_offset, p->act_min, p->act_max);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/* int8 convolution and fully connected layer for cores with the DSP (SIMD32) extension, bit for bit
+ * the results of mc_conv2d_nhwc_s8 and mc_fully_connected_s8 (both roundings), on weights the
+ * compiler packed for them. The same source runs on the host with mc_simd.h's portable definitions.
+ *
+ * Packed operands (written by the compiler, org.microcodegen.lower.SimdPackings; never by hand):
+ *   weight  K = k_h * k_w * in_c (FC: in_depth), Kp = K rounded up to a multiple of 4. Output
+ *           channels go in pairs (c, c + 1); an odd last channel is paired with a channel of zeros.
+ *           Per pair, per group of four k: the four int8 weights of channel c (k order as in the
+ *           model: kernel row, kernel column, input channel), then those of channel c + 1. Weights
+ *           for k >= K are 0. Size ceil(out_c / 2) * 2 * Kp bytes, word aligned.
+ *   bias    int32 [out_c]: bias[c] + in_offset * (sum over k of w[c][k]), never NULL. The input
+ *           offset is folded in: the kernels multiply raw inputs, and pad taps outside the image
+ *           with the input's zero point (-in_offset), whose product then cancels its share.
+ * Per pass the inner loop computes two output channels for two output pixels (four sums): each
+ * word of weights feeds four multiply-accumulates and each word of inputs two SMLADs. Inputs are
+ * sign-extended to 16-bit lanes once per pixel into a stack buffer: lanes (x0, x2) then (x1, x3)
+ * for each group of four, the order SXTB16 gives the weights (w0, w2) and, rotated by 8, (w1, w3).
+ * The sums of up to 16 channels wait in a 128-byte stack array for their requantization.
+ *
+ * Stack: the convolutions' lane buffer is a C99 array sized by the layer, 2 * Kp int16 lanes, plus
+ * Kp bytes for the general convolution's gathered taps: at most 5 KB, since the compiler picks
+ * these kernels only for Kp <= MC_CONV_SIMD_MAX_K (person_detect: 1 KB at its widest layer). The
+ * fully connected kernel reads its input in place and needs none. */
+#ifndef MC_CONV_SIMD_H
+#define MC_CONV_SIMD_H
+
+#include "mc_conv2d_nhwc.h"
+#include "mc_fully_connected.h"
+#include "mc_simd.h"
+
+/* The largest Kp the convolutions take (org.microcodegen.lower.Shapes.SIMD_CONV_MAX_DEPTH); the
+ * compiler picks the reference kernel above it. */
+#define MC_CONV_SIMD_MAX_K 1024
+
+/* Any CONV_2D (padding, stride, dilation), weights and bias packed as above; also a
+ * DEPTHWISE_CONV_2D of one input channel, which is the same computation. */
+void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
+                       const mc_qconv2d_params *p);
+/* 1x1, stride 1, unpadded: every output pixel reads one contiguous input pixel. */
+void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
+                           const mc_qconv2d_params *p);
+/* FULLY_CONNECTED, weights and bias packed as above (K = in_depth); reads inputs in place. */
+void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias,
+                                int8_t *out, const mc_qfc_params *p);
+
+#endif

@@ -1,0 +1,212 @@
+/* The SIMD int8 convolution and fully connected kernels (mc_conv_simd) against the reference
+ * kernels (mc_conv2d_nhwc_s8, mc_fully_connected_s8) on seeded random shapes, offsets, multipliers
+ * and clamps, in both roundings: every output byte must be equal. The weights and bias are packed
+ * here the way the compiler packs them (org.microcodegen.lower.Packings, described in
+ * mc_conv_simd.h), from the reference's operands. */
+#include "mc_conv_simd.h"
+#include "mc_test.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CASE_MAX 6000
+
+static uint32_t state = 12345u;
+
+static int32_t rnd(int32_t lo, int32_t hi) {   /* uniform in [lo, hi] */
+    state = state * 1664525u + 1013904223u;
+    return lo + (int32_t)((state >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+static int8_t in_buf[CASE_MAX], w_buf[CASE_MAX], packed_w[CASE_MAX + 4096];
+static int8_t ref_out[CASE_MAX], simd_out[CASE_MAX + 1];
+static int32_t bias_buf[64], packed_bias[64], mult[64], shift[64];
+static int32_t got[CASE_MAX], want[CASE_MAX];
+
+/* Channel pairs, groups of four k per channel, zeros past K and for an odd count's last partner. */
+static void pack_weights(const int8_t *w, int32_t out_c, int32_t k, int8_t *packed) {
+    const int32_t kp = (k + 3) & ~3;
+    int32_t c, g, j, i;
+    for (c = 0; c < out_c; c += 2) {
+        for (g = 0; g < kp; g += 4) {
+            for (i = 0; i < 2; ++i) {
+                for (j = 0; j < 4; ++j) {
+                    const int32_t kk = g + j;
+                    *packed++ = (c + i < out_c && kk < k) ? w[(c + i) * k + kk] : 0;
+                }
+            }
+        }
+    }
+}
+
+static void pack_bias(const int8_t *w, const int32_t *bias, int32_t out_c, int32_t k,
+                      int32_t in_offset, int32_t *packed) {
+    int32_t c, i;
+    for (c = 0; c < out_c; ++c) {
+        int32_t sum = 0;
+        for (i = 0; i < k; ++i) {
+            sum += w[c * k + i];
+        }
+        packed[c] = (bias != NULL ? bias[c] : 0) + in_offset * sum;
+    }
+}
+
+static void random_requantization(int32_t channels, int32_t *in_offset, int32_t *out_offset,
+                                  int32_t *act_min, int32_t *act_max) {
+    int32_t c;
+    for (c = 0; c < channels; ++c) {
+        mult[c] = rnd(0, 3) == 0 ? (1 << 30) : rnd(1 << 30, 0x7FFFFFFF);   /* ties at 1 << 30 */
+        shift[c] = rnd(-14, 1);
+    }
+    *in_offset = rnd(0, 5) == 0 ? (rnd(0, 1) ? -127 : 128) : rnd(-127, 128);
+    *out_offset = rnd(-128, 127);
+    *act_min = rnd(0, 2) == 0 ? rnd(-128, 0) : -128;
+    *act_max = rnd(0, 2) == 0 ? rnd(*act_min, 127) : 127;
+}
+
+static void fill_random(int8_t *x, int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        x[i] = (int8_t)rnd(-128, 127);
+    }
+}
+
+/* A random layer of out_c channels of k weights reading in_n inputs: inputs, weights, bias (or none:
+ * returns 0), requantization, and the weights and bias packed as the compiler packs them. */
+static int32_t random_layer(int32_t in_n, int32_t k, int32_t out_c, int32_t *in_offset,
+                            int32_t *out_offset, int32_t *act_min, int32_t *act_max) {
+    const int32_t with_bias = rnd(0, 3) != 0;
+    int32_t c;
+    fill_random(in_buf, in_n);
+    fill_random(w_buf, k * out_c);
+    for (c = 0; c < out_c; ++c) {
+        bias_buf[c] = rnd(-70000, 70000);
+    }
+    random_requantization(out_c, in_offset, out_offset, act_min, act_max);
+    pack_weights(w_buf, out_c, k, packed_w);
+    pack_bias(w_buf, with_bias ? bias_buf : NULL, out_c, k, *in_offset, packed_bias);
+    return with_bias;
+}
+
+static int32_t compare(const char *what, int32_t n, int32_t case_no) {
+    char name[96];
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        got[i] = simd_out[i];
+        want[i] = ref_out[i];
+    }
+    if (simd_out[n] != 0x5A) {
+        (void)snprintf(name, sizeof name, "%s case %ld wrote past its output", what, (long)case_no);
+        mc_expect_true(name, 0);
+        return 0;
+    }
+    if (memcmp(got, want, (size_t)n * sizeof got[0]) != 0) {
+        (void)snprintf(name, sizeof name, "%s case %ld", what, (long)case_no);
+        mc_expect_equal_i32(name, got, want, n);
+        return 0;
+    }
+    return 1;
+}
+
+/* One random convolution; pointwise: 1x1, stride 1, unpadded, run by both entry points. */
+static int32_t conv_case(int32_t case_no, int pointwise) {
+    mc_qconv2d_params p;
+    int32_t k, in_n, out_n, pad_bottom, pad_right, with_bias, ok = 1, r;
+    memset(&p, 0, sizeof p);
+    p.batch = rnd(1, 2);
+    p.in_c = rnd(0, 4) == 0 ? rnd(9, 40) : rnd(1, 8);
+    p.out_c = rnd(0, 4) == 0 ? rnd(10, 40) : rnd(1, 9);
+    p.depth_multiplier = 1;
+    if (pointwise) {
+        p.k_h = p.k_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+        p.in_h = p.out_h = rnd(1, 6);
+        p.in_w = p.out_w = rnd(1, 7);
+    } else {
+        p.k_h = rnd(1, 4);
+        p.k_w = rnd(1, 4);
+        p.stride_h = rnd(1, 3);
+        p.stride_w = rnd(1, 3);
+        p.dilation_h = rnd(0, 3) == 0 ? 2 : 1;
+        p.dilation_w = rnd(0, 3) == 0 ? 2 : 1;
+        p.pad_top = rnd(0, p.k_h - 1);
+        p.pad_left = rnd(0, p.k_w - 1);
+        pad_bottom = rnd(0, p.k_h - 1);
+        pad_right = rnd(0, p.k_w - 1);
+        p.in_h = rnd(1, 9);
+        p.in_w = rnd(1, 9);
+        p.out_h = (p.in_h + p.pad_top + pad_bottom - p.dilation_h * (p.k_h - 1) - 1) / p.stride_h + 1;
+        p.out_w = (p.in_w + p.pad_left + pad_right - p.dilation_w * (p.k_w - 1) - 1) / p.stride_w + 1;
+        if (p.out_h < 1 || p.out_w < 1) {
+            return 1;   /* no output: not a layer */
+        }
+    }
+    k = p.k_h * p.k_w * p.in_c;
+    in_n = p.batch * p.in_h * p.in_w * p.in_c;
+    out_n = p.batch * p.out_h * p.out_w * p.out_c;
+    if (in_n > CASE_MAX || out_n > CASE_MAX || k * p.out_c > CASE_MAX) {
+        return 1;
+    }
+    with_bias = random_layer(in_n, k, p.out_c, &p.in_offset, &p.out_offset, &p.act_min,
+                             &p.act_max);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    for (r = 0; r < 2; ++r) {
+        p.rounding = (mc_rounding)r;
+        mc_conv2d_nhwc_s8(in_buf, w_buf, with_bias ? bias_buf : NULL, ref_out, &p);
+        simd_out[out_n] = 0x5A;
+        mc_conv2d_s8_simd(in_buf, packed_w, packed_bias, simd_out, &p);
+        ok &= compare(pointwise ? "conv simd (1x1 shape)" : "conv simd", out_n, case_no);
+        if (pointwise) {
+            simd_out[out_n] = 0x5A;
+            mc_conv2d_1x1_s8_simd(in_buf, packed_w, packed_bias, simd_out, &p);
+            ok &= compare("conv 1x1 simd", out_n, case_no);
+        }
+    }
+    return ok;
+}
+
+static int32_t fc_case(int32_t case_no) {
+    mc_qfc_params p;
+    int32_t out_n, with_bias, ok = 1, r;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd(1, 3);
+    p.in_depth = rnd(0, 3) == 0 ? rnd(40, 300) : rnd(1, 12);
+    p.out_depth = rnd(0, 4) == 0 ? rnd(12, 40) : rnd(1, 11);
+    p.per_channel = rnd(0, 1);
+    out_n = p.batches * p.out_depth;
+    with_bias = random_layer(p.batches * p.in_depth, p.in_depth, p.out_depth, &p.in_offset,
+                             &p.out_offset, &p.act_min, &p.act_max);
+    p.out_mult = mult;
+    p.out_shift = shift;
+    for (r = 0; r < 2; ++r) {
+        p.rounding = (mc_rounding)r;
+        mc_fully_connected_s8(in_buf, w_buf, with_bias ? bias_buf : NULL, ref_out, &p);
+        simd_out[out_n] = 0x5A;
+        mc_fully_connected_s8_simd(in_buf, packed_w, packed_bias, simd_out, &p);
+        ok &= compare("fully connected simd", out_n, case_no);
+    }
+    return ok;
+}
+
+/* The SIMD32 helpers the kernels rely on, by hand (the portable definitions on the host). */
+static void simd_helpers(void) {
+    mc_expect_int("sxtb16 bytes 0 and 2", (int64_t)mc_sxtb16(0x80FF7F01u), (int64_t)0xFFFF0001u);
+    mc_expect_int("sxtb16 of ror 8: bytes 1 and 3", (int64_t)mc_sxtb16(mc_ror(0x80FF7F01u, 8)),
+                  (int64_t)0xFF80007Fu);
+    mc_expect_int("smlad -128 * -128 twice", mc_smlad(0xFF80FF80u, 0xFF80FF80u, 5), 32773);
+}
+
+void test_conv_simd(void) {
+    int32_t i, passed = 0, cases = 0;
+    simd_helpers();
+    for (i = 0; i < 400; ++i, ++cases) {
+        passed += conv_case(i, 0);
+    }
+    for (i = 0; i < 200; ++i, ++cases) {
+        passed += conv_case(i, 1);
+    }
+    for (i = 0; i < 300; ++i, ++cases) {
+        passed += fc_case(i);
+    }
+    mc_expect_int("random simd conv / fc cases all bit-exact", passed, cases);
+}

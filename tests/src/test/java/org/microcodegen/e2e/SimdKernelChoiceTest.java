@@ -1,0 +1,86 @@
+package org.microcodegen.e2e;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SIMD int8 kernels (runtime-micro's mc_conv_simd) are really the ones the C targets call for every
+ * convolution and fully connected layer of the int8 TFLite models of issue 11, in both roundings: read from
+ * each compile's report.json, layer by layer, so a predicate that stops holding (a silent fallback to the
+ * reference kernel) fails here. Whether their outputs are right is TfliteConformanceTest's job (it runs
+ * these models on the host and on the Cortex-M4 with the same kernel choice).
+ */
+class SimdKernelChoiceTest {
+    private static final List<String> MODELS = List.of("person_detect", "micro_speech", "kws_ref_model",
+            "pretrainedResnet_quant", "ad01_int8");
+    private static final Set<String> SIMD = Set.of("mc_conv2d_s8_simd", "mc_conv2d_1x1_s8_simd", "mc_fully_connected_s8_simd");
+
+    /** Models whose first depthwise layer is a DEPTHWISE_CONV_2D of a single input channel (depth multiplier 8). */
+    private static final Set<String> ONE_CHANNEL_DEPTHWISE_FIRST = Set.of("person_detect", "micro_speech");
+
+    @TempDir
+    Path tmp;
+
+    @TestFactory
+    Stream<DynamicTest> everyConvAndFullyConnectedLayerRunsOnTheSimdKernels() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (TfliteReference ref : TfliteReference.sharedModels()) {
+            if (!MODELS.contains(ref.name())) {
+                continue;
+            }
+            for (String target : List.of("cortex-m4", "host")) {
+                for (String rounding : List.of("tflite", "tflm")) {
+                    tests.add(DynamicTest.dynamicTest(ref.name() + " " + target + " --rounding " + rounding, ref.dir().toUri(), () -> {
+                        ref.requireModel();
+                        Path out = tmp.resolve(ref.name() + "_" + target + "_" + rounding);
+                        E2E.CliResult r = E2E.cli("--model", ref.model().toString(), "--target", target, "--rounding", rounding,
+                                "--output", out.toString());
+                        assertEquals(0, r.exit(), () -> "compile failed: " + r);
+                        Path report;
+                        try (Stream<Path> files = Files.walk(out)) {
+                            report = files.filter(f -> f.getFileName().toString().equals("report.json")).findFirst().orElseThrow();
+                        }
+                        int simd = 0;
+                        List<?> layers = (List<?>) map(E2E.Json.parse(Files.readString(report))).get("layers");
+                        for (Object o : layers) {
+                            Map<String, Object> layer = map(o);
+                            String op = (String) layer.get("op");
+                            if (op.equals("Conv2DNhwc") || op.equals("FullyConnected")) {
+                                assertTrue(layer.get("kernel") != null && SIMD.contains(layer.get("kernel")), ref.name() + " layer " + layer.get("layer") + " (" + op
+                                        + ") runs on " + layer.get("kernel") + ", not a SIMD kernel");
+                            }
+                            simd += layer.get("kernel") != null && SIMD.contains(layer.get("kernel")) ? 1 : 0;
+                        }
+                        if (ONE_CHANNEL_DEPTHWISE_FIRST.contains(ref.name())) {
+                            // a DEPTHWISE_CONV_2D of one input channel is an ordinary convolution, on the conv kernel
+                            Map<String, Object> first = layers.stream().map(SimdKernelChoiceTest::map)
+                                    .filter(l -> "DepthwiseConv2DNhwc".equals(l.get("op"))).findFirst().orElseThrow();
+                            assertEquals("mc_conv2d_s8_simd", first.get("kernel"), ref.name() + "'s first depthwise layer");
+                        }
+                        assertTrue(simd > 0, ref.name() + " has no convolution or fully connected layer");
+                        System.out.println(ref.name() + " " + target + " " + rounding + ": " + simd + " layers on the SIMD kernels");
+                    }));
+                }
+            }
+        }
+        assertEquals(MODELS.size() * 4, tests.size(), "every model of issue 11 has a fixture");
+        return tests.stream();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+}
