@@ -113,14 +113,6 @@ static inline uint32_t mc_qadd16(uint32_t a, uint32_t b) {
     return (uint32_t)__qadd16((int16x2_t)a, (int16x2_t)b);
 }
 
-/* SXTB16 of x rotated right by 8: bytes 1 and 3 sign-extended into the two lanes (GCC does not fold
- * mc_ror into __sxtb16, so the rotation is spelled in the instruction). */
-static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
-    uint32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
-    return r;
-}
-
 /* SMMULR: the high word of a * b, rounded: floor((a * b + 2^31) / 2^32). */
 static inline int32_t mc_smmulr(int32_t a, int32_t b) {
     int32_t r;
@@ -195,10 +187,6 @@ static inline uint32_t mc_sadd16(uint32_t a, uint32_t b) {
 
 static inline uint32_t mc_ssub16(uint32_t a, uint32_t b) {
     return mc_pack16(mc_lane16(a, 0) - mc_lane16(b, 0), mc_lane16(a, 1) - mc_lane16(b, 1));
-}
-
-static inline uint32_t mc_sxtb16_ror8(uint32_t x) {
-    return mc_sxtb16(mc_ror(x, 8));
 }
 
 static inline int32_t mc_smmulr(int32_t a, int32_t b) {
