@@ -162,8 +162,13 @@ public final class ActivationRanges {
             sp += p[j];
             sq += q[j];
         }
-        if (sp == 0 || sq == 0) {
+        if (sp == 0) {
             return 0;
+        }
+        if (sq == 0) {
+            // every kept bin is empty, the data all clipped into the last: q holds nothing of p, which
+            // TensorRT's calibration (and MXNet's, which it follows) scores as an infinite divergence
+            return Double.POSITIVE_INFINITY;
         }
         double kl = 0;
         for (int j = 0; j < p.length; j++) {

@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  * amplifies any perturbation by about 40 dB: its float32 build is only 99 dB from MindSpore and 16-bit
  * weights reach 54 dB, so 8 bits give 12 dB. It is held to the per-bit rule only, and the 35 dB target is
  * reported as not met for it (a trained MobileNetV2 is needed to measure it meaningfully).
+ *
+ * <p>On 200 seeded inputs, the 8-bit build's top-1 must agree with the float build's on at least 95%, every
+ * fixture included.
  */
 class WeightsOnlyFixturesTest {
     static final double MIN_SQNR_8BIT = 35.0;
@@ -108,6 +111,61 @@ class WeightsOnlyFixturesTest {
             }
             System.out.print(name + " weights-only 8 bit " + FirmwareSummary.of(m4Model, board, r));
         }));
+    }
+
+    /**
+     * Issue 12: top-1 of the 8-bit build agrees with the float build's on at least 95% of 200 seeded N(0, 1)
+     * inputs (the fixtures' input distribution; PostTrainingQuantizationTest's test seeds), both run as
+     * generated Java in process (the JVM gives the host's bits, checked above). Float is our float build,
+     * which matches MindSpore within the fixtures' tolerance.
+     */
+    @TestFactory
+    Stream<DynamicTest> eightBitWeightsAgreeWithFloatOnTop1Of200Inputs() {
+        return E2E.MAIN_FIXTURES.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            E2E.Fixture f = E2E.fixture(name);
+            f.requireModel();
+            Assertions.assertEquals(1, f.inputShapes().size(), name + ": one input expected");
+            int elements = Math.toIntExact(E2E.elements(f.inputShapes().get(0)));
+            java.util.Random random = new java.util.Random(34_000 + name.hashCode());
+            List<float[]> inputs = new ArrayList<>();
+            for (int i = 0; i < TOP1_INPUTS; i++) {
+                float[] x = new float[elements];
+                for (int j = 0; j < elements; j++) {
+                    x[j] = (float) random.nextGaussian();
+                }
+                inputs.add(x);
+            }
+            int outputs = Math.toIntExact(E2E.elements(f.outputShapes().get(0)));
+            List<Integer> reference = top1OnTheJvm(Compiler.compile(f.model(), "model", Target.JAVA), inputs, outputs, tmp.resolve(name + "_f"));
+            List<Integer> quantized = top1OnTheJvm(Compiler.compile(f.model(), "model", Target.JAVA, null,
+                    CompileOptions.DEFAULTS.withWeightQuant(8, 0, 0)), inputs, outputs, tmp.resolve(name + "_w8"));
+            int agree = 0;
+            for (int i = 0; i < TOP1_INPUTS; i++) {
+                agree += reference.get(i).equals(quantized.get(i)) ? 1 : 0;
+            }
+            System.out.printf("%s weights-only 8 bit: top-1 agrees with float on %d of %d inputs%n", name, agree, TOP1_INPUTS);
+            Assertions.assertTrue(agree >= TOP1_INPUTS * 95 / 100, name + ": top-1 agrees on " + agree + " of " + TOP1_INPUTS);
+        }));
+    }
+
+    private static final int TOP1_INPUTS = 200;
+
+    /** The index of the largest output for each input, through the generated Java class. */
+    private static List<Integer> top1OnTheJvm(CompiledModel model, List<float[]> inputs, int outputs, Path work) throws java.io.IOException {
+        org.microcodegen.emit.OutputFolder.write(work.resolve("src"),
+                org.microcodegen.emit.JavaEmitter.render(model, org.microcodegen.emit.JavaEmitter.DEFAULT_PACKAGE));
+        JavaRunner.build(work.resolve("src"), work.resolve("classes"));
+        List<Integer> top1 = new ArrayList<>();
+        try (java.net.URLClassLoader loader = JavaRunner.loader(work.resolve("classes"))) {
+            Object instance = JavaRunner.newModel(loader, org.microcodegen.emit.JavaEmitter.DEFAULT_PACKAGE + "."
+                    + org.microcodegen.emit.JavaEmitter.className(model.name()));
+            for (float[] x : inputs) {
+                float[] y = new float[outputs];
+                JavaRunner.invokeRun(instance, List.of(x), List.of(y));
+                top1.add(PostTrainingQuantizationTest.argmax(y));
+            }
+        }
+        return top1;
     }
 
     private static final java.util.Set<String> LIBM_OPS = java.util.Set.of("Softmax", "Sigmoid", "Tanh");
