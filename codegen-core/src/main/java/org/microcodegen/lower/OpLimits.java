@@ -48,6 +48,8 @@ public final class OpLimits {
             Map.entry("ReduceMean", RANK),
             Map.entry("StridedSlice", "non-empty slices, non-zero strides, " + RANK),
             Map.entry("Transpose", "a constant permutation, " + RANK),
+            Map.entry("BlockedConv2D", "made by --optimize size from Conv2D (groups 1, dilation 1, batch 1; a following"
+                    + " non-overlapping unpadded square max pool fused) and dense MatMul layers; every parameter fits int16"),
             Map.entry("Conv2DNhwc", "4-D NHWC input, weight [outC][kH][kW][inC] (TFLite CONV_2D); no grouped convolution; int8/int16 with"
                     + " symmetric per-channel weights"),
             Map.entry("DepthwiseConv2DNhwc", "4-D NHWC input, weight [1][kH][kW][inC x multiplier] (TFLite DEPTHWISE_CONV_2D)"),

@@ -421,7 +421,7 @@ class LiteRtElementwiseVectorsTest {
 
             @Override
             public String cCall() {
-                return "mc_affine_params p = {" + cFloat(out.scale()) + ", " + out.zp() + "};\n"
+                return "mc_affine_params p = {" + cFloat(out.scale()) + ", " + out.zp() + ", MC_ROUND_SINGLE};\n"
                         + "mc_quantize_f32_" + suffix(out) + "(in1, out, " + out.size() + ", &p);";
             }
         };
@@ -446,7 +446,7 @@ class LiteRtElementwiseVectorsTest {
 
             @Override
             public String cCall() {
-                return "mc_affine_params p = {" + cFloat(in.scale()) + ", " + in.zp() + "};\n"
+                return "mc_affine_params p = {" + cFloat(in.scale()) + ", " + in.zp() + ", MC_ROUND_SINGLE};\n"
                         + "mc_dequantize_" + suffix(in) + "_f32(in1, out, " + out.size() + ", &p);";
             }
         };
