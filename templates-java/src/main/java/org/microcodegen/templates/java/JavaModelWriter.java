@@ -430,9 +430,10 @@ public final class JavaModelWriter {
 
     private static TypeSpec partClass(JavaView.Model m, Part part, List<Part> parts) {
         TypeSpec.Builder type = TypeSpec.classBuilder(part.className).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("Steps $L of run(), with the parameter objects they use first: a class of its own because\n"
-                        + "the whole network's code exceeds what one JVM method (64 KB) or class initializer may hold.\n",
-                        part.className.substring("Steps".length()).replace("To", " to "));
+                .addJavadoc("Steps $L of run(), $L to $L, with the parameter objects they use first: a class of its\n"
+                        + "own because the whole network's code exceeds what one JVM method (64 KB) or class initializer may hold.\n",
+                        part.className.substring("Steps".length()).replace("To", " to "),
+                        JavaText.comment(part.steps.get(0).title), JavaText.comment(part.steps.get(part.steps.size() - 1).title));
         addParams(type, part);
         MethodSpec.Builder run = MethodSpec.methodBuilder("run").addModifiers(Modifier.STATIC).addParameters(runParams(m));
         addSteps(run, part, owners(parts, part));
