@@ -99,7 +99,13 @@ public final class JavaEmitter {
         buildView(packageName);
         String dir = packageName.replace('.', '/') + "/";
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(dir + view.className + ".java", JavaModelWriter.render(view).getBytes(StandardCharsets.UTF_8));
+        String source;
+        try {
+            source = JavaModelWriter.render(view);
+        } catch (JavaModelWriter.TooLarge e) {
+            throw new CompileException(model.sourceFile() + ": too large for the java target: " + e.getMessage());
+        }
+        files.put(dir + view.className + ".java", source.getBytes(StandardCharsets.UTF_8));
         if (view.weightsResource != null) {
             files.put(dir + view.weightsResource, weightsResource);
         }
@@ -158,7 +164,7 @@ public final class JavaEmitter {
         for (Schedule.Weight weight : schedule.weights()) {
             view.weights.add(weight(weight));
         }
-        view.params = schedule.params().stream().map(JavaEmitter::params).toList();
+        view.params = schedule.params().stream().map(this::params).toList();
         view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
         view.steps = schedule.steps().stream().map(JavaEmitter::step).toList();
         if (weightsSize > 0) {
@@ -284,19 +290,12 @@ public final class JavaEmitter {
                     + "; the java target supports float32 and integer weights only");
         }
         if (d != DType.FLOAT32) {
-            String array = weightArray(d);
-            long at = integerWeightBytes.getOrDefault(array, 0L);
-            if (at + t.data().byteLength() > Integer.MAX_VALUE - 16) {
-                throw new CompileException(model.sourceFile() + ": the " + d.displayName() + " weights exceed 2 GB, more than one Java array holds");
-            }
             JavaView.Offset o = new JavaView.Offset();
             o.name = scheduled.ident();
-            o.array = array;
+            o.array = weightArray(d);
             o.unit = "elements";
-            o.value = at / d.byteSize();
+            o.value = appendInteger(t.data());
             o.comment = scheduled.description();
-            integerWeights.computeIfAbsent(array, k -> new ArrayList<>()).add(t.data());
-            integerWeightBytes.put(array, at + t.data().byteLength());
             return o;
         }
         JavaView.Offset o = new JavaView.Offset();
@@ -308,6 +307,19 @@ public final class JavaEmitter {
         weightData.add(t.data());
         weightsSize += t.data().byteLength();
         return o;
+    }
+
+    /** Appends integer constant data to the weights array of its type; returns where it starts, in elements. */
+    private long appendInteger(ConstData data) {
+        String array = weightArray(data.dtype());
+        long at = integerWeightBytes.getOrDefault(array, 0L);
+        if (at + data.byteLength() > Integer.MAX_VALUE - 16) {
+            throw new CompileException(model.sourceFile() + ": the " + data.dtype().displayName()
+                    + " constants exceed 2 GB, more than one Java array holds");
+        }
+        integerWeights.computeIfAbsent(array, k -> new ArrayList<>()).add(data);
+        integerWeightBytes.put(array, at + data.byteLength());
+        return at / data.dtype().byteSize();
     }
 
     /**
@@ -429,15 +441,32 @@ public final class JavaEmitter {
         return v;
     }
 
-    private static JavaView.Table table(String name, ParamsStruct.Table table) {
+    /**
+     * A constant table (per-channel multipliers, shifts, a lookup table) as a slice of the integer weights
+     * array of its type. Its values go into that array's resource rather than into an array initializer:
+     * javac compiles an initializer to one store per element in the class initializer, so a model with
+     * many layers or channels would exceed the JVM's 64 KB method limit ("code too large").
+     */
+    private JavaView.Table table(String name, ParamsStruct.Table table) {
+        DType d = table.elementType();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(table.length() * d.byteSize()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long v : table.values()) {
+            switch (d.byteSize()) {
+                case 1 -> b.put((byte) v);
+                case 2 -> b.putShort((short) v);
+                default -> b.putInt((int) v);
+            }
+        }
         JavaView.Table jt = new JavaView.Table();
         jt.name = name;
-        jt.elementType = elementType(table.elementType());
-        jt.values = table.values();
+        jt.elementType = elementType(d);
+        jt.array = weightArray(d);
+        jt.offset = appendInteger(new ConstData(d, b.array()));
+        jt.length = table.length();
         return jt;
     }
 
-    private static JavaView.Params params(Schedule.Params scheduled) {
+    private JavaView.Params params(Schedule.Params scheduled) {
         JavaView.Params p = new JavaView.Params();
         p.className = scheduled.kernel().module();
         p.paramsType = scheduled.kernel().paramsType();

@@ -52,14 +52,6 @@ class PostTrainingQuantizationTest {
      * its 52 layers, 14.3 dB end to end with max-min (14.5 percentile, 14.3 kl) on 2026-11-30.
      */
     private static final Set<String> BELOW_TARGET = Set.of("mobilenetv2");
-    /**
-     * The Java target cannot hold these int8 models yet: the generated class initialises every layer's
-     * per-channel multiplier and shift tables in its static initializer, which for MobileNetV2's 52 layers
-     * exceeds the JVM's 64 KB method limit (javac: "code too large"). A JavaEmitter limit, not quantization's;
-     * expected to fail until the emitter loads the tables like the weights.
-     */
-    private static final Set<String> JAVA_TARGET_TOO_LARGE = Set.of("mobilenetv2");
-
     @TempDir
     Path tmp;
 
@@ -147,12 +139,6 @@ class PostTrainingQuantizationTest {
             t.check(options);
             CompiledModel cm = Compiler.lower(q, name, f.model().toString(), t, CompileOptions.DEFAULTS.withQuantize(o));
             Path y = tmp.resolve(name + "_" + target + ".bin");
-            if (target.equals("java") && JAVA_TARGET_TOO_LARGE.contains(name)) {
-                IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                        () -> t.run(cm, options, List.of(tests.get(0)), List.of(y), new RunExtras(null, false, null)));
-                assertTrue(e.getMessage().contains("code too large"), e.getMessage());
-                continue;
-            }
             t.run(cm, options, List.of(tests.get(0)), List.of(y), new RunExtras(null, false, null));
             assertArrayEquals(expected, floats(y), name + " on " + target + ": not the interpreter's output");
         }

@@ -101,12 +101,15 @@ public final class JavaView {
 
     /**
      * A constant table a parameter object points to (per-channel multipliers, a lookup table): a static
-     * final array of elementType (int.class, short.class or byte.class) called name.
+     * final array of elementType (int.class, short.class or byte.class) called name, copied at class load
+     * from {@code length} elements of the weights array {@code array} (e.g. "WEIGHTS_I32") at {@code offset}.
      */
     public static final class Table {
         public String name;
         public Class<?> elementType;
-        public long[] values;
+        public String array;
+        public long offset;
+        public long length;
     }
 
     /** A constant of a runtime class: Act's (e.g. "RELU") unless owner names another (e.g. "Quant"). */
