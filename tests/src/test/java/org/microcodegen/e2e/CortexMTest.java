@@ -92,7 +92,7 @@ class CortexMTest {
         E2E.CliResult r = E2E.cli("--model", f.model().toString(), "--target", "cortex-m4", "--board-file", boardFile.toString(),
                 "--test-input", f.inputs().get(0).toString(), "--name", "lenet", "--output", out.toString());
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("fits     stm32l476: RAM 31.0 KiB of 128 KiB"), r.out());
+        assertTrue(r.out().contains("fits     stm32l476: RAM 26.5 KiB of 128 KiB"), r.out());
         assertTrue(r.out().contains("no emulator runs this board"), r.out());
         String makefile = Files.readString(out.resolve("Makefile"));
         assertTrue(makefile.contains("CPU := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"), makefile);

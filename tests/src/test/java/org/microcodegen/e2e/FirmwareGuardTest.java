@@ -58,7 +58,7 @@ class FirmwareGuardTest {
     @Test
     void aWritePastTheArenaFailsTheRunAndTheCheckingBuildNamesTheLayer() throws IOException {
         E2E.requireCortexMTools();
-        Map<String, byte[]> project = patched(lenet(), "model/lenet.c", "fc2_out = (float *)(mem + 480)",
+        Map<String, byte[]> project = patched(lenet(), "model/lenet.c", "fc2_out = (float *)(mem + 18056)",
                 "fc2_out = (float *)(mem + LENET_ARENA_SIZE - 4)");
         QemuRunner.Execution plain = QemuRunner.buildAndRun(project, MPS2, tmp.resolve("plain"), QemuRunner.RUN_TIMEOUT).execution();
         System.out.println("arena overflow, normal build: " + plain.failure());

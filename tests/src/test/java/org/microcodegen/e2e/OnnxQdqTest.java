@@ -71,13 +71,15 @@ class OnnxQdqTest {
             E2E.CliResult r = E2E.compile(dir(model).resolve("model.onnx"), out);
             assertEquals(0, r.exit(), r::toString);
             String code = Files.readString(out.resolve("model.c"));
-            assertTrue(code.contains("mc_fully_connected_s8("), model + ": the Gemm/MatMul layers are integer");
+            // the reference kernel or the SIMD one with the same results (mc_fully_connected_s8_simd)
+            assertTrue(code.contains("mc_fully_connected_s8(") || code.contains("mc_fully_connected_s8_simd("), model + ": the Gemm/MatMul layers are integer");
             assertTrue(code.contains("MC_ROUND_FLOAT"), model + ": ONNX Runtime's float requantization");
             assertFalse(code.contains("mc_conv2d_f32") || code.contains("mc_matmul") || code.contains("_compact_f32("),
                     model + ": no float layer left");
             if (model.startsWith("cnn")) {
                 // the reference kernel or an optimized one with the same results (e.g. mc_depthwise_conv2d_nhwc_s8_3x3)
-                assertTrue(code.contains("mc_conv2d_nhwc_s8") && code.contains("mc_depthwise_conv2d_nhwc_s8")
+                assertTrue((code.contains("mc_conv2d_nhwc_s8(") || code.contains("mc_conv2d_s8_simd(") || code.contains("mc_conv2d_1x1_s8_simd("))
+                        && code.contains("mc_depthwise_conv2d_nhwc_s8")
                         && code.contains("mc_maxpool2d_nhwc_s8("), model + ": integer conv, depthwise and max pooling");
             }
         }
