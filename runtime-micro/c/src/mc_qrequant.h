@@ -14,12 +14,6 @@
 
 #include "mc_quant.h"
 
-/* floor(x / 2^n) for 0 <= n <= 63 (an arithmetic shift; written without implementation-defined
- * behaviour, which GCC and Clang compile to the shift itself). */
-static inline int64_t mc_floor_shift64(int64_t x, int32_t n) {
-    return x >= 0 ? x >> n : ~((~x) >> n);
-}
-
 /* gemmlowp's RoundingDivideByPOT for 0 <= exponent <= 31, with 32-bit masks. */
 static inline int32_t mc_round_shift(int32_t x, int32_t exponent) {
     const uint32_t mask = (uint32_t)(((uint64_t)1 << exponent) - 1u);
@@ -27,21 +21,17 @@ static inline int32_t mc_round_shift(int32_t x, int32_t exponent) {
     return mc_asr32(x, exponent) + (((uint32_t)x & mask) > threshold ? 1 : 0);
 }
 
-/* mc_requantize(x, multiplier, shift, r) for multiplier >= 0 (and any float scale with MC_ROUND_FLOAT). */
+/* mc_requantize(x, multiplier, shift, r) for multiplier >= 0. Only double rounding has a shortcut here;
+ * single rounding is already one 64-bit multiply-add and shift, and MC_ROUND_FLOAT scales in float, so
+ * both take mc_quant.h's definition. */
 static inline int32_t mc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift, mc_rounding r) {
-    if (r == MC_ROUND_FLOAT) {
-        /* ONNX Runtime's float scaling has no integer shortcut here: the shared definition */
+    if (r != MC_ROUND_DOUBLE) {
         return mc_requantize(x, multiplier, shift, r);
-    }
-    if (r == MC_ROUND_SINGLE) {
-        const int32_t total_shift = 31 - shift;
-        const int64_t sum = (int64_t)x * multiplier + ((int64_t)1 << (total_shift - 1));
-        return mc_wrap_i32((uint32_t)(uint64_t)mc_floor_shift64(sum, total_shift));
     } else {
         const int32_t left_shift = shift > 0 ? shift : 0;
         const int32_t shifted = mc_wrap_i32((uint32_t)x << left_shift);
         const int64_t product = (int64_t)shifted * multiplier + ((int64_t)1 << 30);
-        return mc_round_shift((int32_t)mc_floor_shift64(product, 31), shift > 0 ? 0 : -shift);
+        return mc_round_shift((int32_t)mc_asr64(product, 31), shift > 0 ? 0 : -shift);
     }
 }
 
