@@ -119,42 +119,54 @@ def weighted_cells(net):
     return [(name, cell) for name, cell in net.cells_and_names() if isinstance(cell, (nn.Conv2d, nn.Dense))]
 
 
-def main():
-    ms.set_seed(SEED)
-    np.random.seed(SEED)
+def load_split():
+    """The digits (uint8 0..16), their labels and the seeded stratified split (sorted train, test indices)."""
     digits = load_digits()
     images = digits.images.astype(np.uint8)  # exact: the values are integers 0..16
     labels = digits.target.astype(np.uint8)
     idx_train, idx_test = train_test_split(np.arange(len(images)), test_size=0.2, stratify=labels,
                                            random_state=SEED)
-    idx_train, idx_test = np.sort(idx_train), np.sort(idx_test)
+    return images, labels, np.sort(idx_train), np.sort(idx_test)
+
+
+def export_and_write_split(make_network, trained, out, images, labels, idx_train, idx_test, x_test):
+    """Writes out/model.mindir (a fresh make_network() holding the trained weights: the trained cell's
+    scopes carry the training wrappers, Default/network-WithLossCell/_backbone-..., which would name the
+    generated layers), the held-out split, MindSpore's logits of the exported file and the calibration
+    images; returns those logits."""
+    out.mkdir(parents=True, exist_ok=True)
+    exported = make_network()
+    ms.load_param_into_net(exported, trained.parameters_dict(), strict_load=True)
+    exported.set_train(False)
+    with tempfile.TemporaryDirectory() as tmp:
+        stem = Path(tmp) / "model"
+        ms.export(exported, Tensor(x_test[:1]), file_name=str(stem), file_format="MINDIR")
+        (out / "model.mindir").write_bytes(stem.with_suffix(".mindir").read_bytes())
+    graph = nn.GraphCell(ms.load(str(out / "model.mindir")))
+    float_logits = logits_of(graph, x_test)
+    eager_logits = logits_of(exported, x_test)
+    assert np.allclose(float_logits, eager_logits, atol=1e-4), "the exported MindIR disagrees with the network"
+
+    images[idx_test].tofile(out / "test_images.u8")
+    labels[idx_test].tofile(out / "test_labels.u8")
+    float_logits.tofile(out / "test_logits_float.f32")
+    calib = np.sort(np.random.default_rng(SEED + 1).choice(idx_train, CALIBRATION_SIZE, replace=False))
+    images[calib].tofile(out / "calib_images.u8")
+    return float_logits
+
+
+def main():
+    ms.set_seed(SEED)
+    np.random.seed(SEED)
+    images, labels, idx_train, idx_test = load_split()
     x_train, y_train = to_input(images[idx_train]), labels[idx_train]
     x_test, y_test = to_input(images[idx_test]), labels[idx_test]
 
     net = LeNet5()
     train(net, x_train, y_train)
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    # export a fresh LeNet5 holding the trained weights: the trained cell's scopes carry the training
-    # wrappers (Default/network-WithLossCell/_backbone-LeNet5/...), which would name the generated layers
-    exported = LeNet5()
-    ms.load_param_into_net(exported, net.parameters_dict(), strict_load=True)
-    exported.set_train(False)
-    with tempfile.TemporaryDirectory() as tmp:
-        stem = Path(tmp) / "model"
-        ms.export(exported, Tensor(x_test[:1]), file_name=str(stem), file_format="MINDIR")
-        (OUT / "model.mindir").write_bytes(stem.with_suffix(".mindir").read_bytes())
-    graph = nn.GraphCell(ms.load(str(OUT / "model.mindir")))
-    float_logits = logits_of(graph, x_test)
-    eager_logits = logits_of(net, x_test)
-    assert np.allclose(float_logits, eager_logits, atol=1e-4), "the exported MindIR disagrees with the network"
+    float_logits = export_and_write_split(LeNet5, net, OUT, images, labels, idx_train, idx_test, x_test)
     float_top1 = float((float_logits.argmax(1) == y_test).mean())
-
-    images[idx_test].tofile(OUT / "test_images.u8")
-    y_test.tofile(OUT / "test_labels.u8")
-    float_logits.tofile(OUT / "test_logits_float.f32")
-    calib = np.sort(np.random.default_rng(SEED + 1).choice(idx_train, CALIBRATION_SIZE, replace=False))
-    images[calib].tofile(OUT / "calib_images.u8")
 
     originals = {name: cell.weight.asnumpy().copy() for name, cell in weighted_cells(net)}
     quant = {}

@@ -31,7 +31,6 @@ Written (raw little-endian, no headers):
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,12 +40,10 @@ os.environ.setdefault("GLOG_v", "3")
 
 import mindspore as ms  # noqa: E402
 from mindspore import Tensor, nn  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
 import sklearn  # noqa: E402
 
 from export_fixtures import MobileNetV2  # noqa: E402  (the fixture's MobileNetV2-0.35)
-from train_digits_lenet import SEED, CALIBRATION_SIZE, to_input, logits_of  # noqa: E402
+from train_digits_lenet import SEED, CALIBRATION_SIZE, to_input, load_split, export_and_write_split  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "tests" / "fixtures" / "digits-mobilenetv2"
@@ -87,12 +84,7 @@ def main():
     ms.set_context(mode=ms.GRAPH_MODE, device_target="CPU")
     ms.set_seed(SEED)
     np.random.seed(SEED)
-    digits = load_digits()
-    images = digits.images.astype(np.uint8)
-    labels = digits.target.astype(np.uint8)
-    idx_train, idx_test = train_test_split(np.arange(len(images)), test_size=0.2, stratify=labels,
-                                           random_state=SEED)
-    idx_train, idx_test = np.sort(idx_train), np.sort(idx_test)
+    images, labels, idx_train, idx_test = load_split()
     x_train, y_train = to_rgb_input(images[idx_train]), labels[idx_train]
     x_test, y_test = to_rgb_input(images[idx_test]), labels[idx_test]
 
@@ -101,26 +93,8 @@ def main():
     train(net, x_train, y_train)
     seconds = time.time() - started
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    # a fresh network holding the trained weights: the trained cell's scopes carry the training wrappers
-    exported = network()
-    ms.load_param_into_net(exported, net.parameters_dict(), strict_load=True)
-    exported.set_train(False)
-    with tempfile.TemporaryDirectory() as tmp:
-        stem = Path(tmp) / "model"
-        ms.export(exported, Tensor(x_test[:1]), file_name=str(stem), file_format="MINDIR")
-        (OUT / "model.mindir").write_bytes(stem.with_suffix(".mindir").read_bytes())
-    graph = nn.GraphCell(ms.load(str(OUT / "model.mindir")))
-    float_logits = logits_of(graph, x_test)
-    eager_logits = logits_of(exported, x_test)
-    assert np.allclose(float_logits, eager_logits, atol=1e-4), "the exported MindIR disagrees with the network"
+    float_logits = export_and_write_split(network, net, OUT, images, labels, idx_train, idx_test, x_test)
     float_top1 = float((float_logits.argmax(1) == y_test).mean())
-
-    images[idx_test].tofile(OUT / "test_images.u8")
-    y_test.tofile(OUT / "test_labels.u8")
-    float_logits.tofile(OUT / "test_logits_float.f32")
-    calib = np.sort(np.random.default_rng(SEED + 1).choice(idx_train, CALIBRATION_SIZE, replace=False))
-    images[calib].tofile(OUT / "calib_images.u8")
 
     desc = {
         "model": "model.mindir",
