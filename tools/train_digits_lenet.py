@@ -95,13 +95,14 @@ def layer_digest(q, scale):
     return h.hexdigest()
 
 
-def train(net, x, y):
+def train(net, x, y, epochs=EPOCHS, learning_rate=LEARNING_RATE):
+    """Adam on softmax cross-entropy, seeded batch order; learning_rate a number or one value per step."""
     loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
-    opt = nn.Adam(net.trainable_params(), learning_rate=LEARNING_RATE)
+    opt = nn.Adam(net.trainable_params(), learning_rate=learning_rate)
     step = nn.TrainOneStepCell(nn.WithLossCell(net, loss), opt)
     step.set_train()
     rng = np.random.default_rng(SEED)
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         order = rng.permutation(len(x))
         total = 0.0
         for start in range(0, len(x) - BATCH + 1, BATCH):  # whole batches only: one graph shape
