@@ -263,8 +263,8 @@ static void dilated_row(const int8_t *src, int32_t iw0, const tap_geometry *g, i
 
 /* `rows` (>= 1) kernel rows of `groups` (>= 1) groups of four taps each, the first at x, the next
  * in_row_step bytes on, widened into lanes[0] and lanes[1] of every four words (as widen). */
-static void widen_rows(const int8_t *x, int32_t rows, int32_t groups, int32_t in_row_step,
-                       uint32_t *lanes) {
+static inline void widen_rows(const int8_t *x, int32_t rows, int32_t groups,
+                              int32_t in_row_step, uint32_t *lanes) {
     const int32_t skip = in_row_step - 4 * groups;
     do {
         int32_t n = groups;
@@ -316,60 +316,97 @@ static void widen_cut_row(const int8_t *src, int32_t lo_b, int32_t span, int32_t
     }
 }
 
-/* The lanes of the output pixel whose window starts at input row ih0, column iw0 of `image` (its
- * first byte): the K taps in weight order (kernel row, kernel column, channel), as widen writes
- * them. Every kernel row of the pixel reads the same columns: [lo, hi) of the k_w bytes-per-column
- * row lie inside the image (bytes lo_b .. hi_b), the others read the zero point.
- * When a kernel row is a whole number of groups of four (k_w * in_c a multiple of 4: micro_speech's
- * 10x8 window of one channel, any conv of 4n channels) the rows widen straight from the input: a
- * window inside the image in one pass, rows outside the image as the zero point's lanes, rows
- * cut by the image's side word by word (widen_cut_row), dilated rows through `col`; otherwise
- * groups straddle rows and the taps are gathered into `col` (Kp bytes) first. */
-static void pixel_lanes(const int8_t *image, int32_t ih0, int32_t iw0, const tap_geometry *g,
-                        int8_t *col, uint32_t *lanes) {
-    const int32_t row = g->row, in_row = g->in_w * g->in_c;
+/* The columns of a pixel's window inside the image, the same for all its kernel rows: bytes
+ * lo_b .. lo_b + span - 1 of each k_w * in_c byte row (contiguous columns); src is the first of
+ * them in input row 0 (when none is inside, never read: the row's first byte). */
+typedef struct {
+    int32_t lo_b, span;
+    const int8_t *src;
+} window_columns;
+
+static window_columns window_columns_of(const int8_t *image, int32_t iw0, const tap_geometry *g) {
+    window_columns w;
     const int32_t lo = iw0 < 0 ? -iw0 : 0;
     const int32_t end = g->in_w - iw0 < g->k_w ? g->in_w - iw0 : g->k_w;
     const int32_t hi = end > lo ? end : lo;
-    const int32_t lo_b = lo * g->in_c, span = (hi - lo) * g->in_c;
-    const int32_t whole = g->cols_contiguous && span == row;   /* every column inside */
-    /* column lo of input row 0 (when no column is inside, never read: any column of the row) */
-    const int8_t *src = image + (span > 0 ? iw0 + lo : 0) * g->in_c;
+    w.lo_b = lo * g->in_c;
+    w.span = (hi - lo) * g->in_c;
+    w.src = image + (w.span > 0 ? iw0 + lo : 0) * g->in_c;
+    return w;
+}
+
+/* The lanes of a pixel whose kernel rows are not a whole number of words (groups of four straddle
+ * rows), as widen writes them: the taps gathered into `col` (Kp bytes) in weight order, the zero
+ * point outside the image, then widened. */
+static MC_SIMD_NOINLINE void gathered_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
+                                            const tap_geometry *g, int8_t *col,
+                                            uint32_t *lanes) {
+    const int32_t row = g->row, in_row = g->in_w * g->in_c;
+    const window_columns c = window_columns_of(image, iw0, g);
+    int8_t *dst = col;
+    int32_t kh, ih;
+    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, dst += row) {
+        if (ih < 0 || ih >= g->in_h) {
+            fill_zero_point(dst, row, g);
+        } else if (g->cols_contiguous) {
+            fill_zero_point(dst, c.lo_b, g);
+            copy_bytes(dst + c.lo_b, c.src + ih * in_row, c.span);
+            fill_zero_point(dst + c.lo_b + c.span, row - c.lo_b - c.span, g);
+        } else {
+            dilated_row(image + ih * in_row, iw0, g, dst);
+        }
+    }
+    widen(col, row * g->k_h, lanes, 4);
+}
+
+/* The lanes of a pixel whose window is not wholly inside the image, kernel rows a whole number of
+ * words: rows outside the image are the zero point's lanes, rows inside widen straight from the
+ * input, rows cut by the image's side word by word (widen_cut_row), dilated rows through `col`. */
+static MC_SIMD_NOINLINE void border_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
+                                          const tap_geometry *g, int8_t *col, uint32_t *lanes) {
+    const int32_t row = g->row, groups = g->row >> 2, in_row = g->in_w * g->in_c;
+    const window_columns c = window_columns_of(image, iw0, g);
+    const int32_t whole = g->cols_contiguous && c.span == row;   /* every column inside */
     int32_t kh, ih, i;
-    if ((row & 3) == 0) {
-        const int32_t groups = row >> 2;
-        if (whole && ih0 >= 0 && ih0 + (g->k_h - 1) * g->dilation_h < g->in_h) {
-            widen_rows(src + ih0 * in_row, g->k_h, groups, g->in_row_step, lanes);
-            return;
-        }
-        for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, lanes += row) {
-            if (ih < 0 || ih >= g->in_h) {
-                for (i = 0; i < row; i += 4) {
-                    lanes[i] = lanes[i + 1] = g->zero_lanes;
-                }
-            } else if (whole) {
-                widen_rows(src + ih * in_row, 1, groups, 0, lanes);
-            } else if (g->cols_contiguous) {
-                widen_cut_row(src + ih * in_row, lo_b, span, row, g, lanes);
-            } else {
-                dilated_row(image + ih * in_row, iw0, g, col);
-                widen_rows(col, 1, groups, 0, lanes);
+    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, lanes += row) {
+        if (ih < 0 || ih >= g->in_h) {
+            for (i = 0; i < row; i += 4) {
+                lanes[i] = lanes[i + 1] = g->zero_lanes;
             }
+        } else if (whole) {
+            widen_rows(c.src + ih * in_row, 1, groups, 0, lanes);
+        } else if (g->cols_contiguous) {
+            widen_cut_row(c.src + ih * in_row, c.lo_b, c.span, row, g, lanes);
+        } else {
+            dilated_row(image + ih * in_row, iw0, g, col);
+            widen_rows(col, 1, groups, 0, lanes);
         }
+    }
+}
+
+/* The lanes of the output pixel whose window starts at input row ih0, column iw0 of `image` (its
+ * first byte): the K taps in weight order (kernel row, kernel column, channel), as widen writes
+ * them. When a kernel row is a whole number of groups of four (k_w * in_c a multiple of 4:
+ * micro_speech's 10x8 window of one channel, any conv of 4n channels) the rows widen straight
+ * from the input with no copy: a window inside the image in one pass, others row by row
+ * (border_lanes); otherwise the taps are gathered first (gathered_lanes). */
+static void pixel_lanes(const int8_t *image, int32_t ih0, int32_t iw0, const tap_geometry *g,
+                        int8_t *col, uint32_t *lanes) {
+    const int32_t groups = g->row >> 2;
+    if ((g->row & 3) != 0) {
+        gathered_lanes(image, ih0, iw0, g, col, lanes);
+    } else if (!g->cols_contiguous || iw0 < 0 || iw0 + g->k_w > g->in_w || ih0 < 0
+               || ih0 + (g->k_h - 1) * g->dilation_h >= g->in_h) {
+        border_lanes(image, ih0, iw0, g, col, lanes);
     } else {
-        int8_t *dst = col;
-        for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, dst += row) {
-            if (ih < 0 || ih >= g->in_h) {
-                fill_zero_point(dst, row, g);
-            } else if (g->cols_contiguous) {
-                fill_zero_point(dst, lo_b, g);
-                copy_bytes(dst + lo_b, src + ih * in_row, span);
-                fill_zero_point(dst + lo_b + span, row - lo_b - span, g);
-            } else {
-                dilated_row(image + ih * in_row, iw0, g, dst);
-            }
+        const int8_t *x = image + (ih0 * g->in_w + iw0) * g->in_c;
+        if (groups == 2) {   /* one-channel windows 8 and 4 wide (micro_speech, kws): */
+            widen_rows(x, g->k_h, 2, g->in_row_step, lanes);   /* the row's loop unrolled */
+        } else if (groups == 1) {
+            widen_rows(x, g->k_h, 1, g->in_row_step, lanes);
+        } else {
+            widen_rows(x, g->k_h, groups, g->in_row_step, lanes);
         }
-        widen(col, row * g->k_h, lanes, 4);
     }
 }
 
