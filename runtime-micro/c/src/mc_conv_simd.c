@@ -224,41 +224,38 @@ static tap_geometry tap_geometry_of(const mc_qconv2d_params *p) {
     return g;
 }
 
-/* n bytes, by words where it can: the rows copied here are often a few bytes long (one input
- * channel: k_w), where a library call costs more than the copy. */
-static void copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        mc_write_u32(dst + i, mc_read_u32(src + i));
-    }
-    for (; i < n; ++i) {
-        dst[i] = src[i];
-    }
-}
-
-/* n zero points, by words where it can (a byte loop would become a library call). */
-static void fill_zero_point(int8_t *dst, int32_t n, const tap_geometry *g) {
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        mc_write_u32(dst + i, g->zero_word);
-    }
-    for (; i < n; ++i) {
-        dst[i] = g->zero_point;
-    }
-}
-
-/* A dilated kernel row (its columns not contiguous) of input row `src`, from column iw0,
- * assembled in dst column by column, the zero point for columns outside the image. */
-static void dilated_row(const int8_t *src, int32_t iw0, const tap_geometry *g, int8_t *dst) {
+/* One kernel row's k_w * in_c taps in weight order (kernel column, channel) from input row `src`
+ * (NULL: a row outside the image), window column iw0, copied to dst, the zero point for columns
+ * outside the image. */
+static void gather_row(const int8_t *src, int32_t iw0, const tap_geometry *g, int8_t *dst) {
     int32_t kw;
-    for (kw = 0; kw < g->k_w; ++kw, dst += g->in_c) {
-        const int32_t iw = iw0 + kw * g->dilation_w;
-        if (iw < 0 || iw >= g->in_w) {
-            fill_zero_point(dst, g->in_c, g);
-        } else {
-            copy_bytes(dst, src + iw * g->in_c, g->in_c);
+    if (src == NULL) {
+        memset(dst, g->zero_point, (size_t)g->row);
+    } else if (g->cols_contiguous && iw0 >= 0 && iw0 + g->k_w <= g->in_w) {
+        memcpy(dst, src + iw0 * g->in_c, (size_t)g->row);
+    } else {
+        for (kw = 0; kw < g->k_w; ++kw, dst += g->in_c) {
+            const int32_t iw = iw0 + kw * g->dilation_w;
+            if (iw < 0 || iw >= g->in_w) {
+                memset(dst, g->zero_point, (size_t)g->in_c);
+            } else {
+                memcpy(dst, src + iw * g->in_c, (size_t)g->in_c);
+            }
         }
     }
+}
+
+/* The lanes of a pixel whose kernel rows are not a whole number of words (groups of four straddle
+ * rows): its K taps gathered into `col` (Kp bytes) in weight order, then widened. */
+static MC_SIMD_NOINLINE void gathered_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
+                                            const tap_geometry *g, int8_t *col,
+                                            uint32_t *lanes) {
+    const int32_t in_row = g->in_w * g->in_c;
+    int32_t kh, ih;
+    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h) {
+        gather_row(ih < 0 || ih >= g->in_h ? NULL : image + ih * in_row, iw0, g, col + kh * g->row);
+    }
+    widen(col, g->row * g->k_h, lanes, 4);
 }
 
 /* `rows` (>= 1) kernel rows of `groups` (>= 1) groups of four taps each, the first at x, the next
@@ -335,33 +332,9 @@ static window_columns window_columns_of(const int8_t *image, int32_t iw0, const 
     return w;
 }
 
-/* The lanes of a pixel whose kernel rows are not a whole number of words (groups of four straddle
- * rows), as widen writes them: the taps gathered into `col` (Kp bytes) in weight order, the zero
- * point outside the image, then widened. */
-static MC_SIMD_NOINLINE void gathered_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
-                                            const tap_geometry *g, int8_t *col,
-                                            uint32_t *lanes) {
-    const int32_t row = g->row, in_row = g->in_w * g->in_c;
-    const window_columns c = window_columns_of(image, iw0, g);
-    int8_t *dst = col;
-    int32_t kh, ih;
-    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, dst += row) {
-        if (ih < 0 || ih >= g->in_h) {
-            fill_zero_point(dst, row, g);
-        } else if (g->cols_contiguous) {
-            fill_zero_point(dst, c.lo_b, g);
-            copy_bytes(dst + c.lo_b, c.src + ih * in_row, c.span);
-            fill_zero_point(dst + c.lo_b + c.span, row - c.lo_b - c.span, g);
-        } else {
-            dilated_row(image + ih * in_row, iw0, g, dst);
-        }
-    }
-    widen(col, row * g->k_h, lanes, 4);
-}
-
 /* The lanes of a pixel whose window is not wholly inside the image, kernel rows a whole number of
  * words: rows outside the image are the zero point's lanes, rows inside widen straight from the
- * input, rows cut by the image's side word by word (widen_cut_row), dilated rows through `col`. */
+ * input, rows cut by the image's side word by word (widen_cut_row), dilated rows gathered into `col`. */
 static MC_SIMD_NOINLINE void border_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
                                           const tap_geometry *g, int8_t *col, uint32_t *lanes) {
     const int32_t row = g->row, groups = g->row >> 2, in_row = g->in_w * g->in_c;
@@ -377,8 +350,8 @@ static MC_SIMD_NOINLINE void border_lanes(const int8_t *image, int32_t ih0, int3
             widen_rows(c.src + ih * in_row, 1, groups, 0, lanes);
         } else if (g->cols_contiguous) {
             widen_cut_row(c.src + ih * in_row, c.lo_b, c.span, row, g, lanes);
-        } else {
-            dilated_row(image + ih * in_row, iw0, g, col);
+        } else {   /* dilated */
+            gather_row(image + ih * in_row, iw0, g, col);
             widen_rows(col, 1, groups, 0, lanes);
         }
     }
@@ -389,11 +362,11 @@ static MC_SIMD_NOINLINE void border_lanes(const int8_t *image, int32_t ih0, int3
  * them. When a kernel row is a whole number of groups of four (k_w * in_c a multiple of 4:
  * micro_speech's 10x8 window of one channel, any conv of 4n channels) the rows widen straight
  * from the input with no copy: a window inside the image in one pass, others row by row
- * (border_lanes); otherwise the taps are gathered first (gathered_lanes). */
+ * (border_lanes); otherwise the taps are gathered into `col` (Kp bytes) first (gathered_lanes). */
 static void pixel_lanes(const int8_t *image, int32_t ih0, int32_t iw0, const tap_geometry *g,
                         int8_t *col, uint32_t *lanes) {
     const int32_t groups = g->row >> 2;
-    if ((g->row & 3) != 0) {
+    if ((g->row & 3) != 0) {   /* groups of four straddle kernel rows */
         gathered_lanes(image, ih0, iw0, g, col, lanes);
     } else if (!g->cols_contiguous || iw0 < 0 || iw0 + g->k_w > g->in_w || ih0 < 0
                || ih0 + (g->k_h - 1) * g->dilation_h >= g->in_h) {
@@ -417,7 +390,7 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
     const int32_t pixels = p->batch * p->out_h * p->out_w;
     const int32_t image_size = p->in_h * p->in_w * p->in_c;
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
-    int8_t col[kp];
+    int8_t col[kp];       /* gathered taps, where they are not widened straight from the input */
     /* the next pixel to widen: its image and window origin, walked without divisions */
     const int8_t *image = in;
     int32_t ow = 0, ih0 = -p->pad_top, iw0 = -p->pad_left;
