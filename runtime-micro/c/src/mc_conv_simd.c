@@ -190,56 +190,231 @@ void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bia
     }
 }
 
-/* The K input values output pixel (oh, ow) of image `image` reads, in weight order (kernel row,
- * kernel column, channel), taps outside the image holding the input zero point. */
-static void gather(const int8_t *in, int32_t image, int32_t oh, int32_t ow,
-                   const mc_qconv2d_params *p, int8_t *col) {
-    const int8_t zero_point = (int8_t)(-p->in_offset);
-    const int32_t ih0 = oh * p->stride_h - p->pad_top;
-    const int32_t iw0 = ow * p->stride_w - p->pad_left;
-    const int32_t row = p->k_w * p->in_c;
-    int32_t kh, kw;
-    for (kh = 0; kh < p->k_h; ++kh, col += row) {
-        const int32_t ih = ih0 + kh * p->dilation_h;
-        const int8_t *src;
-        if (ih < 0 || ih >= p->in_h) {
-            memset(col, zero_point, (size_t)row);
-            continue;
-        }
-        src = in + ((image * p->in_h + ih) * p->in_w) * p->in_c;
-        if (p->dilation_w == 1 && iw0 >= 0 && iw0 + p->k_w <= p->in_w) {
-            memcpy(col, src + iw0 * p->in_c, (size_t)row);
-        } else {
-            for (kw = 0; kw < p->k_w; ++kw) {
-                const int32_t iw = iw0 + kw * p->dilation_w;
-                if (iw < 0 || iw >= p->in_w) {
-                    memset(col + kw * p->in_c, zero_point, (size_t)p->in_c);
-                } else {
-                    memcpy(col + kw * p->in_c, src + iw * p->in_c, (size_t)p->in_c);
-                }
+/* The geometry the gathering path reads per pixel, copied out of the parameters once: the lane
+ * stores (uint32_t) may alias the int32_t fields as far as the compiler knows, which would reload
+ * them from memory after every store. */
+typedef struct {
+    int32_t in_h, in_w, in_c, k_h, k_w, dilation_h, dilation_w;
+    int32_t row;                /* k_w * in_c: the taps of one kernel row */
+    int32_t in_row_step;        /* bytes from one kernel row's input row to the next */
+    int32_t cols_contiguous;    /* dilation_w == 1: a kernel row reads contiguous input bytes */
+    int32_t wide_rows;          /* an input row holds at least four bytes (one word) */
+    int8_t zero_point;          /* what a tap outside the image reads */
+    uint32_t zero_word;         /* four zero points */
+    uint32_t zero_lanes;        /* four zero points widened: both lane words of a padded group */
+} tap_geometry;
+
+static tap_geometry tap_geometry_of(const mc_qconv2d_params *p) {
+    tap_geometry g;
+    const uint32_t zp = (uint32_t)(uint8_t)(int8_t)(-p->in_offset);
+    g.in_h = p->in_h;
+    g.in_w = p->in_w;
+    g.in_c = p->in_c;
+    g.k_h = p->k_h;
+    g.k_w = p->k_w;
+    g.dilation_h = p->dilation_h;
+    g.dilation_w = p->dilation_w;
+    g.row = p->k_w * p->in_c;
+    g.in_row_step = p->dilation_h * p->in_w * p->in_c;
+    g.cols_contiguous = p->dilation_w == 1;
+    g.wide_rows = p->in_w * p->in_c >= 4;
+    g.zero_point = (int8_t)zp;
+    g.zero_word = zp * 0x01010101u;
+    g.zero_lanes = mc_sxtb16(zp * 0x01010101u);
+    return g;
+}
+
+/* One kernel row's k_w * in_c taps in weight order (kernel column, channel) from input row `src`
+ * (NULL: a row outside the image), window column iw0, copied to dst, the zero point for columns
+ * outside the image. */
+static void gather_row(const int8_t *src, int32_t iw0, const tap_geometry *g, int8_t *dst) {
+    int32_t kw;
+    if (src == NULL) {
+        memset(dst, g->zero_point, (size_t)g->row);
+    } else if (g->cols_contiguous && iw0 >= 0 && iw0 + g->k_w <= g->in_w) {
+        memcpy(dst, src + iw0 * g->in_c, (size_t)g->row);
+    } else {
+        for (kw = 0; kw < g->k_w; ++kw, dst += g->in_c) {
+            const int32_t iw = iw0 + kw * g->dilation_w;
+            if (iw < 0 || iw >= g->in_w) {
+                memset(dst, g->zero_point, (size_t)g->in_c);
+            } else {
+                memcpy(dst, src + iw * g->in_c, (size_t)g->in_c);
             }
+        }
+    }
+}
+
+/* The lanes of a pixel whose kernel rows are not a whole number of words (groups of four straddle
+ * rows): its K taps gathered into `col` (Kp bytes) in weight order, then widened. */
+static MC_SIMD_NOINLINE void gathered_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
+                                            const tap_geometry *g, int8_t *col,
+                                            uint32_t *lanes) {
+    const int32_t in_row = g->in_w * g->in_c;
+    int32_t kh, ih;
+    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h) {
+        gather_row(ih < 0 || ih >= g->in_h ? NULL : image + ih * in_row, iw0, g, col + kh * g->row);
+    }
+    widen(col, g->row * g->k_h, lanes, 4);
+}
+
+/* `rows` (>= 1) kernel rows of `groups` (>= 1) groups of four taps each, the first at x, the next
+ * in_row_step bytes on, widened into lanes[0] and lanes[1] of every four words (as widen). */
+static inline void widen_rows(const int8_t *x, int32_t rows, int32_t groups,
+                              int32_t in_row_step, uint32_t *lanes) {
+    const int32_t skip = in_row_step - 4 * groups;
+    do {
+        int32_t n = groups;
+        do {
+            const uint32_t v = mc_read_u32(x);
+            x += 4;
+            lanes[0] = mc_sxtb16(v);
+            lanes[1] = mc_sxtb16_ror8(v);
+            lanes += 4;
+        } while (--n != 0);
+        x += skip;
+    } while (--rows != 0);
+}
+
+/* One kernel row cut by the image's left or right side, widened as widen_rows does: of its `row`
+ * bytes, lo_b .. lo_b + span - 1 are inside the image (src: the first of them), the others read
+ * the zero point. Words wholly inside are loaded, wholly outside are the zero point's. A word
+ * across one side loads the four image bytes at that side (inside the same input row when it holds
+ * at least four bytes) and shifts the zero points in (byte 0 the lowest, as partial_word); one
+ * across both sides is put together byte by byte. No copy: a library memcpy of the few bytes of a
+ * one-channel row would cost more than the row. */
+static void widen_cut_row(const int8_t *src, int32_t lo_b, int32_t span, int32_t row,
+                          const tap_geometry *g, uint32_t *lanes) {
+    const int32_t hi_b = lo_b + span;
+    const uint32_t zeros = g->zero_word;
+    int32_t j, b;
+    for (j = 0; j < row; j += 4, lanes += 4) {
+        uint32_t v;
+        if (j >= lo_b && j + 4 <= hi_b) {
+            v = mc_read_u32(src + (j - lo_b));
+        } else if (j + 4 <= lo_b || j >= hi_b) {
+            v = zeros;
+        } else if (g->wide_rows && j + 4 <= hi_b) {   /* left side: bytes lo_b - j .. 3 inside */
+            const uint32_t outside = 8u * (uint32_t)(lo_b - j);
+            v = (mc_read_u32(src) << outside) | (zeros >> (32u - outside));
+        } else if (g->wide_rows && j >= lo_b) {       /* right side: bytes 0 .. hi_b - j - 1 */
+            const uint32_t inside = 8u * (uint32_t)(hi_b - j);
+            v = (mc_read_u32(src + span - 4) >> (32u - inside)) | (zeros << inside);
+        } else {
+            v = 0;
+            for (b = 0; b < 4; ++b) {
+                const int32_t t = j + b;
+                const uint32_t byte = t >= lo_b && t < hi_b ? (uint8_t)src[t - lo_b] : zeros & 0xFFu;
+                v |= byte << (8u * (uint32_t)b);
+            }
+        }
+        lanes[0] = mc_sxtb16(v);
+        lanes[1] = mc_sxtb16_ror8(v);
+    }
+}
+
+/* The columns of a pixel's window inside the image, the same for all its kernel rows: bytes
+ * lo_b .. lo_b + span - 1 of each k_w * in_c byte row (contiguous columns); src is the first of
+ * them in input row 0 (when none is inside, never read: the row's first byte). */
+typedef struct {
+    int32_t lo_b, span;
+    const int8_t *src;
+} window_columns;
+
+static window_columns window_columns_of(const int8_t *image, int32_t iw0, const tap_geometry *g) {
+    window_columns w;
+    const int32_t lo = iw0 < 0 ? -iw0 : 0;
+    const int32_t end = g->in_w - iw0 < g->k_w ? g->in_w - iw0 : g->k_w;
+    const int32_t hi = end > lo ? end : lo;
+    w.lo_b = lo * g->in_c;
+    w.span = (hi - lo) * g->in_c;
+    w.src = image + (w.span > 0 ? iw0 + lo : 0) * g->in_c;
+    return w;
+}
+
+/* The lanes of a pixel whose window is not wholly inside the image, kernel rows a whole number of
+ * words: rows outside the image are the zero point's lanes, rows inside widen straight from the
+ * input, rows cut by the image's side word by word (widen_cut_row), dilated rows gathered into `col`. */
+static MC_SIMD_NOINLINE void border_lanes(const int8_t *image, int32_t ih0, int32_t iw0,
+                                          const tap_geometry *g, int8_t *col, uint32_t *lanes) {
+    const int32_t row = g->row, groups = g->row >> 2, in_row = g->in_w * g->in_c;
+    const window_columns c = window_columns_of(image, iw0, g);
+    const int32_t whole = g->cols_contiguous && c.span == row;   /* every column inside */
+    int32_t kh, ih, i;
+    for (kh = 0, ih = ih0; kh < g->k_h; ++kh, ih += g->dilation_h, lanes += row) {
+        if (ih < 0 || ih >= g->in_h) {
+            for (i = 0; i < row; i += 4) {
+                lanes[i] = lanes[i + 1] = g->zero_lanes;
+            }
+        } else if (whole) {
+            widen_rows(c.src + ih * in_row, 1, groups, 0, lanes);
+        } else if (g->cols_contiguous) {
+            widen_cut_row(c.src + ih * in_row, c.lo_b, c.span, row, g, lanes);
+        } else {   /* dilated */
+            gather_row(image + ih * in_row, iw0, g, col);
+            widen_rows(col, 1, groups, 0, lanes);
+        }
+    }
+}
+
+/* The lanes of the output pixel whose window starts at input row ih0, column iw0 of `image` (its
+ * first byte): the K taps in weight order (kernel row, kernel column, channel), as widen writes
+ * them. When a kernel row is a whole number of groups of four (k_w * in_c a multiple of 4:
+ * micro_speech's 10x8 window of one channel, any conv of 4n channels) the rows widen straight
+ * from the input with no copy: a window inside the image in one pass, others row by row
+ * (border_lanes); otherwise the taps are gathered into `col` (Kp bytes) first (gathered_lanes). */
+static void pixel_lanes(const int8_t *image, int32_t ih0, int32_t iw0, const tap_geometry *g,
+                        int8_t *col, uint32_t *lanes) {
+    const int32_t groups = g->row >> 2;
+    if ((g->row & 3) != 0) {   /* groups of four straddle kernel rows */
+        gathered_lanes(image, ih0, iw0, g, col, lanes);
+    } else if (!g->cols_contiguous || iw0 < 0 || iw0 + g->k_w > g->in_w || ih0 < 0
+               || ih0 + (g->k_h - 1) * g->dilation_h >= g->in_h) {
+        border_lanes(image, ih0, iw0, g, col, lanes);
+    } else {
+        const int8_t *x = image + (ih0 * g->in_w + iw0) * g->in_c;
+        if (groups == 2) {   /* one-channel windows 8 and 4 wide (micro_speech, kws): */
+            widen_rows(x, g->k_h, 2, g->in_row_step, lanes);   /* the row's loop unrolled */
+        } else if (groups == 1) {
+            widen_rows(x, g->k_h, 1, g->in_row_step, lanes);
+        } else {
+            widen_rows(x, g->k_h, groups, g->in_row_step, lanes);
         }
     }
 }
 
 void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
                        const mc_qconv2d_params *p) {
-    const int32_t k = p->k_h * p->k_w * p->in_c;
-    const int32_t kp = padded_depth(k);
-    const int32_t per_image = p->out_h * p->out_w;
-    const int32_t pixels = p->batch * per_image;
+    const tap_geometry g = tap_geometry_of(p);
+    const int32_t kp = padded_depth(p->k_h * p->k_w * p->in_c);
+    const int32_t pixels = p->batch * p->out_h * p->out_w;
+    const int32_t image_size = p->in_h * p->in_w * p->in_c;
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
-    int8_t col[kp];
+    int8_t col[kp];       /* gathered taps, where they are not widened straight from the input */
+    /* the next pixel to widen: its image and window origin, walked without divisions */
+    const int8_t *image = in;
+    int32_t ow = 0, ih0 = -p->pad_top, iw0 = -p->pad_left;
     int32_t px, i;
     for (px = 0; px < pixels; px += 2) {
         const int32_t n = pixels - px < 2 ? 1 : 2;
-        for (i = 0; i < 2; ++i) {
-            const int32_t q = px + (i < n ? i : 0);
-            const int32_t image = q / per_image, oh = (q % per_image) / p->out_w;
-            if (i < n) {
-                gather(in, image, oh, q % p->out_w, p, col);
+        for (i = 0; i < n; ++i) {
+            pixel_lanes(image, ih0, iw0, &g, col, lanes + 2 * i);
+            iw0 += p->stride_w;
+            if (++ow == p->out_w) {
+                ow = 0;
+                iw0 = -p->pad_left;
+                ih0 += p->stride_h;
+                if (ih0 == p->out_h * p->stride_h - p->pad_top) {
+                    ih0 = -p->pad_top;
+                    image += image_size;
+                }
             }
-            widen(col, k, lanes + 2 * i, 4);
+        }
+        if (n == 1) {   /* one last pixel: its lanes stand in the second slot too */
+            for (i = 0; i < kp; i += 4) {
+                lanes[i + 2] = lanes[i];
+                lanes[i + 3] = lanes[i + 1];
+            }
         }
         conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p);
     }

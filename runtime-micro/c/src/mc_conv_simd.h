@@ -33,7 +33,9 @@
 #define MC_CONV_SIMD_MAX_K 1024
 
 /* Any CONV_2D (padding, stride, dilation), weights and bias packed as above; also a
- * DEPTHWISE_CONV_2D of one input channel, which is the same computation. */
+ * DEPTHWISE_CONV_2D of one input channel, which is the same computation. Kernel rows of whole
+ * words (k_w * in_c a multiple of 4: micro_speech's 10x8 one-channel window) widen straight from
+ * the input rows; other rows are first gathered into Kp bytes of stack. */
 void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
                        const mc_qconv2d_params *p);
 /* 1x1, stride 1, unpadded: every output pixel reads one contiguous input pixel. */

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define CASE_MAX 6000
+/* weights: the fully connected cases reach 300 x 40 */
+#define WEIGHTS_MAX 12288
 
 static uint32_t state = 12345u;
 
@@ -18,7 +20,7 @@ static int32_t rnd(int32_t lo, int32_t hi) {   /* uniform in [lo, hi] */
     return lo + (int32_t)((state >> 8) % (uint32_t)(hi - lo + 1));
 }
 
-static int8_t in_buf[CASE_MAX], w_buf[CASE_MAX], packed_w[CASE_MAX + 4096];
+static int8_t in_buf[CASE_MAX], w_buf[WEIGHTS_MAX], packed_w[WEIGHTS_MAX + 4096];
 static int8_t ref_out[CASE_MAX], simd_out[CASE_MAX + 1];
 static int32_t bias_buf[64], packed_bias[64], mult[64], shift[64];
 static int32_t got[CASE_MAX], want[CASE_MAX];
@@ -108,15 +110,75 @@ static int32_t compare(const char *what, int32_t n, int32_t case_no) {
     return 1;
 }
 
+/* The output size of one dimension, or 0 when the window does not fit. */
+static int32_t out_size(int32_t in, int32_t pad_before, int32_t pad_after, int32_t k,
+                        int32_t stride, int32_t dilation) {
+    const int32_t span = in + pad_before + pad_after - dilation * (k - 1) - 1;
+    return span < 0 ? 0 : span / stride + 1;
+}
+
+/* The weights [out_c][k_h][k_w][1] of a one-channel convolution as the depthwise reference's
+ * [1][k_h][k_w][out_c] (depth multiplier out_c). */
+static void depthwise_weights(const int8_t *w, int32_t out_c, int32_t taps, int8_t *dw) {
+    int32_t c, t;
+    for (c = 0; c < out_c; ++c) {
+        for (t = 0; t < taps; ++t) {
+            dw[t * out_c + c] = w[c * taps + t];
+        }
+    }
+}
+
+/* Random data for the layer p describes (its shape set), the reference's outputs against
+ * mc_conv2d_s8_simd's in both roundings; pointwise shapes also through the 1x1 entry, one-channel
+ * ones also against the depthwise reference (the layer the compiler maps onto this kernel). */
+static int32_t check_conv(mc_qconv2d_params *p, int32_t case_no, int pointwise, const char *what) {
+    static int8_t dw_buf[CASE_MAX];
+    const int32_t k = p->k_h * p->k_w * p->in_c;
+    const int32_t in_n = p->batch * p->in_h * p->in_w * p->in_c;
+    const int32_t out_n = p->batch * p->out_h * p->out_w * p->out_c;
+    int32_t with_bias, ok = 1, r;
+    if (p->out_h < 1 || p->out_w < 1) {
+        return 1;   /* no output: not a layer */
+    }
+    if (in_n > CASE_MAX || out_n > CASE_MAX || k * p->out_c > CASE_MAX
+        || ((k + 3) & ~3) > MC_CONV_SIMD_MAX_K) {
+        return 1;
+    }
+    with_bias = random_layer(in_n, k, p->out_c, &p->in_offset, &p->out_offset, &p->act_min,
+                             &p->act_max);
+    p->out_mult = mult;
+    p->out_shift = shift;
+    for (r = 0; r < 2; ++r) {
+        p->rounding = (mc_rounding)r;
+        p->depth_multiplier = 1;
+        mc_conv2d_nhwc_s8(in_buf, w_buf, with_bias ? bias_buf : NULL, ref_out, p);
+        simd_out[out_n] = 0x5A;
+        mc_conv2d_s8_simd(in_buf, packed_w, packed_bias, simd_out, p);
+        ok &= compare(what, out_n, case_no);
+        if (pointwise) {
+            simd_out[out_n] = 0x5A;
+            mc_conv2d_1x1_s8_simd(in_buf, packed_w, packed_bias, simd_out, p);
+            ok &= compare("conv 1x1 simd", out_n, case_no);
+        }
+        if (p->in_c == 1) {
+            depthwise_weights(w_buf, p->out_c, k, dw_buf);
+            p->depth_multiplier = p->out_c;
+            mc_depthwise_conv2d_nhwc_s8(in_buf, dw_buf, with_bias ? bias_buf : NULL, ref_out, p);
+            p->depth_multiplier = 1;
+            ok &= compare("conv simd against the depthwise reference", out_n, case_no);
+        }
+    }
+    return ok;
+}
+
 /* One random convolution; pointwise: 1x1, stride 1, unpadded, run by both entry points. */
 static int32_t conv_case(int32_t case_no, int pointwise) {
     mc_qconv2d_params p;
-    int32_t k, in_n, out_n, pad_bottom, pad_right, with_bias, ok = 1, r;
+    int32_t pad_bottom, pad_right;
     memset(&p, 0, sizeof p);
     p.batch = rnd(1, 2);
     p.in_c = rnd(0, 4) == 0 ? rnd(9, 40) : rnd(1, 8);
     p.out_c = rnd(0, 4) == 0 ? rnd(10, 40) : rnd(1, 9);
-    p.depth_multiplier = 1;
     if (pointwise) {
         p.k_h = p.k_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
         p.in_h = p.out_h = rnd(1, 6);
@@ -134,35 +196,62 @@ static int32_t conv_case(int32_t case_no, int pointwise) {
         pad_right = rnd(0, p.k_w - 1);
         p.in_h = rnd(1, 9);
         p.in_w = rnd(1, 9);
-        p.out_h = (p.in_h + p.pad_top + pad_bottom - p.dilation_h * (p.k_h - 1) - 1) / p.stride_h + 1;
-        p.out_w = (p.in_w + p.pad_left + pad_right - p.dilation_w * (p.k_w - 1) - 1) / p.stride_w + 1;
-        if (p.out_h < 1 || p.out_w < 1) {
-            return 1;   /* no output: not a layer */
-        }
+        p.out_h = out_size(p.in_h, p.pad_top, pad_bottom, p.k_h, p.stride_h, p.dilation_h);
+        p.out_w = out_size(p.in_w, p.pad_left, pad_right, p.k_w, p.stride_w, p.dilation_w);
     }
-    k = p.k_h * p.k_w * p.in_c;
-    in_n = p.batch * p.in_h * p.in_w * p.in_c;
-    out_n = p.batch * p.out_h * p.out_w * p.out_c;
-    if (in_n > CASE_MAX || out_n > CASE_MAX || k * p.out_c > CASE_MAX) {
-        return 1;
+    return check_conv(&p, case_no, pointwise, pointwise ? "conv simd (1x1 shape)" : "conv simd");
+}
+
+/* The gathering path's cases: few input channels (1..4) and kernel rows whose k_w * in_c is often
+ * a multiple of four (rows widened straight from the input) or not (gathered), windows up to
+ * micro_speech's 10x8, padding on every side up to a whole window (columns and rows wholly
+ * outside), images narrower than a word, stride 1..3, dilation, odd pixel counts, two images. */
+static int32_t gather_case(int32_t case_no) {
+    mc_qconv2d_params p;
+    int32_t pad_bottom, pad_right;
+    memset(&p, 0, sizeof p);
+    p.batch = rnd(0, 3) == 0 ? 2 : 1;
+    p.in_c = rnd(0, 3) == 0 ? 4 : rnd(1, 3);
+    p.out_c = rnd(1, 10);
+    p.k_h = rnd(1, 10);
+    /* a whole number of words per kernel row half the time */
+    p.k_w = rnd(0, 1) == 0 ? 4 * rnd(1, 2) / (p.in_c == 3 ? 1 : p.in_c) : rnd(1, 8);
+    if (p.k_w < 1) {
+        p.k_w = 1;
     }
-    with_bias = random_layer(in_n, k, p.out_c, &p.in_offset, &p.out_offset, &p.act_min,
-                             &p.act_max);
-    p.out_mult = mult;
-    p.out_shift = shift;
-    for (r = 0; r < 2; ++r) {
-        p.rounding = (mc_rounding)r;
-        mc_conv2d_nhwc_s8(in_buf, w_buf, with_bias ? bias_buf : NULL, ref_out, &p);
-        simd_out[out_n] = 0x5A;
-        mc_conv2d_s8_simd(in_buf, packed_w, packed_bias, simd_out, &p);
-        ok &= compare(pointwise ? "conv simd (1x1 shape)" : "conv simd", out_n, case_no);
-        if (pointwise) {
-            simd_out[out_n] = 0x5A;
-            mc_conv2d_1x1_s8_simd(in_buf, packed_w, packed_bias, simd_out, &p);
-            ok &= compare("conv 1x1 simd", out_n, case_no);
-        }
-    }
-    return ok;
+    p.stride_h = rnd(1, 3);
+    p.stride_w = rnd(1, 3);
+    p.dilation_h = rnd(0, 4) == 0 ? 2 : 1;
+    p.dilation_w = rnd(0, 4) == 0 ? 2 : 1;
+    p.pad_top = rnd(0, p.dilation_h * (p.k_h - 1) + (rnd(0, 5) == 0));
+    p.pad_left = rnd(0, p.dilation_w * (p.k_w - 1) + (rnd(0, 5) == 0));
+    pad_bottom = rnd(0, p.dilation_h * (p.k_h - 1) + (rnd(0, 5) == 0));
+    pad_right = rnd(0, p.dilation_w * (p.k_w - 1) + (rnd(0, 5) == 0));
+    p.in_h = rnd(1, 14);
+    p.in_w = rnd(0, 4) == 0 ? rnd(1, 3) : rnd(1, 16);
+    p.out_h = out_size(p.in_h, p.pad_top, pad_bottom, p.k_h, p.stride_h, p.dilation_h);
+    p.out_w = out_size(p.in_w, p.pad_left, pad_right, p.k_w, p.stride_w, p.dilation_w);
+    return check_conv(&p, case_no, 0, "conv simd (gathering)");
+}
+
+/* micro_speech's first layer: 49x40x1, 10x8 window, stride 2, SAME padding, 8 channels. */
+static int32_t micro_speech_case(int32_t case_no) {
+    mc_qconv2d_params p;
+    memset(&p, 0, sizeof p);
+    p.batch = 1;
+    p.in_h = 49;
+    p.in_w = 40;
+    p.in_c = 1;
+    p.out_c = 8;
+    p.k_h = 10;
+    p.k_w = 8;
+    p.stride_h = p.stride_w = 2;
+    p.dilation_h = p.dilation_w = 1;
+    p.pad_top = 4;
+    p.pad_left = 3;
+    p.out_h = 25;
+    p.out_w = 20;
+    return check_conv(&p, case_no, 0, "conv simd (micro_speech's layer)");
 }
 
 static int32_t fc_case(int32_t case_no) {
@@ -204,6 +293,12 @@ void test_conv_simd(void) {
     }
     for (i = 0; i < 200; ++i, ++cases) {
         passed += conv_case(i, 1);
+    }
+    for (i = 0; i < 400; ++i, ++cases) {
+        passed += gather_case(i);
+    }
+    for (i = 0; i < 2; ++i, ++cases) {
+        passed += micro_speech_case(i);
     }
     for (i = 0; i < 300; ++i, ++cases) {
         passed += fc_case(i);

@@ -168,8 +168,9 @@ public final class CKernels {
             return blocksOfFour(g) && w.kH() == 3 && w.kW() == 3 && w.dilationH() == 1 && w.dilationW() == 1;
         }), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params"));
         // one input channel, other windows: an ordinary convolution, on the SMLAD conv kernel (weights
-        // transposed when packed): micro_speech's 10x8 layer 1.26 M instructions there against 1.63 M on
-        // the depthwise kernel below; a 3x3 window is faster on the 3x3 depthwise kernel above (person_detect)
+        // transposed when packed): micro_speech's 10x8 layer 0.80 M instructions there (its 8-byte kernel rows
+        // widened straight from the input) against 1.63 M on the depthwise kernel below; a 3x3 window is faster
+        // on the 3x3 depthwise kernel above (person_detect's first layer 0.64 M against 1.89 M on the conv kernel)
         r.add("DepthwiseConv2DNhwc", s8, Shapes.SIMD_DEPTHWISE_ONE_CHANNEL, Kernel.withParams("mc_conv_simd", "mc_conv2d_s8_simd",
                 "mc_qconv2d_params").packing("weight", SimdPackings.CHANNEL_PAIRS_OF_DEPTHWISE)
                 .packing("bias", SimdPackings.FOLDED_BIAS_OF_DEPTHWISE));
