@@ -140,8 +140,8 @@ final class IntegerParams {
         p.set("in_offset", -inQ.zeroPoints().get(0))
                 .set("out_offset", outQ.zeroPoints().get(0))
                 .rounding("rounding", rounding)
-                .table("out_mult", m[0])
-                .table("out_shift", DType.INT8, shifts(ctx, m[1]));
+                .table(ParamsStruct.OUT_MULT, m[0])
+                .table(ParamsStruct.OUT_SHIFT, DType.INT8, shifts(ctx, m[1]));
     }
 
     /**
