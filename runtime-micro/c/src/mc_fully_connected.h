@@ -13,8 +13,7 @@ typedef struct {
     int32_t act_min, act_max;
     mc_rounding rounding;
     int32_t per_channel;               /* 0: out_mult[0] / out_shift[0] for every output */
-    const int32_t *out_mult;
-    const int8_t *out_shift;           /* each in [-31, 30] */
+    const int32_t *out_mult, *out_shift;
 } mc_qfc_params;
 
 /* int8: sum of w * (x + in_offset) in int32, + bias, requantized, + out_offset, clamped. */

@@ -86,7 +86,7 @@ static void hand_fully_connected_s8(void) {
     static const int8_t w[6] = {1, 0, -1, 2, 2, 2};
     static const int32_t bias[2] = {0, -17};
     static const int32_t mult[1] = {HALF};
-    static const int8_t shift[1] = {0};
+    static const int32_t shift[1] = {0};   /* mc_qfc_params keeps int32 shifts */
     static const int32_t want[2] = {2, 4};
     int8_t out[2];
     int32_t got[2];
@@ -260,7 +260,7 @@ static int32_t run_case(const char *kind, mc_rounding rounding) {
             p.act_min = act[0]; p.act_max = act[1];
             p.rounding = rounding;
             p.per_channel = qv_ints("per_channel", 9)[0];
-            p.out_mult = mult; p.out_shift = shift;
+            p.out_mult = mult; p.out_shift = qv_ints("shift", 6);   /* int32: see mc_qfc_params */
             if (is_s8) {
                 mc_fully_connected_s8(b_in, b_w, bias, b_out, &p);
             } else {

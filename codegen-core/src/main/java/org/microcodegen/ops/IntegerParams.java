@@ -141,13 +141,15 @@ final class IntegerParams {
                 .set("out_offset", outQ.zeroPoints().get(0))
                 .rounding("rounding", rounding)
                 .table(ParamsStruct.OUT_MULT, m[0])
-                .table(ParamsStruct.OUT_SHIFT, DType.INT8, shifts(ctx, m[1]));
+                .table(ParamsStruct.OUT_SHIFT, fullyConnected ? DType.INT32 : DType.INT8, shifts(ctx, m[1]));
     }
 
     /**
      * The per-channel shifts as one byte each (the kernels' {@code const int8_t *out_shift}): TFLite's
      * multipliers have shifts in [-31, 30], so an int32 table would spend three bytes of flash per channel
-     * on sign bits. A shift outside a byte (a multiplier above 2^127, double rounding) is refused.
+     * on sign bits. A shift outside a byte (a multiplier above 2^127, double rounding) is refused. Fully
+     * connected layers keep int32 shifts: a dense layer has few channels (ad01: 10 B of tables saved), and
+     * the byte load cost the SIMD dense kernel's per-output epilogue 2.5 instructions (ad01 +0.7%, measured).
      */
     private static long[] shifts(OpContext ctx, int[] shifts) {
         long[] b = new long[shifts.length];

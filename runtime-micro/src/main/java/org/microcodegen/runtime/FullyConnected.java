@@ -21,7 +21,7 @@ public final class FullyConnected {
         int rounding = Quant.SINGLE;
         boolean perChannel;
         int[] outMult;
-        byte[] outShift;             /* shifts lie in [-31, 30]: one byte each, as the C tables */
+        int[] outShift;
 
         public QParams batches(int v) { batches = v; return this; }
         public QParams inDepth(int v) { inDepth = v; return this; }
@@ -35,7 +35,7 @@ public final class FullyConnected {
         /** As generated code sets it (the C field is an int32_t flag). */
         public QParams perChannel(int v) { perChannel = v != 0; return this; }
         public QParams outMult(int[] v) { outMult = v; return this; }
-        public QParams outShift(byte[] v) { outShift = v; return this; }
+        public QParams outShift(int[] v) { outShift = v; return this; }
     }
 
     /** mc_fc_params. */

@@ -85,7 +85,7 @@ class QConvKernelsTest {
     void handFullyConnectedS8() {
         byte[] out = new byte[OFF + 2];
         FullyConnected.QParams p = new FullyConnected.QParams().inDepth(3).outDepth(2).inOffset(1)
-                .outOffset(3).rounding(Quant.DOUBLE).outMult(new int[] {HALF}).outShift(new byte[] {0});
+                .outOffset(3).rounding(Quant.DOUBLE).outMult(new int[] {HALF}).outShift(new int[] {0});
         FullyConnected.fullyConnectedS8(bytes(OFF, 1, 2, 3), OFF, bytes(0, 1, 0, -1, 2, 2, 2), 0,
                 new int[] {0, -17}, 0, out, OFF, p);
         assertArrayEquals(new int[] {2, 4}, ints(out, OFF, 2));
@@ -260,7 +260,7 @@ class QConvKernelsTest {
             FullyConnected.QParams p = new FullyConnected.QParams().batches(g[0]).inDepth(g[1]).outDepth(g[2])
                     .inOffset(inOffset).outOffset(outOffset).actMin(act[0]).actMax(act[1])
                     .rounding(rounding).perChannel(c.one("per_channel") != 0)
-                    .outMult(c.ints("mult")).outShift(bytes(c.ints("shift")));
+                    .outMult(c.ints("mult")).outShift(c.ints("shift"));
             if (s8) {
                 FullyConnected.fullyConnectedS8(xb, OFF, wb, 0, bias32, 0, ob, OFF, p);
             } else {
