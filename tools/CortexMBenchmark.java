@@ -141,8 +141,10 @@ public final class CortexMBenchmark {
             // comparison stay those of a single-mode run
             boolean severalModes = modes.size() > 1;
             doc = replaceSection(doc, severalModes ? "optimize" : tflite ? "cortex-m-tflite" : "cortex-m", table);
-            if (!severalModes) {
-                doc = replaceSection(doc, tflite ? "code-per-kernel-tflite" : "code-per-kernel", perKernel.toString());
+            String perKernelSection = tflite ? "code-per-kernel-tflite" : "code-per-kernel";
+            if (!severalModes && doc.contains("<!-- " + perKernelSection + ":begin -->")) {
+                // only where the document has its markers (BENCHMARKS.md; README.md keeps the summary tables only)
+                doc = replaceSection(doc, perKernelSection, perKernel.toString());
             }
             if (peers != null && !severalModes) {
                 doc = replaceSection(doc, "peers", peers);
@@ -230,7 +232,7 @@ public final class CortexMBenchmark {
                 + String.format(Locale.ROOT, "%.2f", (double) board.instructionClock().denominator() / board.instructionClock().numerator())
                 + " ticks; see InstructionClock). RAM: .data + .bss (arena and output buffer included) + stack high-water.\n");
         sb.append("Flash: the whole image. weights: every constant a kernel reads as a buffer (weights, biases with folded offsets, packed copies);"
-                + " tables: the per-channel requantization multipliers (int32) and shifts (int8), a one-to-one transform of the model's per-channel"
+                + " tables: the per-channel requantization multipliers (int32) and shifts (int8; int32 in dense layers), a one-to-one transform of the model's per-channel"
                 + " scales. code = flash - weights - test input, tables included, split into the model's code (kernels, schedule, parameter structs,"
                 + " tables), the test main + startup, and libc/libm/libgcc. The \"as data\" columns count the tables with the weights instead, as"
                 + " TFLM's model file holds the scales (and its op options and graph, which we count as code).\n");
@@ -254,7 +256,7 @@ public final class CortexMBenchmark {
             -fdata-sections and gc-sections: a kernel file contributes only the entry points the model calls and the static helpers and
             constants they use). The model's own object: the schedule (the run function: one call per layer), the parameter structs
             (one per layer), the per-channel requantization tables (the "tables" column above) and other constant tables (lookup tables).
-            The rows of a model add up to its "model code" column minus its weights.
+            The rows of a model add up to its "model code" column (tables as code).
 
             | model | part | bytes | what |
             |---|---|---|---|
@@ -319,7 +321,7 @@ public final class CortexMBenchmark {
         sb.append(String.format(Locale.ROOT, "| %s | schedule (%s_run) | %,d | %d kernel calls |%n", label, m.name(), text, m.kernelCalls()));
         sb.append(String.format(Locale.ROOT, "| %s | parameter structs | %,d | %d structs |%n", label, constantBytes - tables - lookup, structs));
         if (tables > 0) {
-            sb.append(String.format(Locale.ROOT, "| %s | requantization tables | %,d | %,d channels: multiplier int32 + shift int8 |%n", label, tables, channels));
+            sb.append(String.format(Locale.ROOT, "| %s | requantization tables | %,d | %,d channels: multiplier int32 + shift int8 (int32 in dense layers) |%n", label, tables, channels));
         }
         if (lookup > 0) {
             sb.append(String.format(Locale.ROOT, "| %s | lookup tables | %,d | computed from the scales at compile time |%n", label, lookup));
