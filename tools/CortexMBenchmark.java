@@ -3,8 +3,11 @@ import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.FirmwareEmitter;
 import org.microcodegen.emit.OutputFolder;
 import org.microcodegen.lower.Optimize;
+import org.microcodegen.ops.Arg;
+import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.target.Board;
 import org.microcodegen.target.FirmwareSummary;
+import org.microcodegen.target.LinkMap;
 import org.microcodegen.target.Processes;
 import org.microcodegen.target.QemuRunner;
 import org.microcodegen.target.Target;
@@ -17,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The Cortex-M benchmark (tools/benchmark runs it): compiles each fixture network into firmware for
@@ -48,6 +52,7 @@ public final class CortexMBenchmark {
         String boardName = "mps2-an386";
         List<Optimize> modes = new ArrayList<>();
         boolean tflite = false;
+        List<String> only = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--tflite")) {
                 tflite = true;
@@ -55,12 +60,14 @@ public final class CortexMBenchmark {
             }
             if (args[i].equals("--write") && i + 1 < args.length) {
                 writes.add(Path.of(args[++i]));
+            } else if (args[i].equals("--only") && i + 1 < args.length) {
+                only.add(args[++i]);
             } else if (args[i].equals("--board") && i + 1 < args.length) {
                 boardName = args[++i];
             } else if (args[i].equals("--optimize") && i + 1 < args.length) {
                 modes.add(Optimize.byName(args[++i]));
             } else {
-                System.err.println("usage: tools/benchmark [--tflite] [--board NAME] [--optimize speed|size|balanced]... [--write FILE]...  (FILE gets"
+                System.err.println("usage: tools/benchmark [--tflite] [--only MODEL]... [--board NAME] [--optimize speed|size|balanced]... [--write FILE]...  (FILE gets"
                         + " the tables between its cortex-m / peers markers, or cortex-m-tflite with --tflite; each mode a row per network,"
                         + " default balanced)");
                 System.exit(2);
@@ -83,6 +90,14 @@ public final class CortexMBenchmark {
             System.err.println("note: " + ms20 + " is absent: the peer comparison row is left out");
         }
 
+        if (!only.isEmpty()) {
+            // a quick look at some models; --write would replace whole tables with these rows only
+            entries.removeIf(e -> !only.contains(e.label()));
+            if (!writes.isEmpty()) {
+                System.err.println("--only and --write do not go together: the tables hold every model");
+                System.exit(2);
+            }
+        }
         if (modes.isEmpty()) {
             modes.add(Optimize.BALANCED);
         }
@@ -97,18 +112,22 @@ public final class CortexMBenchmark {
         Target target = Target.byName(board.cpu());
         List<FirmwareSummary> results = new ArrayList<>();
         List<Long> fused = new ArrayList<>();
+        StringBuilder perKernel = new StringBuilder(CODE_PER_KERNEL_HEADER);
         for (Entry e : entries) {
             CompiledModel m = Compiler.compile(e.model(), e.label().startsWith("lenet") ? "lenet" : e.label().split(" ")[0], target, null, e.mode());
             var project = FirmwareEmitter.render(m, board.firmware(), List.of(Files.readAllBytes(e.input())));
-            FirmwareSummary s = FirmwareSummary.of(m, board, measure(project, board, List.of(), e.label()));
+            QemuRunner.Report report = measure(project, board, List.of(), e.label());
+            FirmwareSummary s = FirmwareSummary.of(m, board, report);
             System.out.print(s);
             results.add(s);
+            perKernel.append(codePerKernel(e.label(), m, report.linkMap()));
             // The same build with fused multiply-adds: fewer instructions, not fewer cycles on a real M4.
             fused.add(measure(project, board, List.of("EXTRA_CFLAGS=" + FUSED), e.label()).execution().instructions());
         }
         String table = table(entries, results, fused, board, root);
         System.out.println();
         System.out.println(table);
+        System.out.println(perKernel);
         String peers = null;
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).label().startsWith("lenet_ms20")) {
@@ -122,6 +141,11 @@ public final class CortexMBenchmark {
             // comparison stay those of a single-mode run
             boolean severalModes = modes.size() > 1;
             doc = replaceSection(doc, severalModes ? "optimize" : tflite ? "cortex-m-tflite" : "cortex-m", table);
+            String perKernelSection = tflite ? "code-per-kernel-tflite" : "code-per-kernel";
+            if (!severalModes && doc.contains("<!-- " + perKernelSection + ":begin -->")) {
+                // only where the document has its markers (BENCHMARKS.md; README.md keeps the summary tables only)
+                doc = replaceSection(doc, perKernelSection, perKernel.toString());
+            }
             if (peers != null && !severalModes) {
                 doc = replaceSection(doc, "peers", peers);
             }
@@ -207,15 +231,100 @@ public final class CortexMBenchmark {
         sb.append("Instructions: the second of two inferences, exact (SysTick ticks under -icount, one instruction = "
                 + String.format(Locale.ROOT, "%.2f", (double) board.instructionClock().denominator() / board.instructionClock().numerator())
                 + " ticks; see InstructionClock). RAM: .data + .bss (arena and output buffer included) + stack high-water.\n");
-        sb.append("Flash: the whole image; code = flash - weights - test input, split into the model's code (kernels, schedule, parameters), the test main + startup, and libc/libm/libgcc.\n");
+        sb.append("Flash: the whole image. weights: every constant a kernel reads as a buffer (weights, biases with folded offsets, packed copies);"
+                + " tables: the per-channel requantization multipliers (int32) and shifts (int8; int32 in dense layers), a one-to-one transform of the model's per-channel"
+                + " scales. code = flash - weights - test input, tables included, split into the model's code (kernels, schedule, parameter structs,"
+                + " tables), the test main + startup, and libc/libm/libgcc. The \"as data\" columns count the tables with the weights instead, as"
+                + " TFLM's model file holds the scales (and its op options and graph, which we count as code).\n");
         sb.append("\"fused\": the same firmware built with `" + FUSED + "` (VFMA): fewer instructions, but not fewer cycles on a real M4 (VFMA 3 cycles, VMUL + VADD 1 + 1), and no longer bit-identical with the host build.\n\n");
-        sb.append("| model | MACs | instructions | instr/MAC | instr/MAC fused | arena | lower bound | RAM total | stack | flash | weights | code | model code | main + startup | libc/libm |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| model | MACs | instructions | instr/MAC | instr/MAC fused | arena | lower bound | RAM total | stack | flash | weights | tables"
+                + " | code | model code | code, tables as data | model code, tables as data | main + startup | libc/libm |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < results.size(); i++) {
             FirmwareSummary s = results.get(i);
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B | %,d B"
+                            + " | %,d B | %,d B | %,d B |%n",
                     entries.get(i).label(), s.macs(), s.instructions(), s.instructionsPerMac(), (double) fused.get(i) / s.macs(), s.arena(), s.lowerBound(), s.ramUsed(),
-                    s.stackUsed(), s.flash(), s.weights(), s.code(), s.modelCode(), s.harnessCode(), s.libraryCode()));
+                    s.stackUsed(), s.flash(), s.weights(), s.requantizationTables(), s.code(), s.modelCode(), s.codeTablesAsData(), s.modelCodeTablesAsData(),
+                    s.harnessCode(), s.libraryCode()));
+        }
+        return sb.toString();
+    }
+
+    static final String CODE_PER_KERNEL_HEADER = """
+            Code per kernel, from the linker's map of each firmware above (flash bytes of every input section linked, -ffunction-sections
+            -fdata-sections and gc-sections: a kernel file contributes only the entry points the model calls and the static helpers and
+            constants they use). The model's own object: the schedule (the run function: one call per layer), the parameter structs
+            (one per layer), the per-channel requantization tables (the "tables" column above) and other constant tables (lookup tables).
+            The rows of a model add up to its "model code" column (tables as code).
+
+            | model | part | bytes | what |
+            |---|---|---|---|
+            """;
+
+    /** The model code of one firmware, part by part: each kernel file's entry points, helpers and constants; schedule, structs, tables. */
+    static String codePerKernel(String label, CompiledModel m, LinkMap map) {
+        StringBuilder sb = new StringBuilder();
+        String own = LinkMap.modelObject(m.name() + ".c");
+        for (String object : map.modelObjects()) {
+            String file = Path.of(object).getFileName().toString();
+            if (!file.startsWith("mc_")) {
+                continue;
+            }
+            List<String> entryPoints = new ArrayList<>(), helpers = new ArrayList<>(), constants = new ArrayList<>();
+            long total = 0;
+            // largest first: where a kernel file's bytes go
+            for (var s : map.sections(object).entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList()) {
+                String name = s.getKey().replaceFirst("^\\.(text|rodata|data)\\.", "");
+                String item = String.format(Locale.ROOT, "%s %,d", name, s.getValue());
+                (s.getKey().startsWith(".text.mc_") ? entryPoints : s.getKey().startsWith(".text") ? helpers : constants).add(item);
+                total += s.getValue();
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s%s%s |%n", label, file.replaceFirst("\\.o$", ".c"), total,
+                    String.join(", ", entryPoints), helpers.isEmpty() ? "" : "; static helpers " + String.join(", ", helpers),
+                    constants.isEmpty() ? "" : "; constants " + String.join(", ", constants)));
+        }
+        long text = 0, constantBytes = 0;
+        for (var s : map.sections(own).entrySet()) {
+            if (s.getKey().startsWith(".text")) {
+                text += s.getValue();
+            } else {
+                constantBytes += s.getValue();
+            }
+        }
+        long tables = m.requantizationTableBytes();
+        long lookup = 0;
+        int structs = 0, channels = 0;
+        for (var l : m.lowerings().values()) {
+            if (l.isView()) {
+                continue;
+            }
+            ParamsStruct p = l.call().params();
+            if (p != null) {
+                ++structs;
+                for (ParamsStruct.Field f : p.fields()) {
+                    if (f.value() instanceof ParamsStruct.Table t) {
+                        if (f.name().equals(ParamsStruct.OUT_MULT)) {
+                            channels += t.length();
+                        } else if (!f.name().equals(ParamsStruct.OUT_SHIFT)) {
+                            lookup += (long) t.length() * t.elementType().byteSize();
+                        }
+                    }
+                }
+            }
+            for (Arg a : l.call().args()) {
+                if (a instanceof Arg.Table t) {
+                    lookup += (long) t.table().length() * t.table().elementType().byteSize();
+                }
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "| %s | schedule (%s_run) | %,d | %d kernel calls |%n", label, m.name(), text, m.kernelCalls()));
+        sb.append(String.format(Locale.ROOT, "| %s | parameter structs | %,d | %d structs |%n", label, constantBytes - tables - lookup, structs));
+        if (tables > 0) {
+            sb.append(String.format(Locale.ROOT, "| %s | requantization tables | %,d | %,d channels: multiplier int32 + shift int8 (int32 in dense layers) |%n", label, tables, channels));
+        }
+        if (lookup > 0) {
+            sb.append(String.format(Locale.ROOT, "| %s | lookup tables | %,d | computed from the scales at compile time |%n", label, lookup));
         }
         return sb.toString();
     }

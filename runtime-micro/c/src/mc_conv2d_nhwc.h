@@ -20,7 +20,7 @@ typedef struct {
     int32_t act_min, act_max;          /* clamp in the output's quantized domain */
     mc_rounding rounding;
     const int32_t *out_mult;           /* [out_c] */
-    const int32_t *out_shift;          /* [out_c] */
+    const int8_t *out_shift;           /* [out_c], each in [-31, 30] */
 } mc_qconv2d_params;
 
 typedef struct {

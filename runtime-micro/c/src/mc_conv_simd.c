@@ -88,7 +88,8 @@ static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t
     /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
      * second store rewrites the first */
     const int32_t next = pixels == 2 ? p->out_c : 0;
-    const int32_t *mults = p->out_mult + c, *shifts = p->out_shift + c;
+    const int32_t *mults = p->out_mult + c;
+    const int8_t *shifts = p->out_shift + c;
     const int32_t *end = sums + n;
     o += c;
     if (p->rounding == MC_ROUND_DOUBLE) {

@@ -22,7 +22,9 @@ static int32_t rnd(int32_t lo, int32_t hi) {   /* uniform in [lo, hi] */
 
 static int8_t in_buf[CASE_MAX], w_buf[WEIGHTS_MAX], packed_w[WEIGHTS_MAX + 4096];
 static int8_t ref_out[CASE_MAX], simd_out[CASE_MAX + 1];
-static int32_t bias_buf[64], packed_bias[64], mult[64], shift[64];
+static int32_t bias_buf[64], packed_bias[64], mult[64];
+static int8_t shift[64];          /* mc_qconv2d_params' int8 shifts */
+static int32_t shift32[64];       /* the same for mc_qfc_params, which keeps int32 shifts */
 static int32_t got[CASE_MAX], want[CASE_MAX];
 
 /* Channel pairs, groups of four k per channel, zeros past K and for an odd count's last partner. */
@@ -58,7 +60,8 @@ static void random_requantization(int32_t channels, int32_t *in_offset, int32_t 
     int32_t c;
     for (c = 0; c < channels; ++c) {
         mult[c] = rnd(0, 3) == 0 ? (1 << 30) : rnd(1 << 30, 0x7FFFFFFF);   /* ties at 1 << 30 */
-        shift[c] = rnd(-14, 1);
+        shift[c] = (int8_t)rnd(-14, 1);
+        shift32[c] = shift[c];
     }
     *in_offset = rnd(0, 5) == 0 ? (rnd(0, 1) ? -127 : 128) : rnd(-127, 128);
     *out_offset = rnd(-128, 127);
@@ -266,7 +269,7 @@ static int32_t fc_case(int32_t case_no) {
     with_bias = random_layer(p.batches * p.in_depth, p.in_depth, p.out_depth, &p.in_offset,
                              &p.out_offset, &p.act_min, &p.act_max);
     p.out_mult = mult;
-    p.out_shift = shift;
+    p.out_shift = shift32;
     for (r = 0; r < 2; ++r) {
         p.rounding = (mc_rounding)r;
         mc_fully_connected_s8(in_buf, w_buf, with_bias ? bias_buf : NULL, ref_out, &p);

@@ -36,7 +36,7 @@ static void hand_conv_s8(void) {
     static const int8_t w[4] = {1, 1, 1, 1};
     static const int32_t bias[1] = {4};
     static const int32_t mult[1] = {HALF};
-    static const int32_t shift[1] = {0};
+    static const int8_t shift[1] = {0};
     static const int32_t want[9] = {5, 7, 3, 11, 12, 6, 6, 7, 2};
     int8_t out[9];
     int32_t got[9];
@@ -63,7 +63,7 @@ static void hand_depthwise_s8(void) {
     static const int8_t in[4] = {1, 2, 3, 4};
     static const int8_t w[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     static const int32_t mult[4] = {HALF, HALF, HALF, HALF};
-    static const int32_t shift[4] = {0, -1, 1, 0};
+    static const int8_t shift[4] = {0, -1, 1, 0};
     static const int32_t want[4] = {8, 5, 34, 20};
     int8_t out[4];
     int32_t got[4];
@@ -86,7 +86,7 @@ static void hand_fully_connected_s8(void) {
     static const int8_t w[6] = {1, 0, -1, 2, 2, 2};
     static const int32_t bias[2] = {0, -17};
     static const int32_t mult[1] = {HALF};
-    static const int32_t shift[1] = {0};
+    static const int32_t shift[1] = {0};   /* mc_qfc_params keeps int32 shifts */
     static const int32_t want[2] = {2, 4};
     int8_t out[2];
     int32_t got[2];
@@ -110,7 +110,7 @@ static void hand_transpose_conv(void) {
     static const float in_f[4] = {1, 2, 3, 4};
     static const float w_f[4] = {1, 1, 1, 1};
     static const int32_t mult[1] = {HALF};
-    static const int32_t shift[1] = {1};
+    static const int8_t shift[1] = {1};
     static const int32_t want[9] = {1, 3, 2, 4, 10, 6, 3, 7, 4};
     static const float want_f[9] = {1, 3, 2, 4, 6, 6, 3, 6, 4};
     /* stride 2: blocks that do not overlap */
@@ -181,6 +181,17 @@ static const int32_t *qv_ints(const char *key, int32_t slot) {
     return qv_i32[slot];
 }
 
+/* the kernels' per-channel shift table: the values of key as int8 (each in [-31, 30]) */
+static int8_t qv_i8[QV_MAX];
+static const int8_t *qv_shifts(const char *key, int32_t slot) {
+    const int32_t *v = qv_ints(key, slot);
+    int32_t i;
+    for (i = 0; v != NULL && i < qv_get(key)->n; ++i) {
+        qv_i8[i] = (int8_t)v[i];
+    }
+    return v == NULL ? NULL : qv_i8;
+}
+
 static int8_t b_in[QV_MAX], b_w[QV_MAX], b_out[QV_MAX];
 static int16_t h_in[QV_MAX], h_out[QV_MAX];
 static int64_t l_bias[QV_MAX];
@@ -239,7 +250,7 @@ static int32_t run_case(const char *kind, mc_rounding rounding) {
     if (is_s8 || is_s16) {
         const int32_t *act = qv_ints("act", 4);
         const int32_t *mult = qv_ints("mult", 5);
-        const int32_t *shift = qv_ints("shift", 6);
+        const int8_t *shift = qv_shifts("shift", 6);
         const int32_t in_zp = qv_ints("in_zp", 7)[0];
         const int32_t out_zp = qv_ints("out_zp", 8)[0];
         if (strncmp(kind, "fc", 2) == 0) {
@@ -249,7 +260,7 @@ static int32_t run_case(const char *kind, mc_rounding rounding) {
             p.act_min = act[0]; p.act_max = act[1];
             p.rounding = rounding;
             p.per_channel = qv_ints("per_channel", 9)[0];
-            p.out_mult = mult; p.out_shift = shift;
+            p.out_mult = mult; p.out_shift = qv_ints("shift", 6);   /* int32: see mc_qfc_params */
             if (is_s8) {
                 mc_fully_connected_s8(b_in, b_w, bias, b_out, &p);
             } else {

@@ -107,7 +107,8 @@ static int random_case(mc_qconv2d_params *p, int32_t k_h, int32_t k_w, int32_t s
 
 static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_params *p, int with_bias) {
     static int8_t in[MAX_IN], w[MAX_W], want[MAX_OUT], got[MAX_OUT + 1];
-    static int32_t bias[MAX_C], mult[MAX_C], shift[MAX_C];
+    static int32_t bias[MAX_C], mult[MAX_C];
+    static int8_t shift[MAX_C];
     mc_qconv2d_params q = *p;
     const int32_t n_in = p->batch * p->in_h * p->in_w * p->in_c;
     const int32_t n_w = p->k_h * p->k_w * p->out_c;
@@ -122,7 +123,7 @@ static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_para
     for (i = 0; i < p->out_c; ++i) {
         bias[i] = rnd(0, 7) == 0 ? rnd(-(1 << 20), 1 << 20) : rnd(-5000, 5000);
         mult[i] = rnd(0, 9) == 0 ? INT32_MAX : rnd(1 << 30, INT32_MAX);
-        shift[i] = rnd(0, 9) == 0 ? rnd(-31, 2) : rnd(-12, -5);
+        shift[i] = (int8_t)(rnd(0, 9) == 0 ? rnd(-31, 2) : rnd(-12, -5));
     }
     q.out_mult = mult;
     q.out_shift = shift;

@@ -17,6 +17,15 @@ public record CompiledModel(String name, String sourceFile, TargetTraits target,
         return placement.plan().arenaSize();
     }
 
+    /**
+     * Bytes of the per-channel requantization tables (multipliers and shifts) in the generated code: each
+     * layer's own (they are not shared), emitted beside its parameter struct. Not part of {@link #weightBytes}.
+     */
+    public long requantizationTableBytes() {
+        return lowerings.values().stream().filter(l -> !l.isView() && l.call().params() != null)
+                .mapToLong(l -> l.call().params().requantizationTableBytes()).sum();
+    }
+
     /** Bytes of all graph inputs together. */
     public long inputBytes() {
         return graph.inputs().stream().mapToLong(t -> graph.type(t).byteSize()).sum();

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * the firmware. This is how the code of the model (kernels and schedule) is told apart from the test
  * harness, the startup code and the C library, which a product replaces or already has.
  */
-public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes) {
+public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes, Map<String, Map<String, Long>> sectionBytes) {
     /** The parts of a firmware project, by the object file a section comes from. */
     public enum Part {
         /** The model's schedule, parameters and weights, and the runtime-micro kernels it calls. */
@@ -64,6 +64,7 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
             bytes.put(p, 0L);
         }
         Map<String, Long> perObject = new TreeMap<>();
+        Map<String, Map<String, Long>> perSection = new TreeMap<>();
         String output = "";
         for (String line : lines) {
             Matcher out = OUTPUT_SECTION.matcher(line);
@@ -77,9 +78,14 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
                 Part part = in.group(1).equals("*fill*") ? Part.PADDING : partOf(in.group(3).strip());
                 bytes.merge(part, size, Long::sum);
                 perObject.merge(in.group(3).strip(), size, Long::sum);
+                if (size > 0) {
+                    perSection.computeIfAbsent(in.group(3).strip(), o -> new TreeMap<>()).merge(in.group(1), size, Long::sum);
+                }
             }
         }
-        return new LinkMap(Map.copyOf(bytes), Map.copyOf(perObject));
+        Map<String, Map<String, Long>> sections = new TreeMap<>();
+        perSection.forEach((o, s) -> sections.put(o, java.util.Collections.unmodifiableMap(s)));
+        return new LinkMap(Map.copyOf(bytes), Map.copyOf(perObject), java.util.Collections.unmodifiableMap(sections));
     }
 
     static Part partOf(String objectFile) {
@@ -98,6 +104,20 @@ public record LinkMap(Map<Part, Long> flashBytes, Map<String, Long> objectBytes)
 
     public long bytes(Part part) {
         return flashBytes.getOrDefault(part, 0L);
+    }
+
+    /**
+     * The flash input sections linked from one object file, by section name (".text.mc_conv2d_1x1_s8_simd",
+     * ".rodata.multipliers.0"; each function and constant has its own with -ffunction-sections
+     * -fdata-sections), in name order; empty if nothing of it is linked.
+     */
+    public Map<String, Long> sections(String objectFile) {
+        return sectionBytes.getOrDefault(objectFile, Map.of());
+    }
+
+    /** The model's object files that have flash bytes linked (schedule, weights, kernels), in name order. */
+    public List<String> modelObjects() {
+        return objectBytes.keySet().stream().filter(o -> partOf(o) == Part.MODEL).sorted().toList();
     }
 
     /** Flash bytes from one object file of the project, e.g. "build/model/lenet.o" (the schedule). */

@@ -60,7 +60,7 @@ public final class Conv2DNhwc {
         int actMax = 127;
         int rounding = Quant.SINGLE;
         int[] outMult;
-        int[] outShift;
+        byte[] outShift;             /* shifts lie in [-31, 30]: one byte each, as the C tables */
 
         @Override
         QParams self() { return this; }
@@ -71,7 +71,7 @@ public final class Conv2DNhwc {
         public QParams actMax(int v) { actMax = v; return this; }
         public QParams rounding(int v) { rounding = v; return this; }
         public QParams outMult(int[] v) { outMult = v; return this; }
-        public QParams outShift(int[] v) { outShift = v; return this; }
+        public QParams outShift(byte[] v) { outShift = v; return this; }
     }
 
     /** mc_conv2d_nhwc_params. */

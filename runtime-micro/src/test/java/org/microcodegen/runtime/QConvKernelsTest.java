@@ -37,6 +37,15 @@ class QConvKernelsTest {
         return a;
     }
 
+    /** A vector's shifts as the kernels' int8 shift table. */
+    private static byte[] bytes(int[] v) {
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) v[i];
+        }
+        return b;
+    }
+
     private static int[] ints(byte[] a, int off, int n) {
         int[] r = new int[n];
         for (int i = 0; i < n; i++) {
@@ -54,7 +63,7 @@ class QConvKernelsTest {
         for (int r : new int[] {Quant.SINGLE, Quant.DOUBLE}) {
             Conv2DNhwc.QParams p = new Conv2DNhwc.QParams().inH(3).inW(3).inC(1).outH(3).outW(3).outC(1)
                     .kH(2).kW(2).inOffset(1).outOffset(-5).actMax(12).rounding(r)
-                    .outMult(new int[] {HALF}).outShift(new int[] {0});
+                    .outMult(new int[] {HALF}).outShift(new byte[] {0});
             Conv2DNhwc.conv2dS8(in, OFF, w, 0, new int[] {4}, 0, out, OFF, p);
             assertArrayEquals(new int[] {5, 7, 3, 11, 12, 6, 6, 7, 2}, ints(out, OFF, 9));
         }
@@ -67,7 +76,7 @@ class QConvKernelsTest {
         byte[] out = new byte[OFF + 4];
         Conv2DNhwc.QParams p = new Conv2DNhwc.QParams().inH(1).inW(2).inC(2).outH(1).outW(1).outC(4)
                 .kH(1).kW(2).depthMultiplier(2)
-                .outMult(new int[] {HALF, HALF, HALF, HALF}).outShift(new int[] {0, -1, 1, 0});
+                .outMult(new int[] {HALF, HALF, HALF, HALF}).outShift(new byte[] {0, -1, 1, 0});
         Conv2DNhwc.depthwiseConv2dS8(in, OFF, w, 0, null, 0, out, OFF, p);
         assertArrayEquals(new int[] {8, 5, 34, 20}, ints(out, OFF, 4));
     }
@@ -88,7 +97,7 @@ class QConvKernelsTest {
         byte[] w = bytes(0, 1, 1, 1, 1);
         byte[] out = new byte[OFF + 16];
         Conv2DNhwc.QParams p = new Conv2DNhwc.QParams().inH(2).inW(2).inC(1).outH(3).outW(3).outC(1)
-                .kH(2).kW(2).outMult(new int[] {HALF}).outShift(new int[] {1});
+                .kH(2).kW(2).outMult(new int[] {HALF}).outShift(new byte[] {1});
         TransposeConv.transposeConvS8(in, OFF, w, 0, null, 0, out, OFF, p);
         assertArrayEquals(new int[] {1, 3, 2, 4, 10, 6, 3, 7, 4}, ints(out, OFF, 9));
         p.outH(4).outW(4).strideH(2).strideW(2);
@@ -260,7 +269,7 @@ class QConvKernelsTest {
         } else {
             Conv2DNhwc.QParams p = geometry(new Conv2DNhwc.QParams(), g).inOffset(inOffset).outOffset(outOffset)
                     .actMin(act[0]).actMax(act[1]).rounding(rounding)
-                    .outMult(c.ints("mult")).outShift(c.ints("shift"));
+                    .outMult(c.ints("mult")).outShift(bytes(c.ints("shift")));
             switch (c.kind()) {
                 case "conv_s8" -> Conv2DNhwc.conv2dS8(xb, OFF, wb, 0, bias32, 0, ob, OFF, p);
                 case "conv_s16" -> Conv2DNhwc.conv2dS16(xs, OFF, wb, 0, bias64, 0, os, OFF, p);

@@ -21,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The kernel registry chooses the Cortex-M4 DSP kernels (runtime-micro's mc_qdepthwise, mc_qpool_simd, mc_qadd_fast,
  * mc_qsoftmax_fast) for every int8 depthwise convolution, average pooling, ADD and softmax layer of the MLPerf Tiny and
  * TFLM models, on the host and on the Cortex-M4, in the default and the speed modes: no silent fallback to the reference
- * kernels. Read from report.json's kernel per layer; each model must have the layers it is known to have, so the test
+ * kernels. One choice is deliberate: in the default (balanced) mode these models' softmax (2 to 12 classes) runs on the
+ * reference kernel, since the fast one saves about 136 instructions per class for 424 B more code (kernel-costs.properties:
+ * it pays from about 31 classes). Read from report.json's kernel per layer; each model must have the layers it is known to have, so the test
  * cannot pass on a model that lost them. (Their results are the reference kernels' bit for bit: the C unit tests compare
  * them on random cases and TfliteConformanceTest runs these models against LiteRT.)
  */
@@ -34,6 +36,9 @@ class DspKernelChoiceTest {
             "AvgPool2DNhwc", Set.of("mc_avgpool2d_nhwc_s8_simd"),
             "Add", Set.of("mc_add_s8_fast"),
             "Softmax", Set.of("mc_softmax_s8_fast"));
+
+    /** Where balanced mode weighs code against instructions differently from speed mode, on these models. */
+    private static final Map<String, Set<String>> BALANCED = Map.of("Softmax", Set.of("mc_softmax_s8"));
 
     /** Model (under ../shared/models/tflite) and how many layers of each of those ops it has. */
     private static final Map<String, Map<String, Integer>> MODELS = Map.of(
@@ -71,7 +76,7 @@ class DspKernelChoiceTest {
         for (Object l : list(json.get("layers"))) {
             Map<String, Object> layer = map(l);
             String op = (String) layer.get("op");
-            Set<String> allowed = DSP_KERNELS.get(op);
+            Set<String> allowed = mode.equals("balanced") && BALANCED.containsKey(op) ? BALANCED.get(op) : DSP_KERNELS.get(op);
             String dtype = (String) map(list(layer.get("inputs")).get(0)).get("dtype");
             if (allowed == null || !dtype.equals("int8")) {
                 continue;
