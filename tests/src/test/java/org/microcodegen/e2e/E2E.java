@@ -279,16 +279,16 @@ final class E2E {
     /**
      * One dynamic test per supported fixture: {@link #runAndCompare} with {@code extra} options (a target),
      * after {@code requireTools} (which skips, or fails on CI, when a tool is missing); {@code checkReport}
-     * gets the run's report.
+     * gets the run's report. Two fixtures run at once (see below).
      */
     static Stream<DynamicTest> conformanceTests(Path tmp, Runnable requireTools, Consumer<String> checkReport, String... extra) {
-        return conformanceTests(tmp, 1, requireTools, checkReport, extra);
+        return conformanceTests(tmp, 2, requireTools, checkReport, extra);
     }
 
     /**
-     * The same with {@code workers} fixtures running at once (firmware builds and QEMU runs are single
-     * processes that leave a core idle): each fixture's run starts on a pool, and its dynamic test waits
-     * for it and reports it, in fixture order.
+     * The same with {@code workers} fixtures running at once (compiling a model, building it with gcc and
+     * running it under QEMU are each one thread or process, which leaves a core idle): each fixture's run
+     * starts on a pool, and its dynamic test waits for it and reports it, in fixture order.
      */
     static Stream<DynamicTest> conformanceTests(Path tmp, int workers, Runnable requireTools, Consumer<String> checkReport, String... extra) {
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {

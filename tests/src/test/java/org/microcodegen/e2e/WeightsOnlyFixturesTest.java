@@ -56,6 +56,7 @@ class WeightsOnlyFixturesTest {
             float[] reference = E2E.readFloats(f.references().get(0));
             StringBuilder line = new StringBuilder(name);
             java.util.Map<Integer, Double> sqnrs = new java.util.HashMap<>();
+            long floatWeights = Compiler.compile(f.model(), "model", Target.HOST).weightBytes();
             for (int bits : new int[] {16, 8, 4}) {
                 CompileOptions options = CompileOptions.DEFAULTS.withWeightQuant(bits, 0, 0);
                 CompiledModel host = Compiler.compile(f.model(), "model", Target.HOST, null, options);
@@ -69,7 +70,6 @@ class WeightsOnlyFixturesTest {
                 Assertions.assertArrayEquals(got, E2E.readFloats(jvmOut), name + " " + bits + "-bit: the JVM differs from the host");
                 double sqnr = sqnr(reference, got);
                 sqnrs.put(bits, sqnr);
-                long floatWeights = Compiler.compile(f.model(), "model", Target.HOST).weightBytes();
                 line.append(String.format(Locale.ROOT, "  w%d: %d layers, SQNR %.1f dB, weights %,d B of %,d B float (%.1f%%)", bits, layers,
                         sqnr, host.weightBytes(), floatWeights, 100.0 * host.weightBytes() / floatWeights));
             }
