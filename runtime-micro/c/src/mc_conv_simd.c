@@ -1,4 +1,5 @@
 #include "mc_conv_simd.h"
+#include "mc_qrequant.h"
 
 /* Why the results equal the reference kernels': every sum is the same set of int32 products
  * w * x plus bias + in_offset * sum(w) (the packed bias), which is the reference's
@@ -44,27 +45,6 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 #define MC_SIMD_NOINLINE
 #endif
 
-/* mc_requantize unfolded for the kernels here, the same results bit for bit. Double rounding: the
- * multiplier is never INT32_MIN (it lies in [0, 2^31)), so gemmlowp's saturating doubling high
- * multiply never saturates and equals floor((a * b + 2^30) / 2^31) for either sign of a * b (its
- * nudge 1 - 2^30 for negative products, then division toward zero, is that floor); the rounding
- * divide by 2^right adds one when the remainder exceeds half, or half minus one for negatives. */
-static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc_rounding r) {
-    if (r != MC_ROUND_DOUBLE) {
-        return mc_requantize(x, mult, shift, r);   /* every other rounding as the reference */
-    } else {
-        const int32_t left = shift > 0 ? shift : 0;
-        const int32_t right = shift > 0 ? 0 : -shift;
-        const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32((uint32_t)x << left), mult);
-        /* bits 31..62 of ab: the floor division, which fits in 32 bits */
-        const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
-        const uint32_t mask = (1u << right) - 1u;
-        const uint32_t remainder = (uint32_t)high & mask;
-        const uint32_t threshold = (mask >> 1) + (high < 0 ? 1u : 0u);
-        return mc_asr32(high, right) + (remainder > threshold ? 1 : 0);
-    }
-}
-
 /* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
  * block is a multiple of four bytes long: telling GCC lets it load two weight words with one
  * LDRD. */
@@ -78,55 +58,60 @@ static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc
  * out of the inner loop's way, instead of being called for every four. */
 #define MC_CONV_SIMD_BLOCK 16
 
-/* The reference epilogue (requantize, + output zero point, clamp) of a block of sums: channels
- * c .. c + n - 1 of `pixels` (1 or 2) consecutive pixels, sums[i * MC_CONV_SIMD_BLOCK + j] for
- * pixel i and channel c + j; pixel i's outputs at o + i * out_c. Double rounding (the
- * convolutions' usual one) is requantize_fast's, the channel's constants taken out of the loop. */
-static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
-                                         int32_t pixels, const mc_qconv2d_params *p) {
-    const int32_t out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
-    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
-     * second store rewrites the first */
-    const int32_t next = pixels == 2 ? p->out_c : 0;
-    const int32_t *mults = p->out_mult + c, *shifts = p->out_shift + c;
-    const int32_t *end = sums + n;
-    o += c;
-    if (p->rounding == MC_ROUND_DOUBLE) {
-        for (; sums != end; ++sums, ++o) {
-            /* requantize_fast's double rounding, the channel's constants taken out of the pixels */
-            const int32_t mult = *mults++, shift = *shifts++;
-            const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-            const uint32_t mask = (1u << right) - 1u, half = mask >> 1;
-            int32_t i;
-            for (i = 0; i < 2; ++i) {
-                const uint32_t x = (uint32_t)sums[i * MC_CONV_SIMD_BLOCK];
-                const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32(x << left), mult);
-                const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
-                const uint32_t threshold = half + ((uint32_t)high >> 31);
-                const int32_t v = mc_asr32(high, right)
-                                  + (((uint32_t)high & mask) > threshold ? 1 : 0);
-                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
-            }
-        }
-    } else {
-        for (; sums != end; ++sums, ++o) {
-            const int32_t mult = *mults++, shift = *shifts++;
-            int32_t i;
-            for (i = 0; i < 2; ++i) {   /* every other rounding as the reference */
-                const int32_t v = mc_requantize(sums[i * MC_CONV_SIMD_BLOCK], mult, shift,
-                                                p->rounding);
-                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
-            }
-        }
-    }
-}
-
-/* The fully connected layer's epilogue: one copy (its outputs are few next to its MACs). */
+/* The reference epilogue of one sum (requantize, + output zero point, clamp), for every rounding:
+ * one copy, called where store_block's shortcut does not apply and by the fully connected layer
+ * (its outputs are few next to its MACs). */
 static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
                                              mc_rounding rounding, int32_t out_offset,
                                              int32_t act_min, int32_t act_max) {
-    acc = requantize_fast(acc, mult, shift, rounding) + out_offset;
+    acc = mc_requantize_fast(acc, mult, shift, rounding) + out_offset;
     return (int8_t)mc_clamp_i32(acc, act_min, act_max);
+}
+
+/* The epilogue of a block of sums: channels c .. c + n - 1 of `pixels` (1 or 2) consecutive pixels,
+ * sums[i * MC_CONV_SIMD_BLOCK + j] for pixel i and channel c + j; pixel i's outputs at
+ * o + i * out_c.
+ *
+ * The usual case takes a shortcut: double rounding, a right shift e in [1, 22] and an activation
+ * range of all of int8 (ReLU and ReLU6 outputs usually have zero point -128, and ReLU6 a scale of
+ * 6/255). There mc_requantize(x) + out_offset is mc_qrequant.h's floor((x * m + K - [x < 0] * 2^31)
+ * / 2^(31+e)) + out_offset = floor((x * m + K' - [x < 0] * 2^31) / 2^(31+e)) with
+ * K' = K + out_offset * 2^(31+e): the offset rides in the channel's constant (its high word gains
+ * out_offset * 2^(e-1)). No overflow: |x * m| <= 2^62, K <= 2^30 + 2^52 and
+ * |out_offset * 2^(31+e)| <= 2^8 * 2^53, so the sum stays below 2^63 and its high word is exact.
+ * The clamp is then one SSAT. Per output: AND, SUBS, SBC, SMLAL, ASR, SSAT and the load and store;
+ * per channel its constants, shared by its two pixels. Every other channel takes requantize_s8. */
+static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
+                                         int32_t pixels, const mc_qconv2d_params *p) {
+    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
+     * second store rewrites the first */
+    const int32_t next = pixels == 2 ? p->out_c : 0;
+    const int32_t out_offset = p->out_offset;
+    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127;
+    const int32_t *mults = p->out_mult + c;
+    const int32_t *const end = sums + n;
+    o += c;
+    for (; sums != end; ++sums, ++o) {
+        const int32_t mult = *mults++, shift = p->out_shift[c++];
+        const int32_t s0 = sums[0], s1 = sums[MC_CONV_SIMD_BLOCK];
+        const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
+        if (fast && e1 <= 21u) {
+            const uint32_t b = (uint32_t)1 << e1;
+            /* K' in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
+            const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
+            const uint32_t k_hi = (b >> 1) + ((uint32_t)out_offset << e1);
+            const int64_t k = mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
+            /* plain C for SMLAL: GCC keeps the 64-bit constant in registers */
+            const uint64_t a0 = (uint64_t)(k - (int64_t)((uint32_t)s0 & 0x80000000u) + (int64_t)s0 * mult);
+            const uint64_t a1 = (uint64_t)(k - (int64_t)((uint32_t)s1 & 0x80000000u) + (int64_t)s1 * mult);
+            o[0] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a0 >> 32)), (int32_t)e1));
+            o[next] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a1 >> 32)), (int32_t)e1));
+        } else {
+            o[0] = requantize_s8(s0, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
+            o[next] = requantize_s8(s1, mult, shift, p->rounding, out_offset, p->act_min,
+                                    p->act_max);
+        }
+    }
 }
 
 /* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`

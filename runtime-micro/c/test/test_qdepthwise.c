@@ -52,8 +52,31 @@ static void requantize_cases(void) {
             printf("requantize_fast(%ld, %ld, %ld, %d) differs\n", (long)x, (long)m, (long)s, (int)ro);
         }
     }
+    mc_rand_seed(12);
+    for (i = 0; i < 3000000; ++i) {
+        /* the whole range: any 32-bit accumulator (full-width, small, 2^k and its neighbours, whose
+         * products land on the ties of both roundings), any multiplier and shift QuantizeMultiplier
+         * can give */
+        const int32_t kind = rnd(0, 3);
+        const uint32_t bits = ((uint32_t)rnd(0, 0xFFFF) << 16) | (uint32_t)rnd(0, 0xFFFF);
+        const int32_t x = kind == 0 ? mc_wrap_i32(bits)
+                          : kind == 1 ? rnd(-70000, 70000)
+                          : kind == 2 ? mc_wrap_i32(((uint32_t)1 << rnd(0, 31)) + (uint32_t)rnd(-1, 1))
+                          : -mc_wrap_i32((uint32_t)1 << rnd(0, 30)) * rnd(1, 3);
+        const int32_t mkind = rnd(0, 3);
+        const int32_t m = mkind == 0 ? rnd(1 << 30, INT32_MAX)
+                          : mkind == 1 ? mc_wrap_i32(bits >> 1)
+                          : mkind == 2 ? (1 << 30) + rnd(-1, 1)
+                          : INT32_MAX - rnd(0, 1);
+        const int32_t s = rnd(-31, 30);
+        const mc_rounding ro = (mc_rounding)(i & 1);
+        ++checks;
+        if (mc_requantize_fast(x, m, s, ro) != mc_requantize(x, m, s, ro) && failures++ < 5) {
+            printf("requantize_fast(%ld, %ld, %ld, %d) differs\n", (long)x, (long)m, (long)s, (int)ro);
+        }
+    }
     mc_expect_int("mc_requantize_fast == mc_requantize", failures, 0);
-    mc_expect_true("mc_requantize_fast cases ran", checks > 200000);
+    mc_expect_true("mc_requantize_fast cases ran", checks > 3200000);
 }
 
 /* The SIMD helpers mc_qdepthwise uses beyond the ones mc_simd's own tests cover. */
