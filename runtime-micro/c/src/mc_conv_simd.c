@@ -41,8 +41,10 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 
 #if defined(__GNUC__)
 #define MC_SIMD_NOINLINE __attribute__((noinline))
+#define MC_SIMD_INLINE inline __attribute__((always_inline))
 #else
 #define MC_SIMD_NOINLINE
+#define MC_SIMD_INLINE inline
 #endif
 
 /* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
@@ -54,12 +56,8 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 #define MC_ALIGNED4(ptr) (ptr)
 #endif
 
-/* Output channels summed before their epilogue runs: the epilogue loops over a block of sums,
- * out of the inner loop's way, instead of being called for every four. */
-#define MC_CONV_SIMD_BLOCK 16
-
 /* The reference epilogue of one sum (requantize, + output zero point, clamp), for every rounding:
- * one copy, called where store_block's shortcut does not apply and by the fully connected layer
+ * one copy, called where finish_channel's shortcut does not apply and by the fully connected layer
  * (its outputs are few next to its MACs). */
 static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
                                              mc_rounding rounding, int32_t out_offset,
@@ -68,92 +66,100 @@ static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t 
     return (int8_t)mc_clamp_i32(acc, act_min, act_max);
 }
 
-/* The epilogue of a block of sums: channels c .. c + n - 1 of `pixels` (1 or 2) consecutive pixels,
- * sums[i * MC_CONV_SIMD_BLOCK + j] for pixel i and channel c + j; pixel i's outputs at
- * o + i * out_c.
+/* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next.
  *
- * The usual case takes a shortcut: double rounding, a right shift e in [1, 22] and an activation
- * range of all of int8 (ReLU and ReLU6 outputs usually have zero point -128, and ReLU6 a scale of
- * 6/255). There mc_requantize(x) + out_offset is mc_qrequant.h's floor((x * m + K - [x < 0] * 2^31)
- * / 2^(31+e)) + out_offset = floor((x * m + K' - [x < 0] * 2^31) / 2^(31+e)) with
- * K' = K + out_offset * 2^(31+e): the offset rides in the channel's constant (its high word gains
- * out_offset * 2^(e-1)). No overflow: |x * m| <= 2^62, K <= 2^30 + 2^52 and
- * |out_offset * 2^(31+e)| <= 2^8 * 2^53, so the sum stays below 2^63 and its high word is exact.
- * The clamp is then one SSAT. Per output: AND, SUBS, SBC, SMLAL, ASR, SSAT and the load and store;
- * per channel its constants, shared by its two pixels. Every other channel takes requantize_s8. */
-static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
-                                         int32_t pixels, const mc_qconv2d_params *p) {
-    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
-     * second store rewrites the first */
-    const int32_t next = pixels == 2 ? p->out_c : 0;
-    const int32_t out_offset = p->out_offset;
-    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127;
-    const int32_t *mults = p->out_mult + c;
-    const int32_t *const end = sums + n;
-    o += c;
-    for (; sums != end; ++sums, ++o) {
-        const int32_t mult = *mults++, shift = p->out_shift[c++];
-        const int32_t s0 = sums[0], s1 = sums[MC_CONV_SIMD_BLOCK];
-        const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
-        if (fast && e1 <= 21u) {
-            const uint32_t b = (uint32_t)1 << e1;
-            /* K' in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
-            const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
-            const uint32_t k_hi = (b >> 1) + ((uint32_t)out_offset << e1);
-            const int64_t k = mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
-            /* plain C for SMLAL: GCC keeps the 64-bit constant in registers */
-            const uint64_t a0 = (uint64_t)(k - (int64_t)((uint32_t)s0 & 0x80000000u) + (int64_t)s0 * mult);
-            const uint64_t a1 = (uint64_t)(k - (int64_t)((uint32_t)s1 & 0x80000000u) + (int64_t)s1 * mult);
-            o[0] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a0 >> 32)), (int32_t)e1));
-            o[next] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a1 >> 32)), (int32_t)e1));
-        } else {
-            o[0] = requantize_s8(s0, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
-            o[next] = requantize_s8(s1, mult, shift, p->rounding, out_offset, p->act_min,
-                                    p->act_max);
-        }
+ * The usual case takes a shortcut (`fast`: double rounding and an activation range of all of int8,
+ * as ReLU and ReLU6 outputs usually have: zero point -128, ReLU6 a scale of 6/255; and a right
+ * shift e in [1, 22]). There mc_requantize(x) + out_offset is mc_qrequant.h's
+ * floor((x * m + K - [x < 0] * 2^31) / 2^(31+e)) + out_offset
+ * = floor((x * m + K' - [x < 0] * 2^31) / 2^(31+e)) with K' = K + out_offset * 2^(31+e): the offset
+ * rides in the channel's constant (its high word gains out_offset * 2^(e-1)). No overflow:
+ * |x * m| <= 2^62, K <= 2^30 + 2^52 and |out_offset * 2^(31+e)| <= 2^8 * 2^53, so the sum stays
+ * below 2^63 and its high word is exact. The clamp is then one SSAT. Per output: AND, SUBS, SBC,
+ * SMLAL, ASR, SSAT, STRB; per channel its constants, shared by its two pixels. Every other channel
+ * takes requantize_s8. */
+static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
+                                          const mc_qconv2d_params *p, int fast) {
+    const int32_t mult = p->out_mult[c], shift = p->out_shift[c];
+    const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
+    if (fast && e1 <= 21u) {
+        const uint32_t b = (uint32_t)1 << e1;
+        /* K' in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
+        const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
+        const uint32_t k_hi = (b >> 1) + ((uint32_t)p->out_offset << e1);
+        const int64_t k = mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
+        /* plain C for SMLAL: GCC keeps the 64-bit constant in registers */
+        const uint64_t a0 = (uint64_t)(k - (int64_t)((uint32_t)s0 & 0x80000000u) + (int64_t)s0 * mult);
+        const uint64_t a1 = (uint64_t)(k - (int64_t)((uint32_t)s1 & 0x80000000u) + (int64_t)s1 * mult);
+        o[0] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a0 >> 32)), (int32_t)e1));
+        o[next] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a1 >> 32)), (int32_t)e1));
+    } else {
+        o[0] = requantize_s8(s0, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
+        o[next] = requantize_s8(s1, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
     }
+}
+
+/* Two 32-bit words from a word-aligned address with one LDRD. */
+static inline void read_pair(const void *p, uint32_t *lo, uint32_t *hi) {
+    uint32_t v[2];
+    memcpy(v, MC_ALIGNED4(p), sizeof v);
+    *lo = v[0];
+    *hi = v[1];
+}
+
+/* One group of four k for a channel pair and a pixel pair: lanes xp[0..1] (pixel a) and xp[2..3]
+ * (pixel b), the pair's weight words at wp; s00/s01 channel c's sums for pixels a/b, s10/s11 its
+ * partner's. Three LDRD, four SXTB16, eight SMLAD. */
+static MC_SIMD_INLINE void group(const uint32_t *xp, const int8_t *wp, int32_t *s00, int32_t *s01,
+                                 int32_t *s10, int32_t *s11) {
+    uint32_t w0, w1, x02, x13;
+    uint32_t v02, v13, u02, u13;
+    read_pair(wp, &w0, &w1);
+    v02 = mc_sxtb16(w0);
+    v13 = mc_sxtb16_ror8(w0);
+    u02 = mc_sxtb16(w1);
+    u13 = mc_sxtb16_ror8(w1);
+    read_pair(xp, &x02, &x13);
+    *s00 = mc_smlad(v13, x13, mc_smlad(v02, x02, *s00));
+    *s10 = mc_smlad(u13, x13, mc_smlad(u02, x02, *s10));
+    read_pair(xp + 2, &x02, &x13);
+    *s01 = mc_smlad(v13, x13, mc_smlad(v02, x02, *s01));
+    *s11 = mc_smlad(u13, x13, mc_smlad(u02, x02, *s11));
 }
 
 /* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`
  * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
- * each weight word four multiply-accumulates. */
+ * each weight word four multiply-accumulates; the four sums are requantized as soon as they are
+ * complete, from registers. */
 static void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
                             int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
-    int32_t sums[2 * MC_CONV_SIMD_BLOCK];
-    int32_t c0, c;
-    for (c0 = 0; c0 < p->out_c; c0 += MC_CONV_SIMD_BLOCK) {
-        const int32_t n = p->out_c - c0 < MC_CONV_SIMD_BLOCK ? p->out_c - c0 : MC_CONV_SIMD_BLOCK;
-        for (c = 0; c < n; c += 2) {
-            const int8_t *wp = MC_ALIGNED4(w + (c0 + c) * kp);
-            const uint32_t *xp;
-            int32_t s00 = bias[c0 + c], s01 = s00;
-            int32_t s10 = c + 1 < n ? bias[c0 + c + 1] : 0, s11 = s10;
-            for (xp = lanes; xp != end; xp += 4, wp += 8) {
-                const uint32_t w0 = mc_read_u32(wp);
-                const uint32_t w1 = mc_read_u32(wp + 4);
-                const uint32_t v13 = mc_sxtb16_ror8(w0), u13 = mc_sxtb16_ror8(w1);
-                const uint32_t v02 = mc_sxtb16(w0), u02 = mc_sxtb16(w1);
-                uint32_t x02 = xp[0], x13 = xp[1];
-                s00 = mc_smlad(v02, x02, s00);
-                s00 = mc_smlad(v13, x13, s00);
-                s10 = mc_smlad(u02, x02, s10);
-                s10 = mc_smlad(u13, x13, s10);
-                x02 = xp[2];
-                x13 = xp[3];
-                s01 = mc_smlad(v02, x02, s01);
-                s01 = mc_smlad(v13, x13, s01);
-                s11 = mc_smlad(u02, x02, s11);
-                s11 = mc_smlad(u13, x13, s11);
-            }
-            /* an odd block's last partner is the zero channel: its sums land in the unused slot */
-            sums[c] = s00;
-            sums[c + 1] = s10;
-            sums[MC_CONV_SIMD_BLOCK + c] = s01;
-            sums[MC_CONV_SIMD_BLOCK + c + 1] = s11;
+    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127;
+    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
+     * second store rewrites the first */
+    const int32_t next = pixels == 2 ? p->out_c : 0;
+    int32_t c;
+    for (c = 0; c < p->out_c; c += 2) {
+        const int8_t *wp = MC_ALIGNED4(w + c * kp);
+        const uint32_t *xp;
+        const int second = c + 1 < p->out_c;   /* else the partner is the zero channel */
+        int32_t s00 = bias[c], s01 = s00;
+        int32_t s10 = second ? bias[c + 1] : 0, s11 = s10;
+        xp = lanes;
+        if ((kp & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
+            group(xp, wp, &s00, &s01, &s10, &s11);
+            xp += 4;
+            wp += 8;
         }
-        store_block(sums, o, c0, n, pixels, p);
+        for (; xp != end; xp += 8, wp += 16) {
+            group(xp, wp, &s00, &s01, &s10, &s11);
+            group(xp + 4, wp + 8, &s00, &s01, &s10, &s11);
+        }
+        finish_channel(s00, s01, c, o + c, next, p, fast);
+        if (second) {
+            finish_channel(s10, s11, c + 1, o + c + 1, next, p, fast);
+        }
     }
 }
 
