@@ -66,33 +66,19 @@ static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t 
     return (int8_t)mc_clamp_i32(acc, act_min, act_max);
 }
 
-/* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next.
- *
- * The usual case takes a shortcut (`fast`: double rounding and an activation range of all of int8,
- * as ReLU and ReLU6 outputs usually have: zero point -128, ReLU6 a scale of 6/255; and a right
- * shift e in [1, 22]). There mc_requantize(x) + out_offset is mc_qrequant.h's
- * floor((x * m + K - [x < 0] * 2^31) / 2^(31+e)) + out_offset
- * = floor((x * m + K' - [x < 0] * 2^31) / 2^(31+e)) with K' = K + out_offset * 2^(31+e): the offset
- * rides in the channel's constant (its high word gains out_offset * 2^(e-1)). No overflow:
- * |x * m| <= 2^62, K <= 2^30 + 2^52 and |out_offset * 2^(31+e)| <= 2^8 * 2^53, so the sum stays
- * below 2^63 and its high word is exact. The clamp is then one SSAT. Per output: AND, SUBS, SBC,
- * SMLAL, ASR, SSAT, STRB; per channel its constants, shared by its two pixels. Every other channel
- * takes requantize_s8. */
+/* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next. The
+ * usual case (`fast`: double rounding, an activation range of all of int8 and |out_offset| <= 256;
+ * ReLU and ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255) with a right shift
+ * of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the channel's constant,
+ * and SSAT for the clamp; every other channel requantize_s8. */
 static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
                                           const mc_qconv2d_params *p, int fast) {
     const int32_t mult = p->out_mult[c], shift = p->out_shift[c];
     const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
     if (fast && e1 <= 21u) {
-        const uint32_t b = (uint32_t)1 << e1;
-        /* K' in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
-        const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
-        const uint32_t k_hi = (b >> 1) + ((uint32_t)p->out_offset << e1);
-        const int64_t k = mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
-        /* plain C for SMLAL: GCC keeps the 64-bit constant in registers */
-        const uint64_t a0 = (uint64_t)(k - (int64_t)((uint32_t)s0 & 0x80000000u) + (int64_t)s0 * mult);
-        const uint64_t a1 = (uint64_t)(k - (int64_t)((uint32_t)s1 & 0x80000000u) + (int64_t)s1 * mult);
-        o[0] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a0 >> 32)), (int32_t)e1));
-        o[next] = (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a1 >> 32)), (int32_t)e1));
+        const int64_t k = mc_rqo_k(e1, p->out_offset);
+        o[0] = (int8_t)mc_ssat8(mc_rqo(s0, mult, k, e1));
+        o[next] = (int8_t)mc_ssat8(mc_rqo(s1, mult, k, e1));
     } else {
         o[0] = requantize_s8(s0, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
         o[next] = requantize_s8(s1, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
@@ -127,6 +113,27 @@ static MC_SIMD_INLINE void group(const uint32_t *xp, const int8_t *wp, int32_t *
     *s11 = mc_smlad(u13, x13, mc_smlad(u02, x02, *s11));
 }
 
+/* The four sums of a channel pair and a pixel pair over groups xp .. end (s: channel c's for pixels
+ * a and b, then its partner's; in and out). Its own function, so that the inner loop has the
+ * registers to itself. */
+static MC_SIMD_NOINLINE void pair_sums(const uint32_t *xp, const uint32_t *end, const int8_t *wp,
+                                       int32_t *s) {
+    int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
+    if (((end - xp) & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
+        group(xp, wp, &s00, &s01, &s10, &s11);
+        xp += 4;
+        wp += 8;
+    }
+    for (; xp != end; xp += 8, wp += 16) {
+        group(xp, wp, &s00, &s01, &s10, &s11);
+        group(xp + 4, wp + 8, &s00, &s01, &s10, &s11);
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
 /* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`
  * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
@@ -135,30 +142,21 @@ static MC_SIMD_INLINE void group(const uint32_t *xp, const int8_t *wp, int32_t *
 static void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
                             int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
-    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127;
+    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
+                     && mc_rqo_fits(-1, p->out_offset);
     /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
      * second store rewrites the first */
     const int32_t next = pixels == 2 ? p->out_c : 0;
     int32_t c;
     for (c = 0; c < p->out_c; c += 2) {
-        const int8_t *wp = MC_ALIGNED4(w + c * kp);
-        const uint32_t *xp;
         const int second = c + 1 < p->out_c;   /* else the partner is the zero channel */
-        int32_t s00 = bias[c], s01 = s00;
-        int32_t s10 = second ? bias[c + 1] : 0, s11 = s10;
-        xp = lanes;
-        if ((kp & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
-            group(xp, wp, &s00, &s01, &s10, &s11);
-            xp += 4;
-            wp += 8;
-        }
-        for (; xp != end; xp += 8, wp += 16) {
-            group(xp, wp, &s00, &s01, &s10, &s11);
-            group(xp + 4, wp + 8, &s00, &s01, &s10, &s11);
-        }
-        finish_channel(s00, s01, c, o + c, next, p, fast);
+        int32_t sums[4];
+        sums[0] = sums[1] = bias[c];
+        sums[2] = sums[3] = second ? bias[c + 1] : 0;
+        pair_sums(lanes, end, MC_ALIGNED4(w + c * kp), sums);
+        finish_channel(sums[0], sums[1], c, o + c, next, p, fast);
         if (second) {
-            finish_channel(s10, s11, c + 1, o + c + 1, next, p, fast);
+            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, fast);
         }
     }
 }

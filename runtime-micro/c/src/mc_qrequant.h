@@ -84,6 +84,55 @@ static inline int32_t mc_rq_apply(int32_t x, const mc_rq *q) {
     return q->shift < 0 ? mc_rq_right(x, q) : mc_rq_left(x, q);
 }
 
+/* Double rounding with the output offset folded in, for the kernels' usual epilogue:
+ * mc_requantize(x, m, -e) + out_offset for 1 <= e <= 22 and |out_offset| <= 256 (mc_rqo_fits).
+ * By the above it is floor((x * m + K - [x < 0] * 2^31) / 2^(31+e)) + out_offset
+ * = floor((x * m + K' - [x < 0] * 2^31) / 2^(31+e)), K' = K + out_offset * 2^(31+e): the offset
+ * rides in the constant (its high word gains out_offset * 2^(e-1)). No overflow: |x * m| <= 2^62,
+ * K <= 2^30 + 2^52 and |out_offset * 2^(31+e)| <= 2^8 * 2^53, so the sum stays inside (-2^63, 2^63)
+ * and its high word is exact. Per sum AND, SUBS, SBC, SMLAL, ASR; K' once per channel. */
+static inline int mc_rqo_fits(int32_t shift, int32_t out_offset) {
+    return shift <= -1 && shift >= -22 && out_offset >= -256 && out_offset <= 256;
+}
+
+/* K' for e = e1 + 1. */
+static inline int64_t mc_rqo_k(uint32_t e1, int32_t out_offset) {
+    const uint32_t b = (uint32_t)1 << e1;
+    /* in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
+    const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
+    const uint32_t k_hi = (b >> 1) + ((uint32_t)out_offset << e1);
+    return mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
+}
+
+static inline int32_t mc_rqo(int32_t x, int32_t multiplier, int64_t k, uint32_t e1) {
+    /* plain C for SMLAL: GCC keeps the 64-bit constant in registers across a channel's sums */
+    const uint64_t a = (uint64_t)(k - (int64_t)((uint32_t)x & 0x80000000u) + (int64_t)x * multiplier);
+    return mc_asr32(mc_wrap_i32((uint32_t)(a >> 32)), (int32_t)e1);
+}
+
+/* The same for sums known to be small, in 32-bit arithmetic: mc_requantize(x, m, -e) + out_offset
+ * for |x| < 2^30, 1 <= e <= 22 and |out_offset| <= 255, given nudge = mc_rq_small_nudge(e,
+ * out_offset).
+ *   H = floor((2x * m + 2^31) / 2^32) (the doubling high multiply, above) is SMMULR of 2x, which
+ *   fits 32 bits; |H| <= 2^30 since |2x * m| < 2^62.
+ *   The rounding divide is floor((H + 2^(e-1) - [H < 0]) / 2^e) (above), and adding out_offset
+ *   inside the floor as out_offset * 2^e adds it to the result: floor((H + nudge - [H < 0]) / 2^e)
+ *   with nudge = 2^(e-1) + out_offset * 2^e = (2 * out_offset + 1) * 2^(e-1), |nudge| < 2^9 * 2^21;
+ *   so H + nudge - 1 stays inside 32 bits.
+ * Per sum: LSL, SMMULR, ADD, ADD (with ASR #31), ASR. */
+static inline int mc_rq_small_fits(int32_t shift, int32_t out_offset) {
+    return shift <= -1 && shift >= -22 && out_offset >= -255 && out_offset <= 255;
+}
+
+static inline int32_t mc_rq_small_nudge(int32_t e, int32_t out_offset) {
+    return mc_wrap_i32((uint32_t)(2 * out_offset + 1) << (e - 1));
+}
+
+static inline int32_t mc_rq_small(int32_t x, int32_t multiplier, int32_t nudge, int32_t e) {
+    const int32_t h = mc_smmulr(x * 2, multiplier);
+    return mc_asr32(h + nudge + (h < 0 ? -1 : 0), e);
+}
+
 /* mc_requantize(x, multiplier, shift, r) for multiplier >= 0. */
 static inline int32_t mc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift, mc_rounding r) {
     if (r == MC_ROUND_FLOAT || (r == MC_ROUND_SINGLE && shift >= 0)) {
