@@ -46,6 +46,14 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 #define MC_SIMD_NOINLINE
 #define MC_SIMD_INLINE inline
 #endif
+/* The inner loop: GCC's scheduling before register allocation stretches its live ranges until the
+ * four sums, eight lanes and two pointers no longer fit the Cortex-M4's registers and spill to the
+ * stack inside the loop; without it the loop is 32 instructions for 32 MACs. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MC_SIMD_LOOP __attribute__((noinline, optimize("no-schedule-insns")))
+#else
+#define MC_SIMD_LOOP MC_SIMD_NOINLINE
+#endif
 
 /* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
  * block is a multiple of four bytes long: telling GCC lets it load two weight words with one
@@ -116,7 +124,7 @@ static MC_SIMD_INLINE void group(const uint32_t *xp, const int8_t *wp, int32_t *
 /* The four sums of a channel pair and a pixel pair over groups xp .. end (s: channel c's for pixels
  * a and b, then its partner's; in and out). Its own function, so that the inner loop has the
  * registers to itself. */
-static MC_SIMD_NOINLINE void pair_sums(const uint32_t *xp, const uint32_t *end, const int8_t *wp,
+static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, const int8_t *wp,
                                        int32_t *s) {
     int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
     if (((end - xp) & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
