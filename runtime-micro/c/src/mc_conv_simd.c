@@ -51,8 +51,10 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
  * stack inside the loop; without it the loop is 32 instructions for 32 MACs. */
 #if defined(__GNUC__) && !defined(__clang__)
 #define MC_SIMD_LOOP __attribute__((noinline, optimize("no-schedule-insns")))
+#define MC_SIMD_SCHEDULED __attribute__((optimize("no-schedule-insns")))
 #else
 #define MC_SIMD_LOOP MC_SIMD_NOINLINE
+#define MC_SIMD_SCHEDULED
 #endif
 
 /* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
@@ -147,7 +149,7 @@ static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, cons
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
  * each weight word four multiply-accumulates; the four sums are requantized as soon as they are
  * complete, from registers. */
-static void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
+static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
                             int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
     const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127

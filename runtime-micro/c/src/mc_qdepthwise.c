@@ -2,7 +2,12 @@
 
 /* Helpers the entry points inline, so that a block's four sums stay in registers. */
 /* ... and the loops that must not be inlined into their caller, so that its registers go to their sums. */
-#if defined(__GNUC__)
+/* (GCC: compiled without scheduling before register allocation, which stretches live ranges until
+ * the four sums and the taps' lanes spill to the stack.) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MC_QDW_INLINE static inline __attribute__((always_inline))
+#define MC_QDW_LOOP static __attribute__((noinline, optimize("no-schedule-insns")))
+#elif defined(__GNUC__)
 #define MC_QDW_INLINE static inline __attribute__((always_inline))
 #define MC_QDW_LOOP static __attribute__((noinline))
 #else
