@@ -1,5 +1,4 @@
 #include "mc_conv_simd.h"
-#include "mc_qrequant.h"
 
 /* Why the results equal the reference kernels': every sum is the same set of int32 products
  * w * x plus bias + in_offset * sum(w) (the packed bias), which is the reference's
