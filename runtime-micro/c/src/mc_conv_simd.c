@@ -76,21 +76,22 @@ static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t 
 }
 
 /* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next. The
- * usual case (`fast`: double rounding, an activation range of all of int8 and |out_offset| <= 256;
- * ReLU and ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255) with a right shift
- * of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the channel's constant,
- * and SSAT for the clamp; every other channel requantize_s8. */
+ * usual case (e_limit 22: double rounding, an activation range of all of int8 and |out_offset| <=
+ * 256; ReLU and ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255; else 0) with a
+ * right shift e of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the
+ * channel's constant, and SSAT for the clamp; every other channel requantize_s8. */
 static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
-                                          const mc_qconv2d_params *p, int fast) {
+                                          const mc_qconv2d_params *p, int32_t out_offset,
+                                          uint32_t e_limit) {
     const int32_t mult = p->out_mult[c], shift = p->out_shift[c];
     const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
-    if (fast && e1 <= 21u) {
-        const int64_t k = mc_rqo_k(e1, p->out_offset);
+    if (e1 < e_limit) {
+        const int64_t k = mc_rqo_k(e1, out_offset);
         o[0] = (int8_t)mc_ssat8(mc_rqo(s0, mult, k, e1));
         o[next] = (int8_t)mc_ssat8(mc_rqo(s1, mult, k, e1));
     } else {
-        o[0] = requantize_s8(s0, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
-        o[next] = requantize_s8(s1, mult, shift, p->rounding, p->out_offset, p->act_min, p->act_max);
+        o[0] = requantize_s8(s0, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
+        o[next] = requantize_s8(s1, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
     }
 }
 
@@ -151,8 +152,11 @@ static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, cons
 static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
                             int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
+    const int32_t out_offset = p->out_offset;
     const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
-                     && mc_rqo_fits(-1, p->out_offset);
+                     && mc_rqo_fits(-1, out_offset);
+    /* finish_channel's shortcut: e - 1 below 22 (e in [1, 22]) in the usual case, never otherwise */
+    const uint32_t e_limit = fast ? 22u : 0u;
     /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
      * second store rewrites the first */
     const int32_t next = pixels == 2 ? p->out_c : 0;
@@ -163,9 +167,9 @@ static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bi
         sums[0] = sums[1] = bias[c];
         sums[2] = sums[3] = second ? bias[c + 1] : 0;
         pair_sums(lanes, end, MC_ALIGNED4(w + c * kp), sums);
-        finish_channel(sums[0], sums[1], c, o + c, next, p, fast);
+        finish_channel(sums[0], sums[1], c, o + c, next, p, out_offset, e_limit);
         if (second) {
-            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, fast);
+            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, out_offset, e_limit);
         }
     }
 }

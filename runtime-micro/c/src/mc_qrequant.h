@@ -95,12 +95,13 @@ static inline int mc_rqo_fits(int32_t shift, int32_t out_offset) {
     return shift <= -1 && shift >= -22 && out_offset >= -256 && out_offset <= 256;
 }
 
-/* K' for e = e1 + 1. */
+/* K' for e = e1 + 1. With t = (2 * out_offset + 1) * 2^(e-1) (|t| < 2^31), its high word
+ * 2^(e-2) + out_offset * 2^(e-1) is floor(t / 2), and t is odd exactly when e = 1, when the low
+ * word gains 2^31: LSL, ASR, ADD. */
 static inline int64_t mc_rqo_k(uint32_t e1, int32_t out_offset) {
-    const uint32_t b = (uint32_t)1 << e1;
-    /* in 32-bit halves: low 2^30 (+ 2^31 when e = 1), high 2^(e-2) + out_offset * 2^(e-1) */
-    const uint32_t k_lo = (b << 31) + ((uint32_t)1 << 30);
-    const uint32_t k_hi = (b >> 1) + ((uint32_t)out_offset << e1);
+    const uint32_t t = (uint32_t)(2 * out_offset + 1) << e1;
+    const uint32_t k_lo = (t << 31) + ((uint32_t)1 << 30);
+    const uint32_t k_hi = (uint32_t)mc_asr32(mc_wrap_i32(t), 1);
     return mc_wrap_i64(((uint64_t)k_hi << 32) | k_lo);
 }
 
