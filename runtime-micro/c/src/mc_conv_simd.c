@@ -40,30 +40,21 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 
 #if defined(__GNUC__)
 #define MC_SIMD_NOINLINE __attribute__((noinline))
+#define MC_SIMD_INLINE inline __attribute__((always_inline))
 #else
 #define MC_SIMD_NOINLINE
+#define MC_SIMD_INLINE inline
 #endif
-
-/* mc_requantize unfolded for the kernels here, the same results bit for bit. Double rounding: the
- * multiplier is never INT32_MIN (it lies in [0, 2^31)), so gemmlowp's saturating doubling high
- * multiply never saturates and equals floor((a * b + 2^30) / 2^31) for either sign of a * b (its
- * nudge 1 - 2^30 for negative products, then division toward zero, is that floor); the rounding
- * divide by 2^right adds one when the remainder exceeds half, or half minus one for negatives. */
-static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc_rounding r) {
-    if (r != MC_ROUND_DOUBLE) {
-        return mc_requantize(x, mult, shift, r);   /* every other rounding as the reference */
-    } else {
-        const int32_t left = shift > 0 ? shift : 0;
-        const int32_t right = shift > 0 ? 0 : -shift;
-        const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32((uint32_t)x << left), mult);
-        /* bits 31..62 of ab: the floor division, which fits in 32 bits */
-        const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
-        const uint32_t mask = (1u << right) - 1u;
-        const uint32_t remainder = (uint32_t)high & mask;
-        const uint32_t threshold = (mask >> 1) + (high < 0 ? 1u : 0u);
-        return mc_asr32(high, right) + (remainder > threshold ? 1 : 0);
-    }
-}
+/* The inner loop: GCC's scheduling before register allocation stretches its live ranges until the
+ * four sums, eight lanes and two pointers no longer fit the Cortex-M4's registers and spill to the
+ * stack inside the loop; without it the loop is 32 instructions for 32 MACs. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MC_SIMD_LOOP __attribute__((noinline, optimize("no-schedule-insns")))
+#define MC_SIMD_SCHEDULED __attribute__((optimize("no-schedule-insns")))
+#else
+#define MC_SIMD_LOOP MC_SIMD_NOINLINE
+#define MC_SIMD_SCHEDULED
+#endif
 
 /* The packed weights are emitted word aligned (aligned(8) under GCC), and each channel pair's
  * block is a multiple of four bytes long: telling GCC lets it load two weight words with one
@@ -74,102 +65,112 @@ static inline int32_t requantize_fast(int32_t x, int32_t mult, int32_t shift, mc
 #define MC_ALIGNED4(ptr) (ptr)
 #endif
 
-/* Output channels summed before their epilogue runs: the epilogue loops over a block of sums,
- * out of the inner loop's way, instead of being called for every four. */
-#define MC_CONV_SIMD_BLOCK 16
-
-/* The reference epilogue (requantize, + output zero point, clamp) of a block of sums: channels
- * c .. c + n - 1 of `pixels` (1 or 2) consecutive pixels, sums[i * MC_CONV_SIMD_BLOCK + j] for
- * pixel i and channel c + j; pixel i's outputs at o + i * out_c. Double rounding (the
- * convolutions' usual one) is requantize_fast's, the channel's constants taken out of the loop. */
-static MC_SIMD_NOINLINE void store_block(const int32_t *sums, int8_t *o, int32_t c, int32_t n,
-                                         int32_t pixels, const mc_qconv2d_params *p) {
-    const int32_t out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
-    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
-     * second store rewrites the first */
-    const int32_t next = pixels == 2 ? p->out_c : 0;
-    const int32_t *mults = p->out_mult + c;
-    const int8_t *shifts = p->out_shift + c;
-    const int32_t *end = sums + n;
-    o += c;
-    if (p->rounding == MC_ROUND_DOUBLE) {
-        for (; sums != end; ++sums, ++o) {
-            /* requantize_fast's double rounding, the channel's constants taken out of the pixels */
-            const int32_t mult = *mults++, shift = *shifts++;
-            const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-            const uint32_t mask = (1u << right) - 1u, half = mask >> 1;
-            int32_t i;
-            for (i = 0; i < 2; ++i) {
-                const uint32_t x = (uint32_t)sums[i * MC_CONV_SIMD_BLOCK];
-                const int64_t ab = mc_smlal((int64_t)1 << 30, mc_wrap_i32(x << left), mult);
-                const int32_t high = mc_wrap_i32((uint32_t)((uint64_t)ab >> 31));
-                const uint32_t threshold = half + ((uint32_t)high >> 31);
-                const int32_t v = mc_asr32(high, right)
-                                  + (((uint32_t)high & mask) > threshold ? 1 : 0);
-                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
-            }
-        }
-    } else {
-        for (; sums != end; ++sums, ++o) {
-            const int32_t mult = *mults++, shift = *shifts++;
-            int32_t i;
-            for (i = 0; i < 2; ++i) {   /* every other rounding as the reference */
-                const int32_t v = mc_requantize(sums[i * MC_CONV_SIMD_BLOCK], mult, shift,
-                                                p->rounding);
-                o[i * next] = (int8_t)mc_clamp_i32(v + out_offset, lo, hi);
-            }
-        }
-    }
-}
-
-/* The fully connected layer's epilogue: one copy (its outputs are few next to its MACs). */
+/* The reference epilogue of one sum (requantize, + output zero point, clamp), for every rounding:
+ * one copy, called where finish_channel's shortcut does not apply and by the fully connected layer
+ * (its outputs are few next to its MACs). */
 static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
                                              mc_rounding rounding, int32_t out_offset,
                                              int32_t act_min, int32_t act_max) {
-    acc = requantize_fast(acc, mult, shift, rounding) + out_offset;
+    acc = mc_requantize_fast(acc, mult, shift, rounding) + out_offset;
     return (int8_t)mc_clamp_i32(acc, act_min, act_max);
+}
+
+/* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next. The
+ * usual case (e_limit 22: double rounding, an activation range of all of int8 and |out_offset| <=
+ * 256; ReLU and ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255; else 0) with a
+ * right shift e of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the
+ * channel's constant, and SSAT for the clamp; every other channel requantize_s8. */
+static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
+                                          const mc_qconv2d_params *p, int32_t out_offset,
+                                          uint32_t e_limit) {
+    const int32_t mult = p->out_mult[c], shift = p->out_shift[c];
+    const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
+    if (e1 < e_limit) {
+        const int64_t k = mc_rqo_k(e1, out_offset);
+        o[0] = (int8_t)mc_ssat8(mc_rqo(s0, mult, k, e1));
+        o[next] = (int8_t)mc_ssat8(mc_rqo(s1, mult, k, e1));
+    } else {
+        o[0] = requantize_s8(s0, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
+        o[next] = requantize_s8(s1, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
+    }
+}
+
+/* Two 32-bit words from a word-aligned address with one LDRD. */
+static inline void read_pair(const void *p, uint32_t *lo, uint32_t *hi) {
+    uint32_t v[2];
+    memcpy(v, MC_ALIGNED4(p), sizeof v);
+    *lo = v[0];
+    *hi = v[1];
+}
+
+/* One group of four k for a channel pair and a pixel pair: lanes xp[0..1] (pixel a) and xp[2..3]
+ * (pixel b), the pair's weight words at wp; s00/s01 channel c's sums for pixels a/b, s10/s11 its
+ * partner's. Three LDRD, four SXTB16, eight SMLAD. */
+static MC_SIMD_INLINE void group(const uint32_t *xp, const int8_t *wp, int32_t *s00, int32_t *s01,
+                                 int32_t *s10, int32_t *s11) {
+    uint32_t w0, w1, x02, x13;
+    uint32_t v02, v13, u02, u13;
+    read_pair(wp, &w0, &w1);
+    v02 = mc_sxtb16(w0);
+    v13 = mc_sxtb16_ror8(w0);
+    u02 = mc_sxtb16(w1);
+    u13 = mc_sxtb16_ror8(w1);
+    read_pair(xp, &x02, &x13);
+    *s00 = mc_smlad(v13, x13, mc_smlad(v02, x02, *s00));
+    *s10 = mc_smlad(u13, x13, mc_smlad(u02, x02, *s10));
+    read_pair(xp + 2, &x02, &x13);
+    *s01 = mc_smlad(v13, x13, mc_smlad(v02, x02, *s01));
+    *s11 = mc_smlad(u13, x13, mc_smlad(u02, x02, *s11));
+}
+
+/* The four sums of a channel pair and a pixel pair over groups xp .. end (s: channel c's for pixels
+ * a and b, then its partner's; in and out). Its own function, so that the inner loop has the
+ * registers to itself. */
+static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, const int8_t *wp,
+                                       int32_t *s) {
+    int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
+    if (((end - xp) & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
+        group(xp, wp, &s00, &s01, &s10, &s11);
+        xp += 4;
+        wp += 8;
+    }
+    for (; xp != end; xp += 8, wp += 16) {
+        group(xp, wp, &s00, &s01, &s10, &s11);
+        group(xp + 4, wp + 8, &s00, &s01, &s10, &s11);
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
 }
 
 /* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`
  * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
- * each weight word four multiply-accumulates. */
-static void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
+ * each weight word four multiply-accumulates; the four sums are requantized as soon as they are
+ * complete, from registers. */
+static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
                             int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
-    int32_t sums[2 * MC_CONV_SIMD_BLOCK];
-    int32_t c0, c;
-    for (c0 = 0; c0 < p->out_c; c0 += MC_CONV_SIMD_BLOCK) {
-        const int32_t n = p->out_c - c0 < MC_CONV_SIMD_BLOCK ? p->out_c - c0 : MC_CONV_SIMD_BLOCK;
-        for (c = 0; c < n; c += 2) {
-            const int8_t *wp = MC_ALIGNED4(w + (c0 + c) * kp);
-            const uint32_t *xp;
-            int32_t s00 = bias[c0 + c], s01 = s00;
-            int32_t s10 = c + 1 < n ? bias[c0 + c + 1] : 0, s11 = s10;
-            for (xp = lanes; xp != end; xp += 4, wp += 8) {
-                const uint32_t w0 = mc_read_u32(wp);
-                const uint32_t w1 = mc_read_u32(wp + 4);
-                const uint32_t v13 = mc_sxtb16_ror8(w0), u13 = mc_sxtb16_ror8(w1);
-                const uint32_t v02 = mc_sxtb16(w0), u02 = mc_sxtb16(w1);
-                uint32_t x02 = xp[0], x13 = xp[1];
-                s00 = mc_smlad(v02, x02, s00);
-                s00 = mc_smlad(v13, x13, s00);
-                s10 = mc_smlad(u02, x02, s10);
-                s10 = mc_smlad(u13, x13, s10);
-                x02 = xp[2];
-                x13 = xp[3];
-                s01 = mc_smlad(v02, x02, s01);
-                s01 = mc_smlad(v13, x13, s01);
-                s11 = mc_smlad(u02, x02, s11);
-                s11 = mc_smlad(u13, x13, s11);
-            }
-            /* an odd block's last partner is the zero channel: its sums land in the unused slot */
-            sums[c] = s00;
-            sums[c + 1] = s10;
-            sums[MC_CONV_SIMD_BLOCK + c] = s01;
-            sums[MC_CONV_SIMD_BLOCK + c + 1] = s11;
+    const int32_t out_offset = p->out_offset;
+    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
+                     && mc_rqo_fits(-1, out_offset);
+    /* finish_channel's shortcut: e - 1 below 22 (e in [1, 22]) in the usual case, never otherwise */
+    const uint32_t e_limit = fast ? 22u : 0u;
+    /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
+     * second store rewrites the first */
+    const int32_t next = pixels == 2 ? p->out_c : 0;
+    int32_t c;
+    for (c = 0; c < p->out_c; c += 2) {
+        const int second = c + 1 < p->out_c;   /* else the partner is the zero channel */
+        int32_t sums[4];
+        sums[0] = sums[1] = bias[c];
+        sums[2] = sums[3] = second ? bias[c + 1] : 0;
+        pair_sums(lanes, end, MC_ALIGNED4(w + c * kp), sums);
+        finish_channel(sums[0], sums[1], c, o + c, next, p, out_offset, e_limit);
+        if (second) {
+            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, out_offset, e_limit);
         }
-        store_block(sums, o, c0, n, pixels, p);
     }
 }
 

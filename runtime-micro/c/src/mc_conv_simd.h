@@ -15,7 +15,8 @@
  * word of weights feeds four multiply-accumulates and each word of inputs two SMLADs. Inputs are
  * sign-extended to 16-bit lanes once per pixel into a stack buffer: lanes (x0, x2) then (x1, x3)
  * for each group of four, the order SXTB16 gives the weights (w0, w2) and, rotated by 8, (w1, w3).
- * The sums of up to 16 channels wait in a 128-byte stack array for their requantization.
+ * The four sums of a channel pair are requantized from registers as soon as they are complete
+ * (mc_qrequant.h's one-SMLAL form with the output offset folded in, SSAT for a full int8 range).
  *
  * Stack: the convolutions' lane buffer is a C99 array sized by the layer, 2 * Kp int16 lanes, plus
  * Kp bytes for the general convolution's gathered taps: at most 5 KB, since the compiler picks
@@ -26,6 +27,7 @@
 
 #include "mc_conv2d_nhwc.h"
 #include "mc_fully_connected.h"
+#include "mc_qrequant.h"
 #include "mc_simd.h"
 
 /* The largest Kp the convolutions take (org.microcodegen.lower.Shapes.SIMD_CONV_MAX_DEPTH); the

@@ -2,7 +2,12 @@
 
 /* Helpers the entry points inline, so that a block's four sums stay in registers. */
 /* ... and the loops that must not be inlined into their caller, so that its registers go to their sums. */
-#if defined(__GNUC__)
+/* (GCC: compiled without scheduling before register allocation, which stretches live ranges until
+ * the four sums and the taps' lanes spill to the stack.) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MC_QDW_INLINE static inline __attribute__((always_inline))
+#define MC_QDW_LOOP static __attribute__((noinline, optimize("no-schedule-insns")))
+#elif defined(__GNUC__)
 #define MC_QDW_INLINE static inline __attribute__((always_inline))
 #define MC_QDW_LOOP static __attribute__((noinline))
 #else
@@ -182,7 +187,7 @@ void mc_depthwise_conv2d_nhwc_s8_simd(const int8_t *in, const int8_t *w, const i
 typedef struct {
     int32_t mult;
     int32_t rshift;     /* -shift */
-    int32_t nudge;      /* 2^(rshift - 1) + out_offset * 2^rshift */
+    int32_t nudge;      /* mc_rq_small_nudge: 2^(rshift - 1) + out_offset * 2^rshift */
 } out_scale;
 
 typedef struct {
@@ -203,21 +208,18 @@ static int scale_of(int32_t oc, int64_t bias, const mc_qconv2d_params *p, out_sc
     const int64_t bound = (bias < 0 ? -bias : bias) + 9 * 255 * 128;
     q->mult = p->out_mult[oc];
     q->rshift = -shift;
-    if (p->rounding != MC_ROUND_DOUBLE || q->mult < 0 || shift > -1 || q->rshift > 22
+    if (p->rounding != MC_ROUND_DOUBLE || q->mult < 0 || !mc_rq_small_fits(shift, p->out_offset)
         || bound >= ((int64_t)1 << 29)) {
         return 0;
     }
-    q->nudge = (1 << (q->rshift - 1)) + p->out_offset * (1 << q->rshift);
+    q->nudge = mc_rq_small_nudge(q->rshift, p->out_offset);
     return 1;
 }
 
-/* mc_requantize(acc) + out_offset, clamped, within scale_of's bounds: gemmlowp's doubling high
- * multiply is floor((acc * m + 2^30) / 2^31) (see mc_qrequant.h), which is SMMULR of 2 * acc; its
- * rounding divide by 2^e (e >= 1) is floor((x + 2^(e-1) - [x < 0]) / 2^e), and adding
- * out_offset * 2^e inside the floor adds the output offset. */
+/* mc_requantize(acc) + out_offset, clamped, within scale_of's bounds: mc_qrequant.h's mc_rq_small
+ * (SMMULR of 2 * acc, then the rounding divide with the offset in its nudge). */
 MC_QDW_INLINE int8_t output_fast(int32_t acc, const out_scale *q, const mc_qconv2d_params *p, int full) {
-    const int32_t x = mc_smmulr(acc * 2, q->mult);
-    const int32_t v = mc_asr32(x + q->nudge + (x < 0 ? -1 : 0), q->rshift);
+    const int32_t v = mc_rq_small(acc, q->mult, q->nudge, q->rshift);
     return (int8_t)(full ? mc_ssat8(v) : mc_clamp_i32(v, p->act_min, p->act_max));
 }
 

@@ -52,8 +52,50 @@ static void requantize_cases(void) {
             printf("requantize_fast(%ld, %ld, %ld, %d) differs\n", (long)x, (long)m, (long)s, (int)ro);
         }
     }
+    mc_rand_seed(12);
+    for (i = 0; i < 3000000; ++i) {
+        /* the whole range: any 32-bit accumulator (full-width, small, 2^k and its neighbours, whose
+         * products land on the ties of both roundings), any multiplier and shift QuantizeMultiplier
+         * can give */
+        const int32_t kind = rnd(0, 3);
+        const uint32_t bits = ((uint32_t)rnd(0, 0xFFFF) << 16) | (uint32_t)rnd(0, 0xFFFF);
+        const int32_t x = kind == 0 ? mc_wrap_i32(bits)
+                          : kind == 1 ? rnd(-70000, 70000)
+                          : kind == 2 ? mc_wrap_i32(((uint32_t)1 << rnd(0, 31)) + (uint32_t)rnd(-1, 1))
+                          : -mc_wrap_i32((uint32_t)1 << rnd(0, 30)) * rnd(1, 3);
+        const int32_t mkind = rnd(0, 3);
+        const int32_t m = mkind == 0 ? rnd(1 << 30, INT32_MAX)
+                          : mkind == 1 ? mc_wrap_i32(bits >> 1)
+                          : mkind == 2 ? (1 << 30) + rnd(-1, 1)
+                          : INT32_MAX - rnd(0, 1);
+        const int32_t s = rnd(-31, 30);
+        const mc_rounding ro = (mc_rounding)(i & 1);
+        ++checks;
+        if (mc_requantize_fast(x, m, s, ro) != mc_requantize(x, m, s, ro) && failures++ < 5) {
+            printf("requantize_fast(%ld, %ld, %ld, %d) differs\n", (long)x, (long)m, (long)s, (int)ro);
+        }
+    }
+    mc_rand_seed(13);
+    for (i = 0; i < 1000000; ++i) {
+        /* the epilogues with the output offset folded in: mc_rqo for any sum, mc_rq_small for
+         * |x| < 2^30, each within its bounds (e in [1, 22], |offset| <= 256 or 255) */
+        const uint32_t bits = ((uint32_t)rnd(0, 0xFFFF) << 16) | (uint32_t)rnd(0, 0xFFFF);
+        const int32_t x = rnd(0, 1) ? mc_wrap_i32(bits) : rnd(-70000, 70000);
+        const int32_t m = rnd(0, 3) == 0 ? (1 << 30) : rnd(0, INT32_MAX);
+        const int32_t e = rnd(1, 22), off = rnd(-256, 256);
+        const int32_t want = mc_requantize(x, m, -e, MC_ROUND_DOUBLE) + off;
+        checks += 2;
+        if (mc_rqo(x, m, mc_rqo_k((uint32_t)(e - 1), off), (uint32_t)(e - 1)) != want
+            && failures++ < 5) {
+            printf("mc_rqo(%ld, %ld, %ld, %ld) differs\n", (long)x, (long)m, (long)e, (long)off);
+        }
+        if (off < 256 && x > -(1 << 30) && x < (1 << 30)
+            && mc_rq_small(x, m, mc_rq_small_nudge(e, off), e) != want && failures++ < 5) {
+            printf("mc_rq_small(%ld, %ld, %ld, %ld) differs\n", (long)x, (long)m, (long)e, (long)off);
+        }
+    }
     mc_expect_int("mc_requantize_fast == mc_requantize", failures, 0);
-    mc_expect_true("mc_requantize_fast cases ran", checks > 200000);
+    mc_expect_true("mc_requantize_fast cases ran", checks > 5200000);
 }
 
 /* The SIMD helpers mc_qdepthwise uses beyond the ones mc_simd's own tests cover. */
