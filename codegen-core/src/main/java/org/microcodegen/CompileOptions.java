@@ -14,28 +14,31 @@ import org.microcodegen.quant.WeightQuant;
  * @param quantize    full int8 post-training quantization of a float model (`--quantize int8`, `--config`), or none
  * @param weightQuant weights-only quantization of the float layers (`--quantize weights`, `quant_type=WEIGHT_QUANT`),
  *                    or null for none
+ * @param rowBands    whether the compiler may compute the first layers in row bands where that lowers the arena
+ *                    ({@link org.microcodegen.lower.RowBands}; `--no-row-bands` turns it off)
  */
-public record CompileOptions(Optimize optimize, Reference reference, QuantizeOptions quantize, WeightQuant weightQuant) {
-    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Reference.LITERT, QuantizeOptions.NONE, null);
+public record CompileOptions(Optimize optimize, Reference reference, QuantizeOptions quantize, WeightQuant weightQuant,
+                             boolean rowBands) {
+    public static final CompileOptions DEFAULTS = new CompileOptions(Optimize.BALANCED, Reference.LITERT, QuantizeOptions.NONE, null, true);
 
     public CompileOptions {
         quantize = quantize == null ? QuantizeOptions.NONE : quantize;
     }
 
     public CompileOptions(Optimize optimize, Reference reference) {
-        this(optimize, reference, QuantizeOptions.NONE, null);
+        this(optimize, reference, QuantizeOptions.NONE, null, true);
     }
 
     public CompileOptions withOptimize(Optimize mode) {
-        return new CompileOptions(mode, reference, quantize, weightQuant);
+        return new CompileOptions(mode, reference, quantize, weightQuant, rowBands);
     }
 
     public CompileOptions withReference(Reference r) {
-        return new CompileOptions(optimize, r, quantize, weightQuant);
+        return new CompileOptions(optimize, r, quantize, weightQuant, rowBands);
     }
 
     public CompileOptions withQuantize(QuantizeOptions q) {
-        return new CompileOptions(optimize, reference, q, weightQuant);
+        return new CompileOptions(optimize, reference, q, weightQuant, rowBands);
     }
 
     /**
@@ -44,6 +47,11 @@ public record CompileOptions(Optimize optimize, Reference reference, QuantizeOpt
      * one float scale per output channel ({@link WeightQuant}).
      */
     public CompileOptions withWeightQuant(int bits, int minSize, int minChannels) {
-        return new CompileOptions(optimize, reference, quantize, new WeightQuant(bits, minSize, minChannels));
+        return new CompileOptions(optimize, reference, quantize, new WeightQuant(bits, minSize, minChannels), rowBands);
+    }
+
+    /** These options with row-band execution allowed or not. */
+    public CompileOptions withRowBands(boolean allowed) {
+        return new CompileOptions(optimize, reference, quantize, weightQuant, allowed);
     }
 }

@@ -14,6 +14,7 @@ import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Optimize;
+import org.microcodegen.lower.RowBands;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
 import org.microcodegen.target.ExpectedOutputs;
@@ -125,6 +126,12 @@ public final class Main implements Callable<Integer> {
                         "ONNX Runtime (float requantization, ties to even), whatever this option says."})
         String rounding;
 
+        @Option(names = "--no-row-bands",
+                description = {"Run every layer whole. By default the compiler computes the first layers of an NHWC network",
+                        "(convolutions, depthwise convolutions, pools) a band of rows at a time where that lowers the",
+                        "arena, recomputing the rows neighbouring bands share; the summary says which."})
+        boolean noRowBands;
+
         Optimize mode() {
             return Optimize.byName(mode);
         }
@@ -135,7 +142,7 @@ public final class Main implements Callable<Integer> {
                 case "tflm" -> Reference.TFLM;
                 default -> throw new CompileException("unknown --rounding '" + rounding + "': expected tflite or tflm");
             };
-            return new CompileOptions(mode(), r);
+            return new CompileOptions(mode(), r).withRowBands(!noRowBands);
         }
     }
 
@@ -365,7 +372,26 @@ public final class Main implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
                 arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
         sb.append(overlapLine(m));
+        sb.append(rowBandsLine(m));
         return sb.toString();
+    }
+
+    /** What the compiler decided about computing the first layers in row bands; empty when no chain qualified. */
+    static String rowBandsLine(CompiledModel m) {
+        RowBands.Decision d = m.rowBands();
+        if (d == null) {
+            return "";
+        }
+        if (!d.fused()) {
+            return String.format(Locale.ROOT, "  bands    not used: %d layers qualify, but computing them in row bands gives no smaller arena"
+                    + " without recomputing over a quarter of the MACs (%,d bytes at best against %,d)%n", d.chain().size(), d.arenaAfter(),
+                    d.arenaBefore());
+        }
+        RowBands.Fusion f = d.fusion();
+        return String.format(Locale.ROOT, "  bands    first %d layers (%s .. %s) in %d bands of %d output rows: arena %,d -> %,d bytes;"
+                        + " largest bands %s bytes; %,d MACs recomputed for shared rows (+%.1f%%); --no-row-bands turns it off%n",
+                f.layers().size(), f.layers().get(0), f.layers().get(f.layers().size() - 1), f.bands(), f.bandRows(),
+                d.arenaBefore(), d.arenaAfter(), f.bandBytes(), d.extraMacs(), m.macs() == 0 ? 0.0 : 100.0 * d.extraMacs() / m.macs());
     }
 
     /**
