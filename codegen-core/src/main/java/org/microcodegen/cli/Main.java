@@ -384,8 +384,8 @@ public final class Main implements Callable<Integer> {
         }
         if (!d.fused()) {
             return String.format(Locale.ROOT, "  bands    not used: %d layers qualify, but computing them in row bands gives no smaller arena"
-                    + " without recomputing over a quarter of the MACs (%,d bytes at best against %,d)%n", d.chain().size(), d.arenaAfter(),
-                    d.arenaBefore());
+                    + " without recomputing over %.0f%% of the MACs (%,d bytes at best against %,d)%n", d.chain().size(),
+                    100 * Compiler.MAX_RECOMPUTED_MACS, d.arenaAfter(), d.arenaBefore());
         }
         RowBands.Fusion f = d.fusion();
         return String.format(Locale.ROOT, "  bands    first %d layers (%s .. %s) in %d bands of %d output rows: arena %,d -> %,d bytes;"
