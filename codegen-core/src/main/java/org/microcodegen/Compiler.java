@@ -112,40 +112,8 @@ public final class Compiler {
         TargetTraits traits = target.traits();
         Map<LoweringKey, Lowering> cache = new HashMap<>();
         Planned plain = plan(g, file, traits, options, cache);
-        Planned chosen = plain;
-        RowBands.Decision bands = null;
-        List<Node> chain = options.rowBands() ? RowBands.chain(g) : List.of();
-        if (!chain.isEmpty()) {
-            // the smallest arena within the recomputation budget; among equal arenas the fewest recomputed MACs,
-            // then the fewest band layers
-            Planned best = null;
-            RowBands.Fusion bestFusion = null;
-            for (int length = 2; length <= chain.size(); length++) {
-                int outRows = g.type(chain.get(length - 1).output()).shape().dim(1);
-                for (int h : RowBands.bandHeights(outRows, length, MAX_BAND_LAYERS)) {
-                    RowBands.Banded banded = RowBands.banded(g, chain, length, h, file);
-                    if (banded == null) {
-                        continue;
-                    }
-                    Planned p = plan(banded.graph(), file, traits, options, cache);
-                    if (p.macs - plain.macs > MAX_RECOMPUTED_MACS * plain.macs) {
-                        continue;
-                    }
-                    if (best == null || p.arena() < best.arena() || p.arena() == best.arena()
-                            && (p.macs < best.macs || p.macs == best.macs && p.calls < best.calls)) {
-                        best = p;
-                        bestFusion = banded.fusion();
-                    }
-                }
-            }
-            List<String> names = chain.stream().map(Node::scope).toList();
-            if (best != null && best.arena() < plain.arena()) {
-                chosen = best;
-                bands = new RowBands.Decision(names, bestFusion, plain.arena(), best.arena(), best.macs - plain.macs);
-            } else {
-                bands = new RowBands.Decision(names, null, plain.arena(), best == null ? plain.arena() : best.arena(), 0);
-            }
-        }
+        Banding banding = options.rowBands() ? band(g, file, traits, options, cache, plain) : Banding.NONE;
+        Planned chosen = banding.planned() != null ? banding.planned() : plain;
         Graph graph = chosen.graph;
         long weightBytes = 0;
         for (Tensor t : graph.tensors().values()) {
@@ -157,7 +125,51 @@ public final class Compiler {
         for (Lowering l : chosen.lowerings.values()) {
             weightBytes += l.isView() ? 0 : Lowerer.packedBytes(l.call(), packed);
         }
-        return new CompiledModel(name, file, traits, graph, chosen.lowerings, chosen.placement, plain.macs, weightBytes, chosen.calls, bands);
+        return new CompiledModel(name, file, traits, graph, chosen.lowerings, chosen.placement, plain.macs, weightBytes, chosen.calls,
+                banding.decision());
+    }
+
+    /** What row banding decided, and the banded graph's plan when it was chosen (else null). */
+    private record Banding(RowBands.Decision decision, Planned planned) {
+        static final Banding NONE = new Banding(null, null);
+    }
+
+    /**
+     * Tries every length of the graph's leading chain and every band count, and keeps the smallest arena within the
+     * recomputation budget (among equal arenas the fewest recomputed MACs, then the fewest calls) if it is smaller
+     * than {@code plain}'s.
+     */
+    private static Banding band(Graph g, String file, TargetTraits traits, CompileOptions options, Map<LoweringKey, Lowering> cache,
+                                Planned plain) {
+        List<Node> chain = RowBands.chain(g);
+        if (chain.isEmpty()) {
+            return Banding.NONE;
+        }
+        Planned best = null;
+        RowBands.Fusion bestFusion = null;
+        for (int length = 2; length <= chain.size(); length++) {
+            int outRows = g.type(chain.get(length - 1).output()).shape().dim(1);
+            for (int h : RowBands.bandHeights(outRows, length, MAX_BAND_LAYERS)) {
+                RowBands.Banded banded = RowBands.banded(g, chain, length, h, file);
+                if (banded == null) {
+                    continue;
+                }
+                Planned p = plan(banded.graph(), file, traits, options, cache);
+                if (p.macs - plain.macs > MAX_RECOMPUTED_MACS * plain.macs) {
+                    break;   // more bands recompute more shared rows: none of the rest fits the budget either
+                }
+                if (best == null || p.arena() < best.arena() || p.arena() == best.arena()
+                        && (p.macs < best.macs || p.macs == best.macs && p.calls < best.calls)) {
+                    best = p;
+                    bestFusion = banded.fusion();
+                }
+            }
+        }
+        List<String> names = chain.stream().map(Node::scope).toList();
+        if (best != null && best.arena() < plain.arena()) {
+            return new Banding(new RowBands.Decision(names, bestFusion, plain.arena(), best.arena(), best.macs - plain.macs), best);
+        }
+        return new Banding(new RowBands.Decision(names, null, plain.arena(), best == null ? plain.arena() : best.arena(), 0), null);
     }
 
     /** A node as lowering sees it: the same node over inputs of other shapes (another band height) lowers differently. */

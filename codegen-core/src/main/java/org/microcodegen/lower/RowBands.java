@@ -180,9 +180,9 @@ public final class RowBands {
     }
 
     /**
-     * The band heights worth trying for a chain output of {@code outRows} rows: one per distinct band count
-     * from two bands on, as tall as that count allows, at most {@code maxBandLayers / length} bands (each band
-     * is a call per layer: code and parameter objects grow with the count).
+     * The band heights worth trying for a chain output of {@code outRows} rows, fewest bands first: one per
+     * distinct band count from two bands on, as tall as that count allows, at most {@code maxBandLayers / length}
+     * bands (each band is a call per layer: code and parameter objects grow with the count).
      */
     public static List<Integer> bandHeights(int outRows, int length, int maxBandLayers) {
         List<Integer> heights = new ArrayList<>();
