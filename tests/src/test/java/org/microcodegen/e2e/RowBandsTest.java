@@ -89,13 +89,13 @@ class RowBandsTest {
         Map<String, Object> banded = compileReport(ref, tmp.resolve("bands"), "cortex-m4");
         Map<String, Object> whole = compileReport(ref, tmp.resolve("whole"), "cortex-m4", "--no-row-bands");
         Map<String, Object> wholeKernels = new HashMap<>();
-        for (Object o : list(whole.get("layers"))) {
-            Map<String, Object> l = map(o);
+        for (Object o : E2E.Json.array(whole.get("layers"))) {
+            Map<String, Object> l = E2E.Json.object(o);
             wholeKernels.put((String) l.get("layer"), l.get("kernel"));
         }
         int bandLayers = 0;
-        for (Object o : list(banded.get("layers"))) {
-            Map<String, Object> l = map(o);
+        for (Object o : E2E.Json.array(banded.get("layers"))) {
+            Map<String, Object> l = E2E.Json.object(o);
             String name = (String) l.get("layer");
             if (name.matches(".*_band\\d+(_.*)?") && l.get("kernel") != null) {
                 String wholeName = name.replaceAll("_band\\d+", "");
@@ -105,12 +105,12 @@ class RowBandsTest {
             }
         }
         Map<String, Object> bands = rowBands(banded);
-        long fused = list(bands.get("layers")).size();
+        long fused = E2E.Json.array(bands.get("layers")).size();
         assertEquals(fused * ((Number) bands.get("bands")).longValue(), bandLayers);
         assertTrue(((Number) bands.get("arenaBytesInBands")).longValue() < ((Number) bands.get("arenaBytesLayerByLayer")).longValue());
-        assertEquals(((Number) map(banded.get("totals")).get("arenaBytes")).longValue(),
+        assertEquals(((Number) E2E.Json.object(banded.get("totals")).get("arenaBytes")).longValue(),
                 ((Number) bands.get("arenaBytesInBands")).longValue());
-        assertEquals(((Number) map(whole.get("totals")).get("arenaBytes")).longValue(),
+        assertEquals(((Number) E2E.Json.object(whole.get("totals")).get("arenaBytes")).longValue(),
                 ((Number) bands.get("arenaBytesLayerByLayer")).longValue());
     }
 
@@ -121,25 +121,15 @@ class RowBandsTest {
         E2E.CliResult r = E2E.cli("--model", ref.model().toString(), "--output", out.toString());
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("bands    not used:"), r.out());
-        Map<String, Object> bands = rowBands(map(E2E.Json.parse(Files.readString(out.resolve("report.json")))));
+        Map<String, Object> bands = rowBands(E2E.Json.object(E2E.Json.parse(Files.readString(out.resolve("report.json")))));
         assertEquals(Boolean.FALSE, bands.get("fused"));
         assertFalse(bands.containsKey("layers"));
         E2E.CliResult off = E2E.cli("--model", ref.model().toString(), "--no-row-bands", "--output", tmp.resolve("kws_off").toString());
         assertEquals(0, off.exit(), off::toString);
         assertFalse(off.out().contains("bands "), off.out());
-        Map<String, Object> offReport = map(E2E.Json.parse(Files.readString(tmp.resolve("kws_off/report.json"))));
-        assertEquals(map(offReport.get("totals")).get("arenaBytes"), bands.get("arenaBytesLayerByLayer"));
+        Map<String, Object> offReport = E2E.Json.object(E2E.Json.parse(Files.readString(tmp.resolve("kws_off/report.json"))));
+        assertEquals(E2E.Json.object(offReport.get("totals")).get("arenaBytes"), bands.get("arenaBytesLayerByLayer"));
         assertFalse(offReport.containsKey("rowBands"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return (List<Object>) o;
     }
 
     private static Map<String, Object> compileReport(TfliteReference ref, Path out, String target, String... extra) throws IOException {
@@ -148,12 +138,12 @@ class RowBandsTest {
         E2E.CliResult r = E2E.cli(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r::toString);
         Path report = target.equals("host") ? out.resolve("report.json") : out.resolve("model/report.json");
-        return map(E2E.Json.parse(Files.readString(report)));
+        return E2E.Json.object(E2E.Json.parse(Files.readString(report)));
     }
 
     private static Map<String, Object> rowBands(Map<String, Object> report) {
         assertTrue(report.containsKey("rowBands"), "report.json has no rowBands");
-        return map(report.get("rowBands"));
+        return E2E.Json.object(report.get("rowBands"));
     }
 
     private static void run(TfliteReference ref, TfliteReference.Sample s, Path dir, String... extra) throws IOException {
