@@ -23,6 +23,7 @@ import org.microcodegen.ptq.PostTrainingQuantization;
 import org.microcodegen.ptq.QuantReport;
 import org.microcodegen.ptq.QuantizeOptions;
 import org.microcodegen.quant.Reference;
+import org.microcodegen.target.FitCheck;
 import org.microcodegen.target.Target;
 
 import org.microcodegen.lower.RowBands;
@@ -112,7 +113,7 @@ public final class Compiler {
         TargetTraits traits = target.traits();
         Map<LoweringKey, Lowering> cache = new HashMap<>();
         Planned plain = plan(g, file, traits, options, cache);
-        Banding banding = options.rowBands() ? band(g, file, traits, options, cache, plain) : Banding.NONE;
+        Banding banding = options.rowBands() == RowBands.Policy.OFF ? Banding.NONE : band(g, file, traits, options, cache, plain);
         Planned chosen = banding.planned() != null ? banding.planned() : plain;
         Graph graph = chosen.graph;
         long weightBytes = 0;
@@ -136,8 +137,8 @@ public final class Compiler {
 
     /**
      * Tries every length of the graph's leading chain and every band count, and keeps the smallest arena within the
-     * recomputation budget (among equal arenas the fewest recomputed MACs, then the fewest calls) if it is smaller
-     * than {@code plain}'s.
+     * recomputation budget (among equal arenas the fewest recomputed MACs, then the fewest calls); takes it if it is
+     * smaller than {@code plain}'s and {@link #rule} says so.
      */
     private static Banding band(Graph g, String file, TargetTraits traits, CompileOptions options, Map<LoweringKey, Lowering> cache,
                                 Planned plain) {
@@ -166,10 +167,31 @@ public final class Compiler {
             }
         }
         List<String> names = chain.stream().map(Node::scope).toList();
-        if (best != null && best.arena() < plain.arena()) {
-            return new Banding(new RowBands.Decision(names, bestFusion, plain.arena(), best.arena(), best.macs - plain.macs), best);
+        if (best == null || best.arena() >= plain.arena()) {
+            return new Banding(new RowBands.Decision(names, null, plain.arena(), best == null ? plain.arena() : best.arena(), 0,
+                    RowBands.Rule.NO_SAVING), null);
         }
-        return new Banding(new RowBands.Decision(names, null, plain.arena(), best == null ? plain.arena() : best.arena(), 0), null);
+        RowBands.Rule rule = rule(g, options, plain, best);
+        boolean take = rule == RowBands.Rule.ASKED || rule == RowBands.Rule.NEEDED;
+        return new Banding(new RowBands.Decision(names, take ? bestFusion : null, plain.arena(), best.arena(), best.macs - plain.macs, rule),
+                take ? best : null);
+    }
+
+    /**
+     * Why bands that lower the arena are taken or not: `on` takes them; `auto` only when the layer-by-layer plan,
+     * the faster one, does not fit the board's RAM and the banded one does.
+     */
+    private static RowBands.Rule rule(Graph g, CompileOptions options, Planned plain, Planned banded) {
+        if (options.rowBands() == RowBands.Policy.ON) {
+            return RowBands.Rule.ASKED;
+        }
+        if (options.board() == null) {
+            return RowBands.Rule.NO_BOARD;
+        }
+        if (FitCheck.fitsRam(plain.arena(), g, options.board())) {
+            return RowBands.Rule.FITS;
+        }
+        return FitCheck.fitsRam(banded.arena(), g, options.board()) ? RowBands.Rule.NEEDED : RowBands.Rule.NEITHER_FITS;
     }
 
     /** A node as lowering sees it: the same node over inputs of other shapes (another band height) lowers differently. */

@@ -20,6 +20,7 @@ import org.microcodegen.plan.BufferRequest;
 import org.microcodegen.plan.MemoryPlan;
 import org.microcodegen.plan.MemoryPlans;
 import org.microcodegen.plan.TensorPlacement;
+import org.microcodegen.target.Board;
 import org.microcodegen.target.Target;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The row-band decision and its memory plan on small float NHWC graphs (MobileNet-like heads): the compiler fuses
  * a leading chain only when the arena shrinks, every band is placed where its rows belong, the verifier rejects a
- * band buffer moved onto a live tensor, and {@code withRowBands(false)} leaves the graph whole. That the banded
+ * band buffer moved onto a live tensor, and {@code withRowBands(OFF)} leaves the graph whole. That the banded
  * layers compute the same bytes is shown end to end against LiteRT (tests module, RowBandsTest).
  */
 class RowBandsTest {
@@ -105,7 +106,51 @@ class RowBandsTest {
     }
 
     private static CompiledModel compile(Graph g, boolean rowBands) {
-        return Compiler.lower(g, "m", FILE, Target.byName("host"), CompileOptions.DEFAULTS.withRowBands(rowBands));
+        return compile(g, rowBands ? RowBands.Policy.ON : RowBands.Policy.OFF, null);
+    }
+
+    private static CompiledModel compile(Graph g, RowBands.Policy policy, Board board) {
+        return Compiler.lower(g, "m", FILE, Target.byName(board == null ? "host" : "cortex-m4"),
+                CompileOptions.DEFAULTS.withRowBands(policy).withBoard(board));
+    }
+
+    /** The RAM a board needs for {@code g} with an arena of {@code arena} bytes: FitCheck's figure, computed here by hand. */
+    private static long ramFor(Graph g, long arena, Board board) {
+        long outputs = g.outputs().stream().mapToLong(t -> org.microcodegen.plan.Align.up(g.type(t).byteSize(), 8)).sum();
+        return board.stackSize() + org.microcodegen.plan.Align.up(arena, 8) + outputs;
+    }
+
+    @Test
+    void autoBandsOnlyWhenTheModelDoesNotFitTheBoardWithout() {
+        Graph g = mobileNetHead(96);
+        Board m4 = Board.byName("mps2-an386");
+        CompiledModel asked = compile(g, RowBands.Policy.ON, m4);
+        RowBands.Decision on = asked.rowBands();
+        assertTrue(on.fused());
+        assertEquals(RowBands.Rule.ASKED, on.rule());
+        long whole = ramFor(g, on.arenaBefore(), m4);
+        long banded = ramFor(g, on.arenaAfter(), m4);
+        assertTrue(banded < whole);
+
+        RowBands.Decision fits = compile(g, RowBands.Policy.AUTO, m4.withMemory(whole, null)).rowBands();
+        assertFalse(fits.fused(), "the layer-by-layer plan fits exactly: the faster plan stays");
+        assertEquals(RowBands.Rule.FITS, fits.rule());
+        assertEquals(on.arenaAfter(), fits.arenaAfter(), "the saving bands would give is still reported");
+        assertEquals(on.extraMacs(), fits.extraMacs());
+
+        CompiledModel needed = compile(g, RowBands.Policy.AUTO, m4.withMemory(whole - 1, null));
+        assertTrue(needed.rowBands().fused(), "one byte short of the layer-by-layer plan: bands");
+        assertEquals(RowBands.Rule.NEEDED, needed.rowBands().rule());
+        assertEquals(asked.arenaBytes(), needed.arenaBytes());
+
+        RowBands.Decision neither = compile(g, RowBands.Policy.AUTO, m4.withMemory(banded - 1, null)).rowBands();
+        assertFalse(neither.fused());
+        assertEquals(RowBands.Rule.NEITHER_FITS, neither.rule());
+
+        RowBands.Decision host = compile(g, RowBands.Policy.AUTO, null).rowBands();
+        assertFalse(host.fused());
+        assertEquals(RowBands.Rule.NO_BOARD, host.rule());
+        assertNull(compile(g, RowBands.Policy.OFF, m4.withMemory(banded, null)).rowBands(), "off never bands");
     }
 
     @Test
@@ -154,7 +199,7 @@ class RowBandsTest {
         assertEquals(0, middle.top() + middle.bottom());
         assertEquals(1, last.bottom());
         assertEquals(first.left(), middle.left());
-        CompiledModel m = Compiler.lower(fused, "m", FILE, Target.byName("host"), CompileOptions.DEFAULTS.withRowBands(false));
+        CompiledModel m = Compiler.lower(fused, "m", FILE, Target.byName("host"), CompileOptions.DEFAULTS.withRowBands(RowBands.Policy.OFF));
         TensorPlacement p = m.placement();
         String out = join.output();
         long rowBytes = fused.type(out).byteSize() / fused.type(out).shape().dim(1);
@@ -217,6 +262,7 @@ class RowBandsTest {
         assertNull(d.fusion());
         assertEquals(d.arenaBefore(), m.arenaBytes());
         assertTrue(d.arenaAfter() >= d.arenaBefore());
+        assertEquals(RowBands.Rule.NO_SAVING, d.rule());
         assertFalse(m.graph().nodes().stream().anyMatch(n -> n.op() instanceof RowWindow || n.op() instanceof RowJoin));
         assertEquals(compile(g, false).arenaBytes(), m.arenaBytes());
     }

@@ -134,16 +134,19 @@ final class ReportJson {
 
     /** {@code "name": } after {@code indent}; names are ours, plain ASCII. */
     /**
-     * Row-band execution: the chain of layers that qualified, whether it was fused, the arena without and with
-     * (the best banding found, when it was declined), and, when fused, the fused layers, band height and count,
-     * the largest band of each intermediate tensor and the MACs recomputed for the halo rows.
+     * Row-band execution: the chain of layers that qualified, whether it was fused and by which rule
+     * (no-saving, asked, fits, needed, neither-fits, no-board), the arena without and with and the MACs recomputed
+     * (the best banding found, also when it was declined), and, when fused, the fused layers, band height and count,
+     * the largest band of each intermediate tensor.
      */
     private static void rowBands(StringBuilder sb, RowBands.Decision d) {
         key(sb, "  ", "rowBands").append('{');
         key(sb, "", "fused").append(d.fused()).append(", ");
+        text(sb, "", "rule", d.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(", ");
         names(sb, "chain", d.chain()).append(", ");
         number(sb, "", "arenaBytesLayerByLayer", d.arenaBefore()).append(", ");
-        number(sb, "", "arenaBytesInBands", d.arenaAfter());
+        number(sb, "", "arenaBytesInBands", d.arenaAfter()).append(", ");
+        number(sb, "", "recomputedMacs", d.extraMacs());
         if (d.fused()) {
             RowBands.Fusion f = d.fusion();
             sb.append(", ");
@@ -151,8 +154,7 @@ final class ReportJson {
             number(sb, "", "outputRows", f.outputRows()).append(", ");
             number(sb, "", "bandRows", f.bandRows()).append(", ");
             number(sb, "", "bands", f.bands()).append(", ");
-            key(sb, "", "bandBufferBytes").append(f.bandBytes()).append(", ");
-            number(sb, "", "recomputedMacs", d.extraMacs());
+            key(sb, "", "bandBufferBytes").append(f.bandBytes());
         }
         sb.append("},\n");
     }

@@ -57,12 +57,47 @@ public final class RowBands {
     public record Banded(Graph graph, Fusion fusion) {
     }
 
+    /** When the compiler computes layers in row bands (`--row-bands`). */
+    public enum Policy {
+        /** Only when the model does not fit the board's RAM layer by layer and does in bands: the fastest plan that fits. */
+        AUTO,
+        /** Whenever bands lower the arena (within the recomputation budget): the smallest arena. */
+        ON,
+        /** Never. */
+        OFF;
+
+        public static Policy byName(String name) {
+            for (Policy p : values()) {
+                if (p.name().toLowerCase(java.util.Locale.ROOT).equals(name)) {
+                    return p;
+                }
+            }
+            throw new org.microcodegen.ir.CompileException("unknown --row-bands '" + name + "': expected auto, on or off");
+        }
+    }
+
+    /** Which rule decided. */
+    public enum Rule {
+        /** No banding within the recomputation budget lowers the arena. */
+        NO_SAVING,
+        /** `--row-bands on`: the smallest arena. */
+        ASKED,
+        /** auto: the arena fits the board's RAM layer by layer, so the faster plan stays. */
+        FITS,
+        /** auto: only the banded arena fits the board's RAM. */
+        NEEDED,
+        /** auto: neither arena fits the board's RAM (the fit check then refuses the model). */
+        NEITHER_FITS,
+        /** auto without a board (host, library, Java target): no RAM to fit, so the faster plan stays. */
+        NO_BOARD
+    }
+
     /**
      * What the compiler decided for the fusable chain at the start of the graph: {@code fusion} is null when it
-     * kept layer-by-layer execution (the best banding found did not lower the arena, {@code arenaAfter} is that
-     * banding's arena); {@code extraMacs} is what recomputing the halo rows costs.
+     * kept layer-by-layer execution; {@code arenaAfter} and {@code extraMacs} are the best banding's arena and
+     * the MACs recomputing its halo rows costs, whether or not it was taken ({@code rule} says why).
      */
-    public record Decision(List<String> chain, Fusion fusion, long arenaBefore, long arenaAfter, long extraMacs) {
+    public record Decision(List<String> chain, Fusion fusion, long arenaBefore, long arenaAfter, long extraMacs, Rule rule) {
         public Decision {
             chain = List.copyOf(chain);
         }

@@ -62,9 +62,7 @@ class DspKernelChoiceTest {
         Path file = E2E.sharedDir().resolve("models/tflite").resolve(model);
         E2E.requireSharedFile(file);
         Path out = tmp.resolve(model.replace('/', '_') + "_" + target + "_" + mode);
-        // --no-row-bands: the layer counts below are the models' own (RowBandsTest pins the kernels of band layers)
-        E2E.CliResult r = E2E.cli("--model", file.toString(), "--target", target, "--optimize", mode, "--no-row-bands",
-                "--output", out.toString());
+        E2E.CliResult r = E2E.cli("--model", file.toString(), "--target", target, "--optimize", mode, "--output", out.toString());
         assertEquals(0, r.exit(), () -> "compile " + model + " for " + target + " failed: " + r);
         // a firmware project keeps the model (and its report) in model/
         Path report = target.equals("host") ? out.resolve("report.json") : out.resolve("model/report.json");
