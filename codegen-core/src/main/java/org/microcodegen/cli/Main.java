@@ -14,6 +14,7 @@ import org.microcodegen.emit.Version;
 import org.microcodegen.ir.CompileException;
 import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Optimize;
+import org.microcodegen.lower.RowBands;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Op;
 import org.microcodegen.target.ExpectedOutputs;
@@ -125,8 +126,21 @@ public final class Main implements Callable<Integer> {
                         "ONNX Runtime (float requantization, ties to even), whatever this option says."})
         String rounding;
 
+        @Option(names = "--row-bands", paramLabel = "WHEN", defaultValue = "auto",
+                description = {"auto, on or off (default: ${DEFAULT-VALUE}): when to compute the first layers of an NHWC network",
+                        "(convolutions, depthwise convolutions, pools) a band of rows at a time, recomputing the rows",
+                        "neighbouring bands share: a smaller arena for more instructions and code. auto: only when the",
+                        "model does not fit the board's RAM (--board, --ram) without bands and does with them (never",
+                        "without a board); on: whenever bands lower the arena; off: never. The summary says which."})
+        String rowBands;
+
         Optimize mode() {
             return Optimize.byName(mode);
+        }
+
+        /** The options for a model compiled for {@code t}, which `--row-bands auto` fits to its board, if any. */
+        CompileOptions options(Target t, TargetOptions o) {
+            return options().withBoard(t.board(o));
         }
 
         CompileOptions options() {
@@ -135,7 +149,7 @@ public final class Main implements Callable<Integer> {
                 case "tflm" -> Reference.TFLM;
                 default -> throw new CompileException("unknown --rounding '" + rounding + "': expected tflite or tflm");
             };
-            return new CompileOptions(mode(), r);
+            return new CompileOptions(mode(), r).withRowBands(RowBands.Policy.byName(rowBands));
         }
     }
 
@@ -217,7 +231,7 @@ public final class Main implements Callable<Integer> {
         if (sharedArena && models.size() < 2) {
             throw new CompileException("--shared-arena applies to several models (--model a --name a --model b --name b)");
         }
-        CompileOptions choices = quantize.apply(optimize.options());
+        CompileOptions choices = quantize.apply(optimize.options(t, options));
         if (models.size() > 1) {
             if (choices.quantize().mode() != QuantizeOptions.Mode.NONE) {
                 throw new CompileException("--quantize applies to one model at a time (each has its own calibration data): "
@@ -365,7 +379,40 @@ public final class Main implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "  arena    %,d bytes; lower bound %,d bytes%s%n", arena, bound,
                 arena == bound ? " (at the bound)" : String.format(Locale.ROOT, " (+%.1f%%)", bound == 0 ? 0.0 : 100.0 * (arena - bound) / bound)));
         sb.append(overlapLine(m));
+        sb.append(rowBandsLine(m));
         return sb.toString();
+    }
+
+    /** What the compiler decided about computing the first layers in row bands; empty when no chain qualified. */
+    static String rowBandsLine(CompiledModel m) {
+        RowBands.Decision d = m.rowBands();
+        if (d == null) {
+            return "";
+        }
+        if (d.rule() == RowBands.Rule.NO_SAVING) {
+            return String.format(Locale.ROOT, "  bands    not used: %d layers qualify, but computing them in row bands gives no smaller arena"
+                    + " without recomputing over %.0f%% of the MACs (%,d bytes at best against %,d)%n", d.chain().size(),
+                    100 * Compiler.MAX_RECOMPUTED_MACS, d.arenaAfter(), d.arenaBefore());
+        }
+        double extra = m.macs() == 0 ? 0.0 : 100.0 * d.extraMacs() / m.macs();
+        if (!d.fused()) {
+            String why = switch (d.rule()) {
+                case FITS -> String.format(Locale.ROOT, "arena %,d B fits the board's RAM", d.arenaBefore());
+                case NEITHER_FITS -> String.format(Locale.ROOT, "the board's RAM fits neither arena %,d B nor %,d B in bands",
+                        d.arenaBefore(), d.arenaAfter());
+                default -> String.format(Locale.ROOT, "arena %,d B, no board's RAM to fit", d.arenaBefore());
+            };
+            return String.format(Locale.ROOT, "  bands    not used: %s; --row-bands on: %,d B for +%,d recomputed MACs (+%.1f%%)%n",
+                    why, d.arenaAfter(), d.extraMacs(), extra);
+        }
+        RowBands.Fusion f = d.fusion();
+        String why = d.rule() == RowBands.Rule.NEEDED
+                ? String.format(Locale.ROOT, "used: arena %,d B does not fit the board's RAM without; ", d.arenaBefore())
+                : "used (--row-bands on): ";
+        return String.format(Locale.ROOT, "  bands    %sfirst %d layers (%s .. %s) in %d bands of %d output rows: arena %,d -> %,d bytes;"
+                        + " largest bands %s bytes; %,d MACs recomputed for shared rows (+%.1f%%)%n", why,
+                f.layers().size(), f.layers().get(0), f.layers().get(f.layers().size() - 1), f.bands(), f.bandRows(),
+                d.arenaBefore(), d.arenaAfter(), f.bandBytes(), d.extraMacs(), extra);
     }
 
     /**
@@ -486,7 +533,7 @@ public final class Main implements Callable<Integer> {
             if (dumpTensors != null) {
                 OutputFolder.checkWritable(dumpTensors);
             }
-            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, quantize.apply(optimize.options()));
+            CompiledModel compiled = Compiler.compile(model, modelName(model, null), t, dumpIr.dir, quantize.apply(optimize.options(t, options)));
             ExpectedOutputs references = expected == null ? null : ExpectedOutputs.read(compiled, expected, tolerance);
             PrintWriter out = spec.commandLine().getOut();
             out.print(t.run(compiled, options, inputs, outputs, new RunExtras(dumpTensors, profile, report)));

@@ -239,7 +239,7 @@ public final class CEmitter {
                 for (Schedule.Result r : scheduled.results()) {
                     CView.Probe p = new CView.Probe();
                     p.index = probePoints.size();
-                    p.pointer = r.place().ident();
+                    p.pointer = pointer(r.place());
                     p.bytes = r.type().byteSize();
                     step.probes.add(p);
                     probePoints.add(new ProbePoint(p.index, view.steps.size(), scheduled.layer(), r.tensor(), r.type()));
@@ -382,11 +382,16 @@ public final class CEmitter {
         return call;
     }
 
+    /** A tensor's pointer: its buffer's name, plus the elements before it for a row band of a larger tensor. */
+    private static String pointer(Schedule.Place place) {
+        return place.elementOffset() == 0 ? place.ident() : place.ident() + " + " + place.elementOffset();
+    }
+
     /** Tensors are their pointers' names, parameter objects are passed by address. */
     private static final Schedule.ArgSyntax<CView.Arg> C_ARGS = new Schedule.ArgSyntax<>() {
         @Override
         public CView.Arg tensor(Schedule.Place place) {
-            return token(place.ident());
+            return token(pointer(place));
         }
 
         @Override
@@ -394,7 +399,7 @@ public final class CEmitter {
             CView.Arg v = new CView.Arg();
             v.pointerList = true;
             v.cType = places.get(0).dtype().cType();
-            v.items = places.stream().map(Schedule.Place::ident).toList();
+            v.items = places.stream().map(CEmitter::pointer).toList();
             return v;
         }
 

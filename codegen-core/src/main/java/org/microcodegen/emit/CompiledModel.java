@@ -3,16 +3,19 @@ package org.microcodegen.emit;
 import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.lower.Lowering;
+import org.microcodegen.lower.RowBands;
 import org.microcodegen.plan.TensorPlacement;
 
 import java.util.Map;
 
 /**
  * The compiler's result before any file is written: the final graph, how each node lowers, where
- * each tensor lives, and the totals the summary reports.
+ * each tensor lives, and the totals the summary reports. {@code macs} are the model's own (without rows recomputed
+ * by row bands); {@code rowBands} is what the compiler decided about row-band execution, null when no chain qualified
+ * or it was turned off.
  */
 public record CompiledModel(String name, String sourceFile, TargetTraits target, Graph graph, Map<Node, Lowering> lowerings,
-                            TensorPlacement placement, long macs, long weightBytes, int kernelCalls) {
+                            TensorPlacement placement, long macs, long weightBytes, int kernelCalls, RowBands.Decision rowBands) {
     public long arenaBytes() {
         return placement.plan().arenaSize();
     }

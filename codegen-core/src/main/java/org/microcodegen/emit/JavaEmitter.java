@@ -366,21 +366,26 @@ public final class JavaEmitter {
         return call;
     }
 
+    /** An offset variable plus the elements a row band starts after it. */
+    private static String plus(String offset, long elements) {
+        return elements == 0 ? offset : offset + " + " + elements;
+    }
+
     /** Where a tensor lives, as (array, offset). */
     private static JavaView.Buffer buffer(Schedule.Place place) {
         JavaView.Buffer b = new JavaView.Buffer();
         switch (place.kind()) {
             case INPUT, OUTPUT -> {
                 b.array = place.ident();
-                b.offset = "0";
+                b.offset = String.valueOf(place.elementOffset());
             }
             case CONSTANT -> {
                 b.array = weightArray(place.dtype());
-                b.offset = place.ident();
+                b.offset = plus(place.ident(), place.elementOffset());
             }
             case ARENA -> {
                 b.array = arenaName(elementType(place.dtype()));
-                b.offset = place.ident();
+                b.offset = plus(place.ident(), place.elementOffset());
             }
         }
         return b;

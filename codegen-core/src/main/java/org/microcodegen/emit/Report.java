@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+
+import org.microcodegen.lower.RowBands;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +31,7 @@ import java.util.Set;
  * node indices (0 = first layer); a graph output lives until step {@code steps}, when the caller reads it.
  */
 public record Report(String model, String source, String target, String version, List<Layer> layers, List<Buffer> buffers,
-                     Totals totals) {
+                     Totals totals, RowBands.Decision rowBands) {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
 
@@ -181,7 +183,7 @@ public record Report(String model, String source, String target, String version,
                     LowerBound.peakStep(placement.requests(), model.target().alignment()));
             String source = java.nio.file.Path.of(model.sourceFile()).getFileName().toString();
             return new Report(model.name(), source, model.target().name(), Version.VERSION, List.copyOf(layers),
-                    List.copyOf(buffers), totals);
+                    List.copyOf(buffers), totals, model.rowBands());
         }
 
         private Layer layer(int step, Node n, Set<String> weightsSeen) {

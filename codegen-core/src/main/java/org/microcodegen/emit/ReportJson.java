@@ -1,5 +1,6 @@
 package org.microcodegen.emit;
 
+import org.microcodegen.lower.RowBands;
 import org.microcodegen.ir.TensorType;
 
 
@@ -40,6 +41,9 @@ final class ReportJson {
         number(sb, "", "steps", t.steps()).append(", ");
         number(sb, "", "kernelCalls", t.kernelCalls()).append(", ");
         number(sb, "", "peakStep", t.peakStep()).append("},\n");
+        if (r.rowBands() != null) {
+            rowBands(sb, r.rowBands());
+        }
         if (profile != null) {
             key(sb, "  ", "profile").append('{');
             text(sb, "", "board", profile.board()).append(", ");
@@ -129,6 +133,40 @@ final class ReportJson {
     }
 
     /** {@code "name": } after {@code indent}; names are ours, plain ASCII. */
+    /**
+     * Row-band execution: the chain of layers that qualified, whether it was fused and by which rule
+     * (no-saving, asked, fits, needed, neither-fits, no-board), the arena without and with and the MACs recomputed
+     * (the best banding found, also when it was declined), and, when fused, the fused layers, band height and count,
+     * the largest band of each intermediate tensor.
+     */
+    private static void rowBands(StringBuilder sb, RowBands.Decision d) {
+        key(sb, "  ", "rowBands").append('{');
+        key(sb, "", "fused").append(d.fused()).append(", ");
+        text(sb, "", "rule", d.rule().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(", ");
+        names(sb, "chain", d.chain()).append(", ");
+        number(sb, "", "arenaBytesLayerByLayer", d.arenaBefore()).append(", ");
+        number(sb, "", "arenaBytesInBands", d.arenaAfter()).append(", ");
+        number(sb, "", "recomputedMacs", d.extraMacs());
+        if (d.fused()) {
+            RowBands.Fusion f = d.fusion();
+            sb.append(", ");
+            names(sb, "layers", f.layers()).append(", ");
+            number(sb, "", "outputRows", f.outputRows()).append(", ");
+            number(sb, "", "bandRows", f.bandRows()).append(", ");
+            number(sb, "", "bands", f.bands()).append(", ");
+            key(sb, "", "bandBufferBytes").append(f.bandBytes());
+        }
+        sb.append("},\n");
+    }
+
+    private static StringBuilder names(StringBuilder sb, String key, java.util.List<String> names) {
+        key(sb, "", key).append('[');
+        for (int i = 0; i < names.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(string(names.get(i)));
+        }
+        return sb.append(']');
+    }
+
     private static StringBuilder key(StringBuilder sb, String indent, String name) {
         return sb.append(indent).append('"').append(name).append("\": ");
     }

@@ -95,8 +95,14 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
     record Call(Kernel kernel, List<Operand> args) {
     }
 
-    /** Where a tensor lives: the caller's input or output, a weight or an arena buffer, by its identifier. */
-    record Place(Kind kind, String ident, DType dtype) {
+    /**
+     * Where a tensor lives: the caller's input or output, a weight or an arena buffer, by its identifier, and
+     * how many elements after that buffer's start it begins (non-zero only for a row band of a larger tensor).
+     */
+    record Place(Kind kind, String ident, DType dtype, long elementOffset) {
+        Place(Kind kind, String ident, DType dtype) {
+            this(kind, ident, dtype, 0);
+        }
     }
 
     /**
@@ -225,7 +231,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                     String ident = spelling.local().apply(layer + "_out" + (n.outputs().size() > 1 ? n.outputs().indexOf(out) : ""));
                     bufferIdents.put(s.anchor(), ident);
                     long size = placement.bufferBytes(s.anchor(), g.type(out).byteSize());
-                    list.add(new Buffer(ident, out, g.type(out), s.offset(), g.type(out) + ", " + size + " bytes"));
+                    list.add(new Buffer(ident, out, g.type(out), s.offset() - s.within(), g.type(out) + ", " + size + " bytes"));
                 }
             }
             list.sort(Comparator.comparingLong(Buffer::offset).thenComparing(Buffer::ident));
@@ -244,7 +250,8 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             if (ident == null) {
                 throw new IllegalStateException("no arena buffer for tensor " + tensor);
             }
-            return new Place(s.kind(), ident, g.type(tensor).dtype());
+            DType dtype = g.type(tensor).dtype();
+            return new Place(s.kind(), ident, dtype, s.within() / dtype.byteSize());
         }
 
         private String weight(String tensor, Node consumer, int inputIndex) {

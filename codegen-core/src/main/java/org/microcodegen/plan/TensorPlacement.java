@@ -4,6 +4,8 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.lower.Lowering;
+import org.microcodegen.ops.Op;
+import org.microcodegen.ops.RowView;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +25,12 @@ import java.util.Set;
 public final class TensorPlacement {
     public enum Kind { INPUT, OUTPUT, CONSTANT, ARENA }
 
-    /** Where a tensor lives. {@code anchor} names the input/output/constant or the arena buffer. */
-    public record Storage(Kind kind, String anchor, long offset) {
+    /**
+     * Where a tensor lives. {@code anchor} names the input/output/constant or the arena buffer; {@code offset}
+     * is the tensor's own arena offset (0 outside the arena) and {@code within} how many bytes after the
+     * anchor's start the tensor begins (non-zero only for a row band of a larger tensor, {@link org.microcodegen.ops.RowView}).
+     */
+    public record Storage(Kind kind, String anchor, long offset, long within) {
     }
 
     /**
@@ -128,8 +134,16 @@ public final class TensorPlacement {
         List<Node> nodes = g.nodes();
         for (int step = 0; step < nodes.size(); step++) {
             Node n = nodes.get(step);
+            if (Op.of(n) instanceof RowView rows) {
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    if (!groups.tryMerge(n.input(i), n.output(), rows.inputPosition(n, g, i), step, false)) {
+                        throw new IllegalStateException("row band " + n.input(i) + " cannot live inside " + n.output());
+                    }
+                }
+                continue;
+            }
             if (lowerings.get(n).isView()) {
-                if (!groups.tryMerge(n.output(), n.input(0), step, false)) {
+                if (!groups.tryMerge(n.output(), n.input(0), 0, step, false)) {
                     copies.add(n.name());
                 }
                 continue;
@@ -138,14 +152,17 @@ public final class TensorPlacement {
             if (inPlace >= 0 && n.outputs().size() == 1) {
                 String in = n.input(inPlace);
                 if (g.tensor(in).type().byteSize() == g.tensor(n.output()).type().byteSize()) {
-                    groups.tryMerge(n.output(), in, step, true);
+                    groups.tryMerge(n.output(), in, 0, step, true);
                 }
             }
         }
 
         Map<String, Storage> storage = new HashMap<>();
         Map<String, int[]> lifetimes = new HashMap<>();
-        Map<String, Long> sizes = new HashMap<>();
+        // a group spans its members from the lowest start to the highest end (members of a row view sit
+        // at distances from each other; every other group's members all start at its root)
+        Map<String, Long> starts = new HashMap<>();
+        Map<String, Long> ends = new HashMap<>();
         for (String t : g.tensors().keySet()) {
             String root = groups.find(t);
             String ext = groups.external.get(root);
@@ -155,14 +172,26 @@ public final class TensorPlacement {
             int[] life = lifetimes.computeIfAbsent(root, k -> new int[] {Integer.MAX_VALUE, -1});
             life[0] = Math.min(life[0], groups.defStep(t));
             life[1] = Math.max(life[1], Math.max(groups.lastUse(t), groups.defStep(t)));
-            sizes.merge(root, g.tensor(t).type().byteSize(), Math::max);
+            starts.merge(root, groups.position(t), Math::min);
+            ends.merge(root, groups.position(t) + g.tensor(t).type().byteSize(), Math::max);
+        }
+        Map<String, Long> within = new HashMap<>();
+        for (String t : g.tensors().keySet()) {
+            String root = groups.find(t);
+            String ext = groups.external.get(root);
+            long w = ext != null ? groups.position(t) - groups.position(ext) : groups.position(t) - starts.get(root);
+            if (w < 0) {
+                throw new IllegalStateException("tensor " + t + " would start " + (-w) + " B before its buffer " + (ext != null ? ext : root));
+            }
+            within.put(t, w);
         }
         List<BufferRequest> requests = new ArrayList<>();
         for (Map.Entry<String, int[]> e : lifetimes.entrySet()) {
-            requests.add(new BufferRequest(e.getKey(), sizes.get(e.getKey()), e.getValue()[0], e.getValue()[1]));
+            String root = e.getKey();
+            requests.add(new BufferRequest(root, ends.get(root) - starts.get(root), e.getValue()[0], e.getValue()[1]));
         }
         requests.sort(Comparator.comparingInt(BufferRequest::firstUse).thenComparing(BufferRequest::name));
-        List<Overlap> overlaps = overlaps(g, lowerings, groups, requests, overlapRule);
+        List<Overlap> overlaps = overlaps(g, lowerings, groups, within, requests, overlapRule);
         MemoryPlan plan = planner.plan(requests, overlaps, alignment);
         MemoryPlans.verify(requests, overlaps, plan);
 
@@ -170,9 +199,9 @@ public final class TensorPlacement {
             String root = groups.find(t);
             String ext = groups.external.get(root);
             if (ext == null) {
-                storage.put(t, new Storage(Kind.ARENA, root, plan.offsetOf(root)));
+                storage.put(t, new Storage(Kind.ARENA, root, plan.offsetOf(root) + within.get(t), within.get(t)));
             } else {
-                storage.put(t, new Storage(groups.kind(ext), ext, 0));
+                storage.put(t, new Storage(groups.kind(ext), ext, 0, within.get(t)));
             }
         }
         return new TensorPlacement(storage, copies, List.copyOf(requests), overlaps, plan);
@@ -181,11 +210,11 @@ public final class TensorPlacement {
     /**
      * One overlap per (layer, arena input) where the layer's kernel declares an access order: the
      * output buffer must begin at the layer's step and the input buffer end there (it dies at this
-     * layer), else they are live together longer and must stay apart. A group's tensors all start
-     * at the group's offset, so the tensor's distance is the buffer's.
+     * layer), else they are live together longer and must stay apart. A tensor starts {@code within}
+     * bytes after its buffer, so the buffers' distance is the tensors' corrected by the two.
      */
-    private static List<Overlap> overlaps(Graph g, Map<Node, Lowering> lowerings, Groups groups, List<BufferRequest> requests,
-                                          OutputOverInput rule) {
+    private static List<Overlap> overlaps(Graph g, Map<Node, Lowering> lowerings, Groups groups, Map<String, Long> within,
+                                          List<BufferRequest> requests, OutputOverInput rule) {
         Map<String, BufferRequest> byName = new HashMap<>();
         requests.forEach(r -> byName.put(r.name(), r));
         Map<List<String>, Long> distances = new java.util.LinkedHashMap<>();
@@ -206,7 +235,8 @@ public final class TensorPlacement {
                 }
                 OptionalLong d = rule.minDistance(n, i);
                 if (d.isPresent()) {
-                    distances.merge(List.of(out.name(), in.name()), Math.max(0, d.getAsLong()), Math::max);
+                    long buffers = d.getAsLong() + within.get(n.output()) - within.get(n.input(i));
+                    distances.merge(List.of(out.name(), in.name()), Math.max(0, buffers), Math::max);
                 } else {
                     // another input of the same buffer that declares nothing forbids the overlap
                     distances.put(List.of(out.name(), in.name()), Long.MAX_VALUE);
@@ -226,6 +256,8 @@ public final class TensorPlacement {
     private static final class Groups {
         private final Graph g;
         private final Map<String, String> parent = new HashMap<>();
+        /** Per tensor: where it starts, in bytes from its parent's start. */
+        private final Map<String, Long> fromParent = new HashMap<>();
         /** Per root: the graph input, output or constant the group lives in, if any. */
         final Map<String, String> external = new HashMap<>();
         private final Map<String, Integer> defStep = new HashMap<>();
@@ -246,6 +278,7 @@ public final class TensorPlacement {
             }
             for (String t : g.tensors().keySet()) {
                 parent.put(t, t);
+                fromParent.put(t, 0L);
                 Tensor tensor = g.tensor(t);
                 if (g.isGraphInput(t) || tensor.isConstant() || g.isGraphOutput(t)) {
                     external.put(t, t);
@@ -272,8 +305,15 @@ public final class TensorPlacement {
                 return t;
             }
             String r = find(p);
+            fromParent.put(t, fromParent.get(t) + fromParent.get(p));
             parent.put(t, r);
             return r;
+        }
+
+        /** Where tensor {@code t} starts, in bytes from the start of its group's root. */
+        long position(String t) {
+            find(t);
+            return fromParent.get(t);
         }
 
         int defStep(String t) {
@@ -285,14 +325,15 @@ public final class TensorPlacement {
         }
 
         /**
-         * Puts {@code out} into {@code in}'s group if the result has at most one external home and, for an
-         * in-place write, if {@code in}'s memory is writable and read by nobody after this step.
+         * Puts {@code out} into {@code in}'s group, starting {@code distance} bytes after {@code in}, if the result
+         * has at most one external home and, for an in-place write, if {@code in}'s memory is writable and read by
+         * nobody after this step.
          */
-        boolean tryMerge(String out, String in, int step, boolean overwrite) {
+        boolean tryMerge(String out, String in, long distance, int step, boolean overwrite) {
             String ro = find(out);
             String ri = find(in);
             if (ro.equals(ri)) {
-                return true;
+                return position(out) - position(in) == distance;
             }
             String eo = external.get(ro);
             String ei = external.get(ri);
@@ -304,11 +345,12 @@ public final class TensorPlacement {
             if (overwrite && (ei != null || groupLastUse.get(ri) > step)) {
                 return false;
             }
-            return mergeRoots(ro, ri, eo != null ? eo : ei);
+            return mergeRoots(ro, ri, position(in) + distance - position(out), eo != null ? eo : ei);
         }
 
-        private boolean mergeRoots(String ro, String ri, String ext) {
+        private boolean mergeRoots(String ro, String ri, long roFromRi, String ext) {
             parent.put(ro, ri);
+            fromParent.put(ro, roFromRi);
             if (ext != null) {
                 external.put(ri, ext);
             }

@@ -56,7 +56,8 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
     }
 
     /** The board the options choose, with --ram/--flash applied; it must have this target's core. */
-    Board board(TargetOptions o) {
+    @Override
+    public Board board(TargetOptions o) {
         if (o.board() != null && o.boardFile() != null) {
             throw new CompileException("--board and --board-file exclude each other");
         }

@@ -3,6 +3,8 @@ package org.microcodegen.target;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.ModelSet;
 import org.microcodegen.ir.CompileException;
+import org.microcodegen.ir.Graph;
+import org.microcodegen.lower.RowBands;
 import org.microcodegen.plan.Align;
 
 import java.util.ArrayList;
@@ -20,21 +22,36 @@ public final class FitCheck {
     }
 
     public static void check(CompiledModel model, Board board, long testInputBytes) {
-        check(model.name(), Align.up(model.arenaBytes(), 8), outputBytes(model), model.weightBytes(), board, testInputBytes);
+        RowBands.Decision bands = model.rowBands();
+        String hint = bands != null && bands.rule() == RowBands.Rule.NEITHER_FITS
+                ? " (in row bands its arena would be " + size(bands.arenaAfter()) + ", not enough either)" : "";
+        check(model.name(), Align.up(model.arenaBytes(), 8), outputBytes(model), model.weightBytes(), board, testInputBytes, hint);
     }
 
     /** The same for several models in one firmware: their arenas (one shared, or one each), outputs and weights. */
     public static void check(ModelSet set, Board board, long testInputBytes) {
-        check(set.names(), set.arenaBytes(), outputBytes(set), set.weightBytes(), board, testInputBytes);
+        check(set.names(), set.arenaBytes(), outputBytes(set), set.weightBytes(), board, testInputBytes, "");
     }
 
-    private static void check(String name, long arena, long outputs, long weightBytes, Board board, long testInputBytes) {
-        long ram = board.stackSize() + arena + outputs;
+    /**
+     * Whether one model with an arena of {@code arenaBytes} fits {@code board}'s RAM by the same figure
+     * {@link #check} refuses by (what `--row-bands auto` decides with, before the model is compiled).
+     */
+    public static boolean fitsRam(long arenaBytes, Graph graph, Board board) {
+        return ram(Align.up(arenaBytes, 8), outputBytes(graph), board) <= board.ramSize();
+    }
+
+    private static long ram(long arena, long outputs, Board board) {
+        return board.stackSize() + arena + outputs;
+    }
+
+    private static void check(String name, long arena, long outputs, long weightBytes, Board board, long testInputBytes, String ramHint) {
+        long ram = ram(arena, outputs, board);
         long flash = weightBytes + testInputBytes;
         List<String> problems = new ArrayList<>();
         if (ram > board.ramSize()) {
             problems.add(String.format(Locale.ROOT, "needs %s RAM (arena %s + outputs %s + stack %s), %s has %s",
-                    size(ram), size(arena), size(outputs), size(board.stackSize()), board.name(), size(board.ramSize())));
+                    size(ram), size(arena), size(outputs), size(board.stackSize()), board.name(), size(board.ramSize())) + ramHint);
         }
         if (flash > board.flashSize()) {
             problems.add(String.format(Locale.ROOT, "needs more than %s flash (weights %s + test input %s, before code), %s has %s",
@@ -56,7 +73,7 @@ public final class FitCheck {
     }
 
     private static String describe(long arena, long outputs, long weightBytes, String arenas, Board board, long testInputBytes) {
-        long ram = board.stackSize() + arena + outputs;
+        long ram = ram(arena, outputs, board);
         return String.format(Locale.ROOT, "%s: RAM %s of %s (%s, outputs, stack), flash %s of %s before code (weights, test input)",
                 board.name(), size(ram), size(board.ramSize()), arenas, size(weightBytes + testInputBytes), size(board.flashSize()));
     }
@@ -66,9 +83,13 @@ public final class FitCheck {
     }
 
     private static long outputBytes(CompiledModel model) {
+        return outputBytes(model.graph());
+    }
+
+    private static long outputBytes(Graph graph) {
         long outputs = 0;
-        for (String t : model.graph().outputs()) {
-            outputs += Align.up(model.graph().type(t).byteSize(), 8);
+        for (String t : graph.outputs()) {
+            outputs += Align.up(graph.type(t).byteSize(), 8);
         }
         return outputs;
     }

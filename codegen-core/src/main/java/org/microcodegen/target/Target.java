@@ -62,6 +62,11 @@ public interface Target {
         return new TargetTraits(name(), alignment(), kernels());
     }
 
+    /** The board whose RAM and flash the model must fit, with --ram/--flash applied; null for targets without one. */
+    default Board board(TargetOptions options) {
+        return null;
+    }
+
     /** The target-specific options ({@link TargetOptions#given()} names) this target accepts. */
     Set<String> options();
 

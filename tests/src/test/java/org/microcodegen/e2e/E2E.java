@@ -508,6 +508,18 @@ final class E2E {
             this.s = s;
         }
 
+        /** A parsed JSON object. */
+        @SuppressWarnings("unchecked")
+        static Map<String, Object> object(Object value) {
+            return (Map<String, Object>) value;
+        }
+
+        /** A parsed JSON array. */
+        @SuppressWarnings("unchecked")
+        static List<Object> array(Object value) {
+            return (List<Object>) value;
+        }
+
         static Object parse(String text) {
             Json j = new Json(text);
             Object v = j.value();

@@ -129,15 +129,17 @@ class TfliteConformanceTest {
      * TFLM's golden where the model has one, else with LiteRT's outputs.
      */
     static String check(TfliteReference ref, String target, boolean everySample, Path work, boolean tflmRounding) throws IOException {
+        return check(ref, target, everySample, work, tflmRounding ? List.of("--rounding", "tflm") : List.of());
+    }
+
+    /** As above, with {@code options} (compile options such as {@code --row-bands on}) on every run's command line. */
+    static String check(TfliteReference ref, String target, boolean everySample, Path work, List<String> options) throws IOException {
         List<TfliteReference.Sample> samples = everySample || checksEverySample(ref) ? ref.samples() : ref.samples().subList(0, 1);
         String notYet = NOT_YET.get(ref.name());
-        boolean tflm = tflmRounding;
         StringBuilder summary = new StringBuilder(target + " " + ref.name() + ":");
         for (TfliteReference.Sample s : samples) {
             List<String> args = new ArrayList<>(List.of("run", "--model", ref.model().toString(), "--target", target));
-            if (tflm) {
-                args.addAll(List.of("--rounding", "tflm"));
-            }
+            args.addAll(options);
             for (int i = 0; i < ref.inputs().size(); i++) {
                 args.addAll(List.of("--input", s.input(i).toString()));
             }
