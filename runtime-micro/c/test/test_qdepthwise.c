@@ -226,7 +226,8 @@ static void random_3x3(void) {
     mc_expect_int("depthwise 3x3 == reference on 3000 random cases", failures, 0);
 }
 
-/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and a 3x3 stride-1 layer. */
+/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and 3x3 stride-1 layers, small
+ * (framed copy) and large. */
 static void mobilenet_shapes(void) {
     mc_qconv2d_params p;
     int32_t r, failures = 0;
@@ -245,6 +246,13 @@ static void mobilenet_shapes(void) {
         p.pad_top = p.pad_left = 1;
         p.rounding = (mc_rounding)r;
         failures += compare("3x3 64 channels", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
+        /* a plane too large for the framed copy (22x22 words): interior rows and border pixels */
+        random_case(&p, 3, 3, 1, 1, 8, 1);
+        p.batch = 1;
+        p.in_h = p.in_w = p.out_h = p.out_w = 20;
+        p.pad_top = p.pad_left = 1;
+        p.rounding = (mc_rounding)r;
+        failures += compare("3x3 20x20x8", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
     }
     mc_expect_int("depthwise on MobileNet shapes", failures, 0);
 }
