@@ -439,8 +439,10 @@ static void plane3x3(const int8_t *in, int8_t *out, const mc_qconv2d_params *p, 
  * word per pixel, into a plane framed with the zero point's word, over which every pixel is an
  * interior one: a framed tap reads the zero point, whose raw product w * zp is cancelled by the
  * in_offset * w term of the block's inner constant (in_offset = -zp), so the sums are the same
- * int32 values in wrapping arithmetic. Planes up to MC_QDW_PADDED_MAX words (stack) take it. */
-#define MC_QDW_PADDED_MAX 256
+ * int32 values in wrapping arithmetic. Planes up to MC_QDW_PADDED_MAX words take it: a 12x12 input
+ * at stride 1 framed, 784 B of stack (a fixed array: a variable-length one cost GCC more per call),
+ * less than the SIMD convolution's lanes at K = 256. */
+#define MC_QDW_PADDED_MAX 196
 
 /* The framed plane's size along one axis: the padding before, the input, and what the last
  * window reaches past it. */
@@ -451,7 +453,7 @@ static int32_t padded_size(int32_t out_size, int32_t in_size, int32_t stride, in
 
 static void plane3x3_padded(const int8_t *in, int8_t *out, const mc_qconv2d_params *p,
                             const block3x3 *k, int32_t oc, int32_t ph, int32_t pw) {
-    uint32_t plane[MC_QDW_PADDED_MAX];
+    uint32_t plane[MC_QDW_PADDED_MAX];   /* ph * pw of them */
     const uint32_t zeros = (uint32_t)(uint8_t)(int8_t)(-p->in_offset) * 0x01010101u;
     const int32_t x_row = 4 * pw, x_step = 4 * p->stride_w;
     int32_t b, ih, iw, oh, i;
