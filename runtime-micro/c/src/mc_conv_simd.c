@@ -81,11 +81,12 @@ static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t 
  * right shift e of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the
  * channel's constant, and SSAT for the clamp; every other channel requantize_s8. */
 static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
-                                          const mc_qconv2d_params *p, int32_t out_offset,
-                                          uint32_t e_limit) {
-    const int32_t mult = p->out_mult[c], shift = p->out_shift[c];
+                                          const mc_qconv2d_params *p, const int32_t *mults,
+                                          const int8_t *shifts, int32_t out_offset,
+                                          uint32_t e_limit, int all_fast) {
+    const int32_t mult = mults[c], shift = shifts[c];
     const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
-    if (e1 < e_limit) {
+    if (all_fast || e1 < e_limit) {
         const int64_t k = mc_rqo_k(e1, out_offset);
         o[0] = (int8_t)mc_ssat8(mc_rqo(s0, mult, k, e1));
         o[next] = (int8_t)mc_ssat8(mc_rqo(s1, mult, k, e1));
@@ -148,9 +149,13 @@ static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, cons
  * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
  * each weight word four multiply-accumulates; the four sums are requantized as soon as they are
- * complete, from registers. */
-static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
-                            int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p) {
+ * complete, from registers. `groups` is 0 for any Kp (pair_sums' loop, a call per channel pair) or
+ * Kp / 4 when the caller knows it to be small: then the groups are unrolled in place, so the sums
+ * never leave registers and there is no call (conv_pixel_pair's cases). */
+static MC_SIMD_INLINE void pixel_pair_channels(const int8_t *w, const int32_t *bias,
+                                               const uint32_t *lanes, int32_t kp, int8_t *o,
+                                               int32_t pixels, const mc_qconv2d_params *p,
+                                               int32_t groups, int all_fast) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
     const int32_t out_offset = p->out_offset;
     const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
@@ -160,35 +165,76 @@ static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bi
     /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
      * second store rewrites the first */
     const int32_t next = pixels == 2 ? p->out_c : 0;
-    int32_t c;
-    for (c = 0; c < p->out_c; c += 2) {
-        const int second = c + 1 < p->out_c;   /* else the partner is the zero channel */
+    /* copied out: the output stores (int8_t) may alias the parameters as far as GCC knows */
+    const int32_t out_c = p->out_c;
+    const int32_t *mults = p->out_mult;
+    const int8_t *shifts = p->out_shift;
+    int32_t c, g;
+    for (c = 0; c < out_c; c += 2) {
+        const int second = c + 1 < out_c;   /* else the partner is the zero channel */
+        const int8_t *wp = MC_ALIGNED4(w + c * kp);
         int32_t sums[4];
         sums[0] = sums[1] = bias[c];
         sums[2] = sums[3] = second ? bias[c + 1] : 0;
-        pair_sums(lanes, end, MC_ALIGNED4(w + c * kp), sums);
-        finish_channel(sums[0], sums[1], c, o + c, next, p, out_offset, e_limit);
+        if (groups == 0) {
+            pair_sums(lanes, end, wp, sums);
+        } else {
+            for (g = 0; g < groups; ++g) {
+                group(lanes + 4 * g, wp + 8 * g, &sums[0], &sums[1], &sums[2], &sums[3]);
+            }
+        }
+        finish_channel(sums[0], sums[1], c, o + c, next, p, mults, shifts, out_offset, e_limit, all_fast);
         if (second) {
-            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, out_offset, e_limit);
+            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, mults, shifts,
+                           out_offset, e_limit, all_fast);
         }
     }
+}
+
+static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
+                            int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p,
+                            int all_fast) {
+    if (!all_fast) {
+        pixel_pair_channels(w, bias, lanes, kp, o, pixels, p, 0, 0);
+    } else if (kp == 8) {     /* person_detect's conv2d_1_pointwise: 8 MACs per output */
+        pixel_pair_channels(w, bias, lanes, 8, o, pixels, p, 2, 1);
+    } else {
+        pixel_pair_channels(w, bias, lanes, kp, o, pixels, p, 0, 1);
+    }
+}
+
+/* Whether every channel takes finish_channel's shortcut: checked once per layer, so that the
+ * per-pixel loops carry no second epilogue (nor its call's register pressure). */
+static int all_channels_fast(const mc_qconv2d_params *p) {
+    int32_t c;
+    if (!(p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
+          && mc_rqo_fits(-1, p->out_offset))) {
+        return 0;
+    }
+    for (c = 0; c < p->out_c; ++c) {
+        if (!mc_rqo_fits(p->out_shift[c], p->out_offset)) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
                            const mc_qconv2d_params *p) {
     const int32_t kp = padded_depth(p->in_c);
     const int32_t pixels = p->batch * p->out_h * p->out_w;
+    const int fast = all_channels_fast(p);
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
     int32_t px;
     for (px = 0; px + 1 < pixels; px += 2) {
         widen(in + px * p->in_c, p->in_c, lanes, 4);
         widen(in + (px + 1) * p->in_c, p->in_c, lanes + 2, 4);
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 2, p);
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 2, p, fast);
     }
     if (px < pixels) {
         widen(in + px * p->in_c, p->in_c, lanes, 4);
         widen(in + px * p->in_c, p->in_c, lanes + 2, 4);
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 1, p);
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 1, p, fast);
     }
 }
 
@@ -391,6 +437,7 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
     const int32_t kp = padded_depth(p->k_h * p->k_w * p->in_c);
     const int32_t pixels = p->batch * p->out_h * p->out_w;
     const int32_t image_size = p->in_h * p->in_w * p->in_c;
+    const int fast = all_channels_fast(p);
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
     int8_t col[kp];       /* gathered taps, where they are not widened straight from the input */
     /* the next pixel to widen: its image and window origin, walked without divisions */
@@ -418,7 +465,7 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
                 lanes[i + 3] = lanes[i + 1];
             }
         }
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p);
+        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p, fast);
     }
 }
 

@@ -284,12 +284,12 @@ MC_QDW_INLINE void tap_raw_shared(const int8_t *x, const uint32_t *wt, int32_t *
 }
 
 /* n interior pixels of one output row: x at the first one's top-left tap (its channel oc, or its
- * input channel for multiplier 4k), x_step input elements between pixels. The nine taps are
- * spelled out so that the four sums stay in registers. */
-MC_QDW_LOOP void interior_row(const int8_t *x, int32_t n, int32_t x_step, const block3x3 *k,
-                              const mc_qconv2d_params *p, int8_t *o) {
-    const int32_t x_row = p->in_w * p->in_c, x_col = p->in_c;
-    const int shared = p->depth_multiplier != 1;
+ * input channel for multiplier 4k), x_step input elements between pixels, x_row between kernel
+ * rows and x_col between kernel columns. The nine taps are spelled out so that the four sums stay
+ * in registers. */
+MC_QDW_INLINE void interior_pixels(const int8_t *x, int32_t n, int32_t x_step, int32_t x_row,
+                                   int32_t x_col, int shared, const block3x3 *k,
+                                   const mc_qconv2d_params *p, int8_t *o) {
     int32_t i;
     for (i = 0; i < n; ++i) {
         int32_t a[4];
@@ -310,6 +310,21 @@ MC_QDW_LOOP void interior_row(const int8_t *x, int32_t n, int32_t x_step, const 
         x += x_step;
         o += p->out_c;
     }
+}
+
+/* interior_pixels in the input itself. */
+MC_QDW_LOOP void interior_row(const int8_t *x, int32_t n, int32_t x_step, const block3x3 *k,
+                              const mc_qconv2d_params *p, int8_t *o) {
+    const int32_t x_row = p->in_w * p->in_c, x_col = p->in_c;
+    const int shared = p->depth_multiplier != 1;
+    interior_pixels(x, n, x_step, x_row, x_col, shared, k, p, o);
+}
+
+/* The same over a padded plane of four channels per word (plane3x3_padded): rows x_row bytes apart,
+ * columns 4. */
+MC_QDW_LOOP void padded_row(const int8_t *x, int32_t n, int32_t x_step, int32_t x_row,
+                            const block3x3 *k, const mc_qconv2d_params *p, int8_t *o) {
+    interior_pixels(x, n, x_step, x_row, 4, 0, k, p, o);
 }
 
 /* A border pixel's sums over its taps inside the input (rows x cols of them), the offset added to
@@ -419,6 +434,47 @@ static void plane3x3(const int8_t *in, int8_t *out, const mc_qconv2d_params *p, 
     }
 }
 
+/* Small planes (person_detect's 6x6 and 3x3 layers) are mostly border pixels, which walk their
+ * valid taps and add the input offset to each. Instead the block's four channels are copied, one
+ * word per pixel, into a plane framed with the zero point's word, over which every pixel is an
+ * interior one: a framed tap reads the zero point, whose raw product w * zp is cancelled by the
+ * in_offset * w term of the block's inner constant (in_offset = -zp), so the sums are the same
+ * int32 values in wrapping arithmetic. Planes up to MC_QDW_PADDED_MAX words take it: a 12x12 input
+ * at stride 1 framed, 784 B of stack (a fixed array: a variable-length one cost GCC more per call),
+ * less than the SIMD convolution's lanes at K = 256. */
+#define MC_QDW_PADDED_MAX 196
+
+/* The framed plane's size along one axis: the padding before, the input, and what the last
+ * window reaches past it. */
+static int32_t padded_size(int32_t out_size, int32_t in_size, int32_t stride, int32_t pad) {
+    const int32_t reach = (out_size - 1) * stride + 3;
+    return reach > pad + in_size ? reach : pad + in_size;
+}
+
+static void plane3x3_padded(const int8_t *in, int8_t *out, const mc_qconv2d_params *p,
+                            const block3x3 *k, int32_t oc, int32_t ph, int32_t pw) {
+    uint32_t plane[MC_QDW_PADDED_MAX];   /* ph * pw of them */
+    const uint32_t zeros = (uint32_t)(uint8_t)(int8_t)(-p->in_offset) * 0x01010101u;
+    const int32_t x_row = 4 * pw, x_step = 4 * p->stride_w;
+    int32_t b, ih, iw, oh, i;
+    for (i = 0; i < ph * pw; ++i) {
+        plane[i] = zeros;
+    }
+    for (b = 0; b < p->batch; ++b) {
+        const int8_t *x = in + b * p->in_h * p->in_w * p->in_c + oc;
+        for (ih = 0; ih < p->in_h; ++ih) {
+            uint32_t *row = plane + (p->pad_top + ih) * pw + p->pad_left;
+            for (iw = 0; iw < p->in_w; ++iw, x += p->in_c) {
+                row[iw] = mc_read_u32(x);
+            }
+        }
+        for (oh = 0; oh < p->out_h; ++oh) {
+            padded_row((const int8_t *)(plane + oh * p->stride_h * pw), p->out_w, x_step, x_row, k, p,
+                       out + ((b * p->out_h + oh) * p->out_w) * p->out_c + oc);
+        }
+    }
+}
+
 /* Output channel oc pixel by pixel the plain way, with the general requantization: the channels
  * after the last block of four, and blocks whose constants fall outside output_fast's bounds. */
 static void plane_general(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
@@ -439,6 +495,9 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
                                      int8_t *out, const mc_qconv2d_params *p) {
     const steps s = steps_of(p);
     const uint32_t off2 = mc_pack16(p->in_offset, p->in_offset);
+    const int32_t ph = padded_size(p->out_h, p->in_h, p->stride_h, p->pad_top);
+    const int32_t pw = padded_size(p->out_w, p->in_w, p->stride_w, p->pad_left);
+    const int small = p->depth_multiplier == 1 && ph * pw <= MC_QDW_PADDED_MAX;
     block3x3 k;
     int32_t oc = 0;
     if (p->depth_multiplier == 1 || p->depth_multiplier % 4 == 0) {
@@ -447,7 +506,11 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
             if (!k.fast) {
                 break;
             }
-            plane3x3(in, out, p, &k, oc, off2);
+            if (small) {
+                plane3x3_padded(in, out, p, &k, oc, ph, pw);
+            } else {
+                plane3x3(in, out, p, &k, oc, off2);
+            }
         }
     }
     for (; oc < p->out_c; ++oc) {

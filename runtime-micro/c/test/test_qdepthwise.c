@@ -226,25 +226,31 @@ static void random_3x3(void) {
     mc_expect_int("depthwise 3x3 == reference on 3000 random cases", failures, 0);
 }
 
-/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and a 3x3 stride-1 layer. */
+/* A random 3x3 case on one square image: in x in pixels, out x out outputs, padding 1 before. */
+static void square_case(mc_qconv2d_params *p, int32_t stride, int32_t in_c, int32_t multiplier,
+                        int32_t in, int32_t out, int32_t rounding) {
+    random_case(p, 3, 3, stride, 1, in_c, multiplier);
+    p->batch = 1;
+    p->in_h = p->in_w = in;
+    p->out_h = p->out_w = out;
+    p->pad_top = p->pad_left = 1;
+    p->rounding = (mc_rounding)rounding;
+}
+
+/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and 3x3 stride-1 layers, small
+ * (framed copy) and large. */
 static void mobilenet_shapes(void) {
     mc_qconv2d_params p;
     int32_t r, failures = 0;
     mc_rand_seed(7);
     for (r = 0; r < 2; ++r) {
-        random_case(&p, 3, 3, 2, 1, 1, 8);
-        p.batch = 1;
-        p.in_h = p.in_w = 21;
-        p.out_h = p.out_w = 11;
-        p.pad_top = p.pad_left = 1;
-        p.rounding = (mc_rounding)r;
+        square_case(&p, 2, 1, 8, 21, 11, r);
         failures += compare("multiplier 8 stride 2", mc_depthwise_conv2d_nhwc_s8_simd, &p, 1);
-        random_case(&p, 3, 3, 1, 1, 64, 1);
-        p.batch = 1;
-        p.in_h = p.in_w = p.out_h = p.out_w = 7;
-        p.pad_top = p.pad_left = 1;
-        p.rounding = (mc_rounding)r;
+        square_case(&p, 1, 64, 1, 7, 7, r);
         failures += compare("3x3 64 channels", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
+        /* a plane too large for the framed copy (22x22 words): interior rows and border pixels */
+        square_case(&p, 1, 8, 1, 20, 20, r);
+        failures += compare("3x3 20x20x8", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
     }
     mc_expect_int("depthwise on MobileNet shapes", failures, 0);
 }
