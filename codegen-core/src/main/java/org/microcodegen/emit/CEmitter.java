@@ -17,10 +17,12 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -221,8 +223,11 @@ public final class CEmitter {
         view.argCount = 1 + inputCount + schedule.outputs().size();
         view.buffers = schedule.buffers().stream().map(CEmitter::buffer).toList();
         view.weights = schedule.weights().stream().map(this::weight).toList();
-        view.params = schedule.params().stream().map(CEmitter::params).toList();
         view.tables = schedule.tables().stream().map(t -> table(t.ident(), t.table())).toList();
+        // A table several parameter structs share is declared once, before the first of them.
+        Set<String> declaredTables = new HashSet<>();
+        view.tables.forEach(t -> declaredTables.add(t.ident));
+        view.params = schedule.params().stream().map(p -> params(p, declaredTables)).toList();
         view.weightsNeedMath = weightData.stream().anyMatch(WeightValues::needsMath);
         view.steps = new ArrayList<>();
         TreeSet<String> headers = new TreeSet<>();
@@ -473,7 +478,8 @@ public final class CEmitter {
         return lines;
     }
 
-    private static CView.Params params(Schedule.Params scheduled) {
+    /** A parameter struct, with the tables it points to that {@code declaredTables} does not hold yet (then it does). */
+    private static CView.Params params(Schedule.Params scheduled, Set<String> declaredTables) {
         CView.Params v = new CView.Params();
         v.cType = scheduled.kernel().paramsType();
         v.ident = scheduled.ident();
@@ -484,9 +490,11 @@ public final class CEmitter {
             fv.name = f.name();
             Object value = f.value();
             if (value instanceof ParamsStruct.Table table) {
-                CView.Table tv = table(scheduled.tables().get(f.name()), table);
-                v.tables.add(tv);
-                fv.value = tv.ident;
+                String ident = scheduled.tables().get(f.name());
+                if (declaredTables.add(ident)) {
+                    v.tables.add(table(ident, table));
+                }
+                fv.value = ident;
             } else if (value instanceof List<?> list) {
                 fv.list = list.stream().map(o -> o instanceof Float fl ? CLiterals.floatLiteral(fl) : CLiterals.intLiteral((Long) o)).toList();
             } else if (value instanceof Float fl) {

@@ -21,12 +21,14 @@ public record CompiledModel(String name, String sourceFile, TargetTraits target,
     }
 
     /**
-     * Bytes of the per-channel requantization tables (multipliers and shifts) in the generated code: each
-     * layer's own (they are not shared), emitted beside its parameter struct. Not part of {@link #weightBytes}.
+     * Bytes of the per-channel requantization tables (multipliers and shifts) in the generated C code: each
+     * distinct table once, as the C sources declare it (the row bands of a layer share their layer's tables).
+     * Not part of {@link #weightBytes}.
      */
     public long requantizationTableBytes() {
         return lowerings.values().stream().filter(l -> !l.isView() && l.call().params() != null)
-                .mapToLong(l -> l.call().params().requantizationTableBytes()).sum();
+                .flatMap(l -> l.call().params().requantizationTables().stream()).distinct()
+                .mapToLong(t -> (long) t.length() * t.elementType().byteSize()).sum();
     }
 
     /** Bytes of all graph inputs together. */

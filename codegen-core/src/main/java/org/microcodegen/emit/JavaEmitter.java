@@ -58,6 +58,8 @@ public final class JavaEmitter {
     /** Integer weights by array name ("WEIGHTS_I8"): their data in resource order and byte count so far. */
     private final Map<String, List<ConstData>> integerWeights = new java.util.LinkedHashMap<>();
     private final Map<String, Long> integerWeightBytes = new java.util.HashMap<>();
+    /** Where each distinct constant table starts in its weights array: equal tables are stored once. */
+    private final Map<ParamsStruct.Table, Long> tableOffsets = new java.util.HashMap<>();
     private final Map<String, byte[]> integerResources = new java.util.LinkedHashMap<>();
     private final JavaView.Model view = new JavaView.Model();
 
@@ -150,7 +152,9 @@ public final class JavaEmitter {
         for (int i = 0; i < model.graph().outputs().size(); i++) {
             names.unique("output" + i + "_size");
         }
-        Schedule schedule = Schedule.of(model, names, new Schedule.Spelling(
+        // Each table a field of its own, declared in the part class of the object using it (tables of several
+        // part classes cannot share a field); equal tables share their slice of the weights resource instead.
+        Schedule schedule = Schedule.withUnsharedTables(model, names, new Schedule.Spelling(
                 this::javaIdent,
                 base -> names.unique(base).toUpperCase(Locale.ROOT),
                 base -> names.unique(base).toUpperCase(Locale.ROOT),   // a class has no file scope: its constants are its own
@@ -466,7 +470,7 @@ public final class JavaEmitter {
         jt.name = name;
         jt.elementType = elementType(d);
         jt.array = weightArray(d);
-        jt.offset = appendInteger(new ConstData(d, b.array()));
+        jt.offset = tableOffsets.computeIfAbsent(table, t -> appendInteger(new ConstData(d, b.array())));
         jt.length = table.length();
         return jt;
     }

@@ -163,9 +163,22 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         A integers(List<Long> values);
     }
 
-    /** The schedule of {@code model}, its identifiers reserved in {@code names} as {@code spelling} spells them. */
+    /**
+     * The schedule of {@code model}, its identifiers reserved in {@code names} as {@code spelling} spells them.
+     * Constant tables of equal content (the same element type and values) get one identifier, named after
+     * the first layer that uses them: the row bands of one layer, for instance, all point at that layer's
+     * requantization tables. A target declares each table identifier once, where it first appears.
+     */
     static Schedule of(CompiledModel model, CNames names, Spelling spelling) {
-        return new Builder(model, names, spelling).build();
+        return new Builder(model, names, spelling, true).build();
+    }
+
+    /**
+     * As {@link #of(CompiledModel, CNames, Spelling)}, but each parameter object and call with a table of its
+     * own identifier: for a target that declares the tables beside the objects using them, in separate scopes.
+     */
+    static Schedule withUnsharedTables(CompiledModel model, CNames names, Spelling spelling) {
+        return new Builder(model, names, spelling, false).build();
     }
 
     private static final class Builder {
@@ -179,6 +192,11 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final Map<String, String> bufferIdents = new HashMap<>();
         private final Map<String, String> weightIdents = new HashMap<>();
         private final Map<Arg.Packed, String> packedIdents = new HashMap<>();
+        /** Tables by content, when they are shared; identifiers are handed out in schedule order, so deterministic. */
+        private final Map<ParamsStruct.Table, String> tableIdents = new HashMap<>();
+        private final boolean shareTables;
+        /** Parameter objects by kernel parameter type and values: always shared, as every target can. */
+        private final Map<List<Object>, String> paramsIdents = new HashMap<>();
         private final List<Io> inputs = new ArrayList<>();
         private final List<Io> outputs = new ArrayList<>();
         private final List<Weight> weights = new ArrayList<>();
@@ -186,8 +204,9 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
         private final List<TableArg> tables = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
 
-        Builder(CompiledModel model, CNames names, Spelling spelling) {
+        Builder(CompiledModel model, CNames names, Spelling spelling, boolean shareTables) {
             this.model = model;
+            this.shareTables = shareTables;
             this.g = model.graph();
             this.placement = model.placement();
             this.names = names;
@@ -314,17 +333,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return new Step(title, shapes + ", copied (its input and output cannot share memory)", copy);
             }
             KernelCall kc = l.call();
-            String paramsIdent = null;
-            if (kc.params() != null) {
-                paramsIdent = spelling.fileScope().apply(layer + "_params");
-                Map<String, String> tables = new java.util.LinkedHashMap<>();
-                for (ParamsStruct.Field f : kc.params().fields()) {
-                    if (f.value() instanceof ParamsStruct.Table) {
-                        tables.put(f.name(), spelling.fileScope().apply(layer + "_" + f.name()));
-                    }
-                }
-                params.add(new Params(paramsIdent, kc.kernel(), kc.params(), tables));
-            }
+            String paramsIdent = kc.params() == null ? null : params(kc, layer);
             List<Operand> args = new ArrayList<>();
             for (Arg a : kc.args()) {
                 List<String> tensors = Lowerer.tensors(a);
@@ -337,12 +346,51 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 }
                 String ident = a instanceof Arg.Params ? paramsIdent : null;
                 if (a instanceof Arg.Table t) {
-                    ident = spelling.fileScope().apply(layer + "_table");
-                    tables.add(new TableArg(ident, t.table()));
+                    TableIdent table = table(t.table(), layer + "_table");
+                    ident = table.ident();
+                    if (table.isNew()) {
+                        tables.add(new TableArg(ident, t.table()));
+                    }
                 }
                 args.add(new Operand(a, List.copyOf(places), ident));
             }
             return new Step(title, shapes, new Call(kc.kernel(), List.copyOf(args)));
+        }
+
+        /**
+         * The identifier of the call's parameter object, declared the first time a call of the same kernel passes
+         * the same values (two row bands of equal height and padding pass the same object).
+         */
+        private String params(KernelCall kc, String layer) {
+            List<Object> key = List.of(kc.kernel().paramsType(), kc.params());
+            String ident = paramsIdents.get(key);
+            if (ident != null) {
+                return ident;
+            }
+            ident = spelling.fileScope().apply(layer + "_params");
+            paramsIdents.put(key, ident);
+            Map<String, String> tables = new java.util.LinkedHashMap<>();
+            for (ParamsStruct.Field f : kc.params().fields()) {
+                if (f.value() instanceof ParamsStruct.Table t) {
+                    tables.put(f.name(), table(t, layer + "_" + f.name()).ident());
+                }
+            }
+            params.add(new Params(ident, kc.kernel(), kc.params(), tables));
+            return ident;
+        }
+
+        private record TableIdent(String ident, boolean isNew) {
+        }
+
+        /** The identifier of {@code table}: that of an equal table named before, when tables are shared, else a new one from {@code base}. */
+        private TableIdent table(ParamsStruct.Table table, String base) {
+            String ident = shareTables ? tableIdents.get(table) : null;
+            if (ident != null) {
+                return new TableIdent(ident, false);
+            }
+            ident = spelling.fileScope().apply(base);
+            tableIdents.put(table, ident);
+            return new TableIdent(ident, true);
         }
 
         /** Copies tensor {@code from} (at {@code source}) to the place of tensor {@code to}, all its elements. */

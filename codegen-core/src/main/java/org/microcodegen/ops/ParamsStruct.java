@@ -21,18 +21,18 @@ public record ParamsStruct(List<Field> fields) {
     public static final String OUT_SHIFT = "out_shift";
 
     /**
-     * Bytes of this struct's per-channel requantization tables: a one-to-one transform of the model's
+     * This struct's per-channel requantization tables ({@link #OUT_MULT}, {@link #OUT_SHIFT}): a one-to-one transform of the model's
      * per-channel scales (TFLM keeps those scales in its model file), so the benchmark can count them with
      * the model's data rather than its code. Lookup tables and the struct itself are not counted.
      */
-    public long requantizationTableBytes() {
-        long bytes = 0;
+    public List<Table> requantizationTables() {
+        List<Table> tables = new ArrayList<>();
         for (Field f : fields) {
             if ((f.name().equals(OUT_MULT) || f.name().equals(OUT_SHIFT)) && f.value() instanceof Table t) {
-                bytes += (long) t.length() * t.elementType().byteSize();
+                tables.add(t);
             }
         }
-        return bytes;
+        return tables;
     }
 
     /** Value: Long, Float, a {@link FusedActivation}, a {@link Rounding}, a List of Long (a fixed-size array inside the struct) or a {@link Table}. */

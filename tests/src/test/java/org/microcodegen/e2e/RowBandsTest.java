@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -121,6 +123,39 @@ class RowBandsTest {
                 ((Number) bands.get("arenaBytesInBands")).longValue());
         assertEquals(((Number) E2E.Json.object(whole.get("totals")).get("arenaBytes")).longValue(),
                 ((Number) bands.get("arenaBytesLayerByLayer")).longValue());
+    }
+
+    /**
+     * The bands of a layer compute with its weights and requantization tables: the banded C source declares each
+     * table once, as many as the layer-by-layer source, and no two parameter structs of the same values.
+     */
+    @Test
+    void bandsShareTheirLayersTablesAndEqualParameterStructs() throws IOException {
+        TfliteReference ref = model("person_detect");
+        compileReport(ref, tmp.resolve("bands"), "host", ON);
+        compileReport(ref, tmp.resolve("whole"), "host", OFF);
+        Map<String, List<String>> bandTables = declarations(tmp.resolve("bands/person_detect.c"), TABLE);
+        Map<String, List<String>> wholeTables = declarations(tmp.resolve("whole/person_detect.c"), TABLE);
+        bandTables.forEach((content, idents) -> assertEquals(1, idents.size(), "tables of equal values: " + idents));
+        assertEquals(wholeTables.keySet(), bandTables.keySet(), "the banded source's tables are the layer-by-layer source's");
+        declarations(tmp.resolve("bands/person_detect.c"), STRUCT)
+                .forEach((content, idents) -> assertEquals(1, idents.size(), "parameter structs of equal values: " + idents));
+    }
+
+    /** {@code static const int32_t name[8] = { ... };}: group 1 the type, 2 the identifier, 3 the values. */
+    private static final Pattern TABLE = Pattern.compile("static const (\\w+) (\\w+)\\[\\d+\\] = \\{([^}]*)\\};");
+    /** {@code static const mc_conv2d_params name = { .field = value, ... };}. */
+    private static final Pattern STRUCT = Pattern.compile("static const (mc_\\w+) (\\w+) = \\{([^}]*)\\};");
+
+    /** The identifiers {@code declaration} declares in {@code source}, by type and content. */
+    private static Map<String, List<String>> declarations(Path source, Pattern declaration) throws IOException {
+        Map<String, List<String>> byContent = new HashMap<>();
+        Matcher m = declaration.matcher(Files.readString(source));
+        while (m.find()) {
+            byContent.computeIfAbsent(m.group(1) + " " + m.group(3).replaceAll("\\s+", " "), k -> new ArrayList<>()).add(m.group(2));
+        }
+        assertFalse(byContent.isEmpty(), "no declarations in " + source);
+        return byContent;
     }
 
     @Test
