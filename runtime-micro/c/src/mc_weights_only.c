@@ -24,12 +24,12 @@ static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation
     *k_end = e < b ? b : e;
 }
 
-/* The accumulation of one output (ONE) or of four neighbouring outputs of a row (FOUR, input columns
- * sw apart): over input channel, kernel row, kernel column of the taps [kw0, kw1) inside the input, the
+/* The accumulation of one output (ONE) or of four or eight neighbouring outputs of a row (FOUR, EIGHT;
+ * input columns sw apart): over input channel, kernel row, kernel column of the taps [kw0, kw1) inside the input, the
  * order of mc_conv2d_*_f32, from w_i (the channel's first weight) and x0 (the first output's tap kw0 of
- * input channel 0, kernel row kh0). A block of four dequantizes each weight once (scale * q, the product
- * the float kernel would read) and feeds it to four sums, each still summed in its own order, so the
- * bits are those of one output at a time while the integer fetch, conversion and scaling cost a quarter. */
+ * input channel 0, kernel row kh0). A block dequantizes each weight once (scale * q, the product the
+ * float kernel would read) and feeds it to four or eight sums, each still summed in its own order, so
+ * the bits are those of one output at a time while the integer fetch, conversion and scaling are shared. */
 #define MC_WQ_TAPS(fetch, body)                                                                          \
     for (ic = 0; ic < icg; ++ic, w_i += taps) {                                                          \
         for (kh = kh0; kh < kh1; ++kh) {                                                                 \
@@ -44,10 +44,14 @@ static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation
 #define MC_WQ_ONE(fetch) MC_WQ_TAPS(fetch, s0 += *x * wv;)
 #define MC_WQ_FOUR(fetch, sw)                                                                            \
     MC_WQ_TAPS(fetch, s0 += x[0] * wv; s1 += x[(sw)] * wv; s2 += x[2 * (sw)] * wv; s3 += x[3 * (sw)] * wv;)
+#define MC_WQ_EIGHT(fetch, sw)                                                                           \
+    MC_WQ_TAPS(fetch, s0 += x[0] * wv; s1 += x[(sw)] * wv; s2 += x[2 * (sw)] * wv; s3 += x[3 * (sw)] * wv; \
+                      s4 += x[4 * (sw)] * wv; s5 += x[5 * (sw)] * wv; s6 += x[6 * (sw)] * wv;             \
+                      s7 += x[7 * (sw)] * wv;)
 
-/* One convolution per storage: every output from its bias. Columns go four at a time where the four
- * share their taps (always, away from the padding), with stride 1 spelled out so the four loads take
- * constant offsets; the rest one at a time. */
+/* One convolution per storage: every output from its bias. Columns go eight, then four at a time where
+ * the block's columns share their taps (always, away from the padding), with stride 1 spelled out so
+ * the block's loads take constant offsets; the rest one at a time. */
 #define MC_WQ_CONV(name, wtype, fetch)                                                                   \
     void name(const float *in, const wtype *weight, const float *scales, const float *bias, float *out,  \
               const mc_conv2d_params *p) {                                                               \
@@ -74,9 +78,32 @@ static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation
                         float s0 = b;                                                                    \
                         wq_valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);                             \
                         x0 = in_g + (ih0 + kh0 * p->dilation_h) * p->in_w + iw0 + kw0 * dw;              \
+                        /* the valid taps move monotonically with the column: equal at both ends of a    \
+                         * block, equal for all of it */                                                 \
+                        if (ow + 8 <= p->out_w) {                                                        \
+                            int32_t kw0_last, kw1_last;                                                  \
+                            wq_valid_taps(iw0 + 7 * sw, p->k_w, dw, p->in_w, &kw0_last, &kw1_last);      \
+                            if (kw0_last == kw0 && kw1_last == kw1) {                                    \
+                                float s1 = b, s2 = b, s3 = b, s4 = b, s5 = b, s6 = b, s7 = b;            \
+                                if (sw == 1) {                                                           \
+                                    MC_WQ_EIGHT(fetch, 1)                                                \
+                                } else {                                                                 \
+                                    MC_WQ_EIGHT(fetch, sw)                                               \
+                                }                                                                        \
+                                out[0] = mc_apply_act(s0, p->act);                                       \
+                                out[1] = mc_apply_act(s1, p->act);                                       \
+                                out[2] = mc_apply_act(s2, p->act);                                       \
+                                out[3] = mc_apply_act(s3, p->act);                                       \
+                                out[4] = mc_apply_act(s4, p->act);                                       \
+                                out[5] = mc_apply_act(s5, p->act);                                       \
+                                out[6] = mc_apply_act(s6, p->act);                                       \
+                                out[7] = mc_apply_act(s7, p->act);                                       \
+                                out += 8;                                                                \
+                                ow += 8;                                                                 \
+                                continue;                                                                \
+                            }                                                                            \
+                        }                                                                                \
                         if (ow + 4 <= p->out_w) {                                                        \
-                            /* the valid taps move monotonically with the column: equal at both ends     \
-                             * of the block, equal for all four */                                       \
                             int32_t kw0_last, kw1_last;                                                  \
                             wq_valid_taps(iw0 + 3 * sw, p->k_w, dw, p->in_w, &kw0_last, &kw1_last);      \
                             if (kw0_last == kw0 && kw1_last == kw1) {                                    \

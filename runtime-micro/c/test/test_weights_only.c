@@ -96,8 +96,9 @@ void test_weights_only(void) {
     const mc_conv2d_params grouped = {1, 4, 6, 6, 6, 4, 4, 3, 3, 1, 1, 1, 1, 0, 0, 2, MC_ACT_RELU6};
     const mc_conv2d_params depthwise = {1, 8, 7, 7, 8, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 8, MC_ACT_NONE};
     const mc_conv2d_params dilated = {1, 2, 9, 9, 3, 5, 5, 3, 3, 1, 1, 2, 2, 0, 0, 1, MC_ACT_NONE};
-    /* rows of 10 at stride 2: padded first and last columns one at a time, two blocks of four between */
-    const mc_conv2d_params strided_row = {1, 2, 11, 19, 3, 6, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, MC_ACT_NONE};
+    /* rows of 14 at stride 2: the padded first and last columns one at a time, a block of eight and one
+     * of four between */
+    const mc_conv2d_params strided_row = {1, 2, 11, 27, 3, 6, 14, 3, 3, 2, 2, 1, 1, 1, 1, 1, MC_ACT_NONE};
     static const int32_t bits[4] = {2, 4, 8, 16};
     int32_t b;
     mc_rand_seed(20261130u);
