@@ -170,4 +170,41 @@ MC_WQ_CONV(mc_conv2d_wq4_f32, uint8_t, MC_WQ_FETCH_4)
 
 MC_WQ_DENSE(mc_matmul_dense_wq8_f32, int8_t, MC_WQ_FETCH_8)
 MC_WQ_DENSE(mc_matmul_dense_wq16_f32, int16_t, MC_WQ_FETCH_16)
-MC_WQ_DENSE(mc_matmul_dense_wq4_f32, uint8_t, MC_WQ_FETCH_4)
+static MC_WQ_DENSE(wq4_dense_any_k, uint8_t, MC_WQ_FETCH_4)
+
+/* The low and the high nibble of a byte as two's complement (MC_WQ_FETCH_4's (v ^ 8) - 8). */
+#define MC_WQ_NIBBLE_LO(v) ((int32_t)(((v) & 0xF) ^ 8) - 8)
+#define MC_WQ_NIBBLE_HI(v) ((int32_t)((((v) >> 4) & 0xF) ^ 8) - 8)
+
+/* With k even every row starts on a byte: each byte is read once and gives two weights, the pairs in
+ * the same order and arithmetic as wq4_dense_any_k (which odd k takes). */
+void mc_matmul_dense_wq4_f32(const float *a, const uint8_t *b, const float *scales, const float *bias, float *out,
+                             int32_t m, int32_t k, int32_t n, mc_act act) {
+    int32_t i, j, kk;
+    if (k % 2 != 0) {
+        wq4_dense_any_k(a, b, scales, bias, out, m, k, n, act);
+        return;
+    }
+    for (i = 0; i < m; ++i) {
+        const float *x = a + i * k;
+        for (j = 0; j < n; j += 2) {
+            const int32_t two = j + 1 < n;
+            const float scale0 = scales[j], scale1 = two ? scales[j + 1] : 0.0f;
+            const uint8_t *w0 = b + j * k / 2;
+            const uint8_t *w1 = two ? w0 + k / 2 : w0;
+            float s0 = 0.0f, s1 = 0.0f;
+            for (kk = 0; kk < k; kk += 2, ++w0, ++w1) {
+                const int32_t p0 = *w0, p1 = *w1;
+                const float x_lo = x[kk], x_hi = x[kk + 1];
+                s0 += x_lo * (scale0 * (float)MC_WQ_NIBBLE_LO(p0));
+                s1 += x_lo * (scale1 * (float)MC_WQ_NIBBLE_LO(p1));
+                s0 += x_hi * (scale0 * (float)MC_WQ_NIBBLE_HI(p0));
+                s1 += x_hi * (scale1 * (float)MC_WQ_NIBBLE_HI(p1));
+            }
+            *out++ = mc_apply_act(bias != NULL ? s0 + bias[j] : s0, act);
+            if (two) {
+                *out++ = mc_apply_act(bias != NULL ? s1 + bias[j + 1] : s1, act);
+            }
+        }
+    }
+}

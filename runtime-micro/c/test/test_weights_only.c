@@ -111,5 +111,6 @@ void test_weights_only(void) {
         wq_conv_case("dilated", dilated, bits[b]);
         wq_conv_case("strided row", strided_row, bits[b]);
         wq_dense_case(2, 37, 11, bits[b], MC_ACT_RELU);
+        wq_dense_case(2, 38, 11, bits[b], MC_ACT_NONE); /* even k: packed rows start on a byte */
     }
 }
