@@ -49,6 +49,40 @@ static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation
                       s4 += x[4 * (sw)] * wv; s5 += x[5 * (sw)] * wv; s6 += x[6 * (sw)] * wv;             \
                       s7 += x[7 * (sw)] * wv;)
 
+#define MC_WQ_SUMS_4 float s1 = b, s2 = b, s3 = b;
+#define MC_WQ_SUMS_8 float s1 = b, s2 = b, s3 = b, s4 = b, s5 = b, s6 = b, s7 = b;
+#define MC_WQ_STORE_4                                                                                    \
+    out[0] = mc_apply_act(s0, p->act);                                                                   \
+    out[1] = mc_apply_act(s1, p->act);                                                                   \
+    out[2] = mc_apply_act(s2, p->act);                                                                   \
+    out[3] = mc_apply_act(s3, p->act);
+#define MC_WQ_STORE_8                                                                                    \
+    MC_WQ_STORE_4                                                                                        \
+    out[4] = mc_apply_act(s4, p->act);                                                                   \
+    out[5] = mc_apply_act(s5, p->act);                                                                   \
+    out[6] = mc_apply_act(s6, p->act);                                                                   \
+    out[7] = mc_apply_act(s7, p->act);
+/* A block of `width` columns, taken (and the column loop continued past it) when the block fits in the row
+ * and its columns share their taps: the valid taps move monotonically with the column, so equal at both
+ * ends of the block means equal for all of it. */
+#define MC_WQ_BLOCK(width, fetch, sums, declare_sums, store_sums)                                        \
+    if (ow + (width) <= p->out_w) {                                                                      \
+        int32_t kw0_last, kw1_last;                                                                      \
+        wq_valid_taps(iw0 + ((width) - 1) * sw, p->k_w, dw, p->in_w, &kw0_last, &kw1_last);              \
+        if (kw0_last == kw0 && kw1_last == kw1) {                                                        \
+            declare_sums                                                                                 \
+            if (sw == 1) {                                                                               \
+                sums(fetch, 1)                                                                           \
+            } else {                                                                                     \
+                sums(fetch, sw)                                                                          \
+            }                                                                                            \
+            store_sums                                                                                   \
+            out += (width);                                                                              \
+            ow += (width);                                                                               \
+            continue;                                                                                    \
+        }                                                                                                \
+    }
+
 /* One convolution per storage: every output from its bias. Columns go eight, then four at a time where
  * the block's columns share their taps (always, away from the padding), with stride 1 spelled out so
  * the block's loads take constant offsets; the rest one at a time. */
@@ -78,50 +112,8 @@ static inline void wq_valid_taps(int32_t start, int32_t k_size, int32_t dilation
                         float s0 = b;                                                                    \
                         wq_valid_taps(iw0, p->k_w, dw, p->in_w, &kw0, &kw1);                             \
                         x0 = in_g + (ih0 + kh0 * p->dilation_h) * p->in_w + iw0 + kw0 * dw;              \
-                        /* the valid taps move monotonically with the column: equal at both ends of a    \
-                         * block, equal for all of it */                                                 \
-                        if (ow + 8 <= p->out_w) {                                                        \
-                            int32_t kw0_last, kw1_last;                                                  \
-                            wq_valid_taps(iw0 + 7 * sw, p->k_w, dw, p->in_w, &kw0_last, &kw1_last);      \
-                            if (kw0_last == kw0 && kw1_last == kw1) {                                    \
-                                float s1 = b, s2 = b, s3 = b, s4 = b, s5 = b, s6 = b, s7 = b;            \
-                                if (sw == 1) {                                                           \
-                                    MC_WQ_EIGHT(fetch, 1)                                                \
-                                } else {                                                                 \
-                                    MC_WQ_EIGHT(fetch, sw)                                               \
-                                }                                                                        \
-                                out[0] = mc_apply_act(s0, p->act);                                       \
-                                out[1] = mc_apply_act(s1, p->act);                                       \
-                                out[2] = mc_apply_act(s2, p->act);                                       \
-                                out[3] = mc_apply_act(s3, p->act);                                       \
-                                out[4] = mc_apply_act(s4, p->act);                                       \
-                                out[5] = mc_apply_act(s5, p->act);                                       \
-                                out[6] = mc_apply_act(s6, p->act);                                       \
-                                out[7] = mc_apply_act(s7, p->act);                                       \
-                                out += 8;                                                                \
-                                ow += 8;                                                                 \
-                                continue;                                                                \
-                            }                                                                            \
-                        }                                                                                \
-                        if (ow + 4 <= p->out_w) {                                                        \
-                            int32_t kw0_last, kw1_last;                                                  \
-                            wq_valid_taps(iw0 + 3 * sw, p->k_w, dw, p->in_w, &kw0_last, &kw1_last);      \
-                            if (kw0_last == kw0 && kw1_last == kw1) {                                    \
-                                float s1 = b, s2 = b, s3 = b;                                            \
-                                if (sw == 1) {                                                           \
-                                    MC_WQ_FOUR(fetch, 1)                                                 \
-                                } else {                                                                 \
-                                    MC_WQ_FOUR(fetch, sw)                                                \
-                                }                                                                        \
-                                out[0] = mc_apply_act(s0, p->act);                                       \
-                                out[1] = mc_apply_act(s1, p->act);                                       \
-                                out[2] = mc_apply_act(s2, p->act);                                       \
-                                out[3] = mc_apply_act(s3, p->act);                                       \
-                                out += 4;                                                                \
-                                ow += 4;                                                                 \
-                                continue;                                                                \
-                            }                                                                            \
-                        }                                                                                \
+                        MC_WQ_BLOCK(8, fetch, MC_WQ_EIGHT, MC_WQ_SUMS_8, MC_WQ_STORE_8)                  \
+                        MC_WQ_BLOCK(4, fetch, MC_WQ_FOUR, MC_WQ_SUMS_4, MC_WQ_STORE_4)                   \
                         MC_WQ_ONE(fetch)                                                                 \
                         *out++ = mc_apply_act(s0, p->act);                                               \
                         ++ow;                                                                            \
