@@ -96,6 +96,9 @@ void test_weights_only(void) {
     const mc_conv2d_params grouped = {1, 4, 6, 6, 6, 4, 4, 3, 3, 1, 1, 1, 1, 0, 0, 2, MC_ACT_RELU6};
     const mc_conv2d_params depthwise = {1, 8, 7, 7, 8, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 8, MC_ACT_NONE};
     const mc_conv2d_params dilated = {1, 2, 9, 9, 3, 5, 5, 3, 3, 1, 1, 2, 2, 0, 0, 1, MC_ACT_NONE};
+    /* rows of 14 at stride 2: the padded first and last columns one at a time, a block of eight and one
+     * of four between */
+    const mc_conv2d_params strided_row = {1, 2, 11, 27, 3, 6, 14, 3, 3, 2, 2, 1, 1, 1, 1, 1, MC_ACT_NONE};
     static const int32_t bits[4] = {2, 4, 8, 16};
     int32_t b;
     mc_rand_seed(20261130u);
@@ -106,6 +109,8 @@ void test_weights_only(void) {
         wq_conv_case("grouped", grouped, bits[b]);
         wq_conv_case("depthwise", depthwise, bits[b]);
         wq_conv_case("dilated", dilated, bits[b]);
+        wq_conv_case("strided row", strided_row, bits[b]);
         wq_dense_case(2, 37, 11, bits[b], MC_ACT_RELU);
+        wq_dense_case(2, 38, 11, bits[b], MC_ACT_NONE); /* even k: packed rows start on a byte */
     }
 }
