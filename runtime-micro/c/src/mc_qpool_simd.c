@@ -65,11 +65,9 @@ void mc_avgpool2d_nhwc_s8_simd(const int8_t *in, int8_t *out, const mc_qpool2d_p
                 for (c = 0; c + 4 <= channels; c += 4) {
                     int32_t sum[4];
                     sum4(x + c, kh1 - kh0, kw1 - kw0, row, channels, sum);
-                    out[0] = average(sum[0], n, p);
-                    out[1] = average(sum[1], n, p);
-                    out[2] = average(sum[2], n, p);
-                    out[3] = average(sum[3], n, p);
-                    out += 4;
+                    for (k = 0; k < 4; ++k) {
+                        *out++ = average(sum[k], n, p);
+                    }
                 }
                 for (; c < channels; ++c) {
                     int32_t sum = 0;
