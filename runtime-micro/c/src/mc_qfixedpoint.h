@@ -4,7 +4,7 @@
  * A value "Qi" has i integer bits and 31 - i fractional bits. The product of two fixed-point
  * values is gemmlowp's saturating rounding doubling high multiply whatever the build's rounding
  * mode, so nothing here depends on mc_rounding. Additions wrap as gemmlowp's int32 ones do.
- * Header-only (static inline) so every kernel that needs it stays a single .c file. */
+ * Header-only (static) so every kernel that needs it stays a single .c file. */
 #ifndef MC_QFIXEDPOINT_H
 #define MC_QFIXEDPOINT_H
 
