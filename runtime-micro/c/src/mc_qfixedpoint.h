@@ -4,11 +4,19 @@
  * A value "Qi" has i integer bits and 31 - i fractional bits. The product of two fixed-point
  * values is gemmlowp's saturating rounding doubling high multiply whatever the build's rounding
  * mode, so nothing here depends on mc_rounding. Additions wrap as gemmlowp's int32 ones do.
- * Header-only (static inline) so every kernel that needs it stays a single .c file. */
+ * Header-only (static) so every kernel that needs it stays a single .c file. */
 #ifndef MC_QFIXEDPOINT_H
 #define MC_QFIXEDPOINT_H
 
 #include "mc_quant.h"
+
+/* The softmax kernels run these a few times per row, so they are compiled once each rather than
+ * inlined into every caller: code size matters more there than a call. */
+#if defined(__GNUC__)
+#define MC_FP_OUTLINE static __attribute__((noinline, unused))
+#else
+#define MC_FP_OUTLINE static inline
+#endif
 
 static inline int32_t mc_fp_add(int32_t a, int32_t b) {
     return mc_wrap_i32((uint32_t)a + (uint32_t)b);
@@ -18,7 +26,7 @@ static inline int32_t mc_fp_sub(int32_t a, int32_t b) {
     return mc_wrap_i32((uint32_t)a - (uint32_t)b);
 }
 
-static inline int32_t mc_fp_mul(int32_t a, int32_t b) {
+MC_FP_OUTLINE int32_t mc_fp_mul(int32_t a, int32_t b) {
     return mc_saturating_rounding_doubling_high_mul(a, b);
 }
 
@@ -63,7 +71,7 @@ static inline int32_t mc_fp_exp_on_interval_between_negative_one_quarter_and_0_e
 
 /* exp(a) for a <= 0 given in Q(integer_bits), 1 <= integer_bits <= 5; the result is Q0
  * (exp(0) is INT32_MAX, gemmlowp's One()). */
-static inline int32_t mc_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
+MC_FP_OUTLINE int32_t mc_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
     /* exp(-2^e) in Q0 for e = -2 .. 4 */
     static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308,
                                            39332535, 720401, 242};
@@ -84,7 +92,7 @@ static inline int32_t mc_fp_exp_on_negative_values(int32_t a, int32_t integer_bi
 }
 
 /* 1 / (1 + a) for a Q0 value a in [0, 1), by Newton-Raphson; the result is Q0. */
-static inline int32_t mc_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
+MC_FP_OUTLINE int32_t mc_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
     /* gemmlowp's RoundingHalfSum(a, One()) */
     const int64_t sum = (int64_t)a + INT32_MAX;
     const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);

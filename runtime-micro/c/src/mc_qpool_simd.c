@@ -62,23 +62,25 @@ void mc_avgpool2d_nhwc_s8_simd(const int8_t *in, int8_t *out, const mc_qpool2d_p
                 n = (kh1 - kh0) * (kw1 - kw0);
                 /* never formed outside the input: the window may lie in the padding */
                 x = n == 0 ? img : img + (ih0 + kh0) * row + (iw0 + kw0) * channels;
-                for (c = 0; c + 4 <= channels; c += 4) {
-                    int32_t sum[4];
-                    sum4(x + c, kh1 - kh0, kw1 - kw0, row, channels, sum);
-                    out[0] = average(sum[0], n, p);
-                    out[1] = average(sum[1], n, p);
-                    out[2] = average(sum[2], n, p);
-                    out[3] = average(sum[3], n, p);
-                    out += 4;
-                }
-                for (; c < channels; ++c) {
-                    int32_t sum = 0;
-                    for (r = 0; r < kh1 - kh0; ++r) {
-                        for (k = 0; k < kw1 - kw0; ++k) {
-                            sum += x[r * row + k * channels + c];
+                for (c = 0; c < channels; c += 4) {
+                    /* four channels at a time; the last one to three one by one */
+                    const int32_t lanes = channels - c < 4 ? channels - c : 4;
+                    int32_t sum[4], lane;
+                    if (lanes == 4) {
+                        sum4(x + c, kh1 - kh0, kw1 - kw0, row, channels, sum);
+                    } else {
+                        for (lane = 0; lane < lanes; ++lane) {
+                            sum[lane] = 0;
+                            for (r = 0; r < kh1 - kh0; ++r) {
+                                for (k = 0; k < kw1 - kw0; ++k) {
+                                    sum[lane] += x[r * row + k * channels + c + lane];
+                                }
+                            }
                         }
                     }
-                    *out++ = average(sum, n, p);
+                    for (lane = 0; lane < lanes; ++lane) {
+                        *out++ = average(sum[lane], n, p);
+                    }
                 }
             }
         }

@@ -12,7 +12,7 @@ typedef struct {
 } row_scale;
 
 /* exp(beta * (x - max)) in Q0 for an int8 input difference >= diff_min. */
-static int32_t exp_of_diff(int32_t diff, const mc_qsoftmax_params *p) {
+MC_FP_OUTLINE int32_t exp_of_diff(int32_t diff, const mc_qsoftmax_params *p) {
     const int32_t scaled = mc_requantize(diff, p->input_multiplier, p->input_left_shift, p->rounding);
     return mc_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
 }
