@@ -54,29 +54,13 @@ static void broadcast(const float *a, const float *b, float *out, const mc_bcast
     const int32_t n = bc->out_dims[last];
     const int32_t sa = bc->a_strides[last];
     const int32_t sb = bc->b_strides[last];
+    const int32_t rows = mc_bcast_rows(bc);
     int32_t idx[MC_MAX_RANK] = {0};
-    int32_t a_off = 0;
-    int32_t b_off = 0;
-    int32_t rows = 1;
-    int32_t r, d;
-
-    for (d = 0; d < last; ++d) {
-        rows *= bc->out_dims[d];
-    }
+    int32_t a_off = 0, b_off = 0, r;
     for (r = 0; r < rows; ++r) {
         run(a + a_off, sa, b + b_off, sb, out, n);
         out += n;
-        /* Odometer step over axes last-1 .. 0. */
-        for (d = last - 1; d >= 0; --d) {
-            a_off += bc->a_strides[d];
-            b_off += bc->b_strides[d];
-            if (++idx[d] < bc->out_dims[d]) {
-                break;
-            }
-            idx[d] = 0;
-            a_off -= bc->a_strides[d] * bc->out_dims[d];
-            b_off -= bc->b_strides[d] * bc->out_dims[d];
-        }
+        mc_bcast_next_row(bc, idx, &a_off, &b_off);
     }
 }
 

@@ -16,6 +16,32 @@ typedef struct {
     int32_t b_strides[MC_MAX_RANK];
 } mc_bcast;
 
+/* The rows an mc_bcast walks: every output axis but the last, multiplied out. */
+static inline int32_t mc_bcast_rows(const mc_bcast *bc) {
+    int32_t rows = 1, d;
+    for (d = 0; d < bc->rank - 1; ++d) {
+        rows *= bc->out_dims[d];
+    }
+    return rows;
+}
+
+/* Moves the operands' element offsets from one row to the next: an odometer step over axes
+ * rank-2 .. 0, idx holding each axis's position (zeroed by the caller before the first row). */
+static inline void mc_bcast_next_row(const mc_bcast *bc, int32_t *idx, int32_t *a_off,
+                                     int32_t *b_off) {
+    int32_t d;
+    for (d = bc->rank - 2; d >= 0; --d) {
+        *a_off += bc->a_strides[d];
+        *b_off += bc->b_strides[d];
+        if (++idx[d] < bc->out_dims[d]) {
+            return;
+        }
+        idx[d] = 0;
+        *a_off -= bc->a_strides[d] * bc->out_dims[d];
+        *b_off -= bc->b_strides[d] * bc->out_dims[d];
+    }
+}
+
 void mc_add_f32(const float *a, const float *b, float *out, const mc_bcast *bc);
 void mc_sub_f32(const float *a, const float *b, float *out, const mc_bcast *bc);
 void mc_mul_f32(const float *a, const float *b, float *out, const mc_bcast *bc);

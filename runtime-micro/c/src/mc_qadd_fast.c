@@ -104,25 +104,14 @@ void mc_add_s8_fast(const int8_t *a, const int8_t *b, int8_t *out, const mc_qadd
     const mc_bcast *bc = &p->bc;
     const int32_t last = bc->rank - 1;
     const int32_t n = bc->out_dims[last];
+    const int32_t rows = mc_bcast_rows(bc);
     int32_t idx[MC_MAX_RANK] = {0};
-    int32_t a_off = 0, b_off = 0, rows = 1, r, d;
+    int32_t a_off = 0, b_off = 0, r;
     fast_add f;
     const int fast = fast_of(p, &f);
-    for (d = 0; d < last; ++d) {
-        rows *= bc->out_dims[d];
-    }
     for (r = 0; r < rows; ++r) {
         row(a + a_off, b + b_off, bc->a_strides[last], bc->b_strides[last], n, out, p, &f, fast);
         out += n;
-        for (d = last - 1; d >= 0; --d) {
-            a_off += bc->a_strides[d];
-            b_off += bc->b_strides[d];
-            if (++idx[d] < bc->out_dims[d]) {
-                break;
-            }
-            idx[d] = 0;
-            a_off -= bc->a_strides[d] * bc->out_dims[d];
-            b_off -= bc->b_strides[d] * bc->out_dims[d];
-        }
+        mc_bcast_next_row(bc, idx, &a_off, &b_off);
     }
 }

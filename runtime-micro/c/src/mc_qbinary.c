@@ -29,10 +29,8 @@ static int32_t mul(int32_t x, int32_t y, const mc_qmul_params *p) {
         const int32_t sa = bc->a_strides[last];                                                  \
         const int32_t sb = bc->b_strides[last];                                                  \
         int32_t idx[MC_MAX_RANK] = {0};                                                          \
-        int32_t a_off = 0, b_off = 0, rows = 1, r, d, i;                                         \
-        for (d = 0; d < last; ++d) {                                                             \
-            rows *= bc->out_dims[d];                                                             \
-        }                                                                                        \
+        const int32_t rows = mc_bcast_rows(bc);                                                  \
+        int32_t a_off = 0, b_off = 0, r, i;                                                      \
         for (r = 0; r < rows; ++r) {                                                             \
             const T *x = a + a_off;                                                              \
             const T *y = b + b_off;                                                              \
@@ -40,16 +38,7 @@ static int32_t mul(int32_t x, int32_t y, const mc_qmul_params *p) {
                 out[i] = (T)(EXPR);                                                              \
             }                                                                                    \
             out += n;                                                                            \
-            for (d = last - 1; d >= 0; --d) {                                                    \
-                a_off += bc->a_strides[d];                                                       \
-                b_off += bc->b_strides[d];                                                       \
-                if (++idx[d] < bc->out_dims[d]) {                                                \
-                    break;                                                                       \
-                }                                                                                \
-                idx[d] = 0;                                                                      \
-                a_off -= bc->a_strides[d] * bc->out_dims[d];                                     \
-                b_off -= bc->b_strides[d] * bc->out_dims[d];                                     \
-            }                                                                                    \
+            mc_bcast_next_row(bc, idx, &a_off, &b_off);                                          \
         }                                                                                        \
     }
 
