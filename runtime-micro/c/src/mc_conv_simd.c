@@ -66,8 +66,8 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 #endif
 
 /* The reference epilogue of one sum (requantize, + output zero point, clamp), for every rounding:
- * one copy, called where finish_channel's shortcut does not apply and by the fully connected layer
- * (its outputs are few next to its MACs). */
+ * one copy, called where finish_channel's shortcut does not apply (the general convolution only)
+ * and by the fully connected layer (its outputs are few next to its MACs). */
 static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
                                              mc_rounding rounding, int32_t out_offset,
                                              int32_t act_min, int32_t act_max) {
@@ -76,23 +76,27 @@ static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t 
 }
 
 /* The epilogue of output channel c's sums s0 and s1 (two pixels), written to o and o + next. The
- * usual case (e_limit 22: double rounding, an activation range of all of int8 and |out_offset| <=
- * 256; ReLU and ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255; else 0) with a
- * right shift e of 1 to 22 takes mc_qrequant.h's mc_rqo, the output offset folded into the
- * channel's constant, and SSAT for the clamp; every other channel requantize_s8. */
+ * usual case (double rounding, an activation range of all of int8 and |out_offset| <= 256; ReLU and
+ * ReLU6 outputs usually have zero point -128, ReLU6 a scale of 6/255) with a right shift e of 1 to
+ * 22 (e - 1 below e_limit, 22 in the usual case, else 0) takes mc_qrequant.h's mc_rqo, the output
+ * offset folded into the channel's constant, and SSAT for the clamp; every other channel
+ * requantize_s8 with slow's rounding and clamp. slow NULL: every channel takes mc_rqo (the caller
+ * knows), and the other epilogue is not compiled in. */
 static MC_SIMD_INLINE void finish_channel(int32_t s0, int32_t s1, int32_t c, int8_t *o, int32_t next,
-                                          const mc_qconv2d_params *p, const int32_t *mults,
-                                          const int8_t *shifts, int32_t out_offset,
-                                          uint32_t e_limit, int all_fast) {
+                                          const int32_t *mults, const int8_t *shifts,
+                                          int32_t out_offset, const mc_qconv2d_params *slow,
+                                          uint32_t e_limit) {
     const int32_t mult = mults[c], shift = shifts[c];
     const uint32_t e1 = (uint32_t)-1 - (uint32_t)shift;   /* e - 1 */
-    if (all_fast || e1 < e_limit) {
+    if (slow == NULL || e1 < e_limit) {
         const int64_t k = mc_rqo_k(e1, out_offset);
         o[0] = (int8_t)mc_ssat8(mc_rqo(s0, mult, k, e1));
         o[next] = (int8_t)mc_ssat8(mc_rqo(s1, mult, k, e1));
     } else {
-        o[0] = requantize_s8(s0, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
-        o[next] = requantize_s8(s1, mult, shift, p->rounding, out_offset, p->act_min, p->act_max);
+        o[0] = requantize_s8(s0, mult, shift, slow->rounding, out_offset, slow->act_min,
+                             slow->act_max);
+        o[next] = requantize_s8(s1, mult, shift, slow->rounding, out_offset, slow->act_min,
+                                slow->act_max);
     }
 }
 
@@ -145,30 +149,29 @@ static MC_SIMD_LOOP void pair_sums(const uint32_t *xp, const uint32_t *end, cons
     s[3] = s11;
 }
 
-/* All output channels of two pixels whose lanes are interleaved per group of four in `lanes`
+/* All out_c output channels of two pixels whose lanes are interleaved per group of four in `lanes`
  * (pixel a's two words, then pixel b's; for one pixel both are its own and pixels is 1); their
  * outputs at o and o + out_c. Per pair of channels four sums: each lane word feeds two SMLADs, and
  * each weight word four multiply-accumulates; the four sums are requantized as soon as they are
- * complete, from registers. `groups` is 0 for any Kp (pair_sums' loop, a call per channel pair) or
- * Kp / 4 when the caller knows it to be small: then the groups are unrolled in place, so the sums
- * never leave registers and there is no call (conv_pixel_pair's cases). */
+ * complete, from registers (finish_channel: slow NULL when every channel takes mc_rqo). `groups` is
+ * 0 for any Kp (pair_sums' loop, a call per channel pair) or Kp / 4 when the caller knows it to be
+ * small: then the groups are unrolled in place, so the sums never leave registers and there is no
+ * call (fast_pixel_pair's cases). The parameters come as values, read once by the caller: the
+ * output stores (int8_t) may alias any parameter struct as far as GCC knows. */
 static MC_SIMD_INLINE void pixel_pair_channels(const int8_t *w, const int32_t *bias,
                                                const uint32_t *lanes, int32_t kp, int8_t *o,
-                                               int32_t pixels, const mc_qconv2d_params *p,
-                                               int32_t groups, int all_fast) {
+                                               int32_t pixels, int32_t out_c, int32_t out_offset,
+                                               const int32_t *mults, const int8_t *shifts,
+                                               const mc_qconv2d_params *slow, int32_t groups) {
     const uint32_t *end = lanes + kp;   /* kp / 4 groups of four words */
-    const int32_t out_offset = p->out_offset;
-    const int fast = p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
-                     && mc_rqo_fits(-1, out_offset);
-    /* finish_channel's shortcut: e - 1 below 22 (e in [1, 22]) in the usual case, never otherwise */
-    const uint32_t e_limit = fast ? 22u : 0u;
+    /* finish_channel's shortcut where some channels may not take it: e - 1 below 22 (e in
+     * [1, 22]) in the usual case, never otherwise */
+    const uint32_t e_limit = slow != NULL && slow->rounding == MC_ROUND_DOUBLE
+                             && slow->act_min == -128 && slow->act_max == 127
+                             && mc_rqo_fits(-1, out_offset) ? 22u : 0u;
     /* one pixel: its sums stand in the second slot too (its lanes were duplicated), and the
      * second store rewrites the first */
-    const int32_t next = pixels == 2 ? p->out_c : 0;
-    /* copied out: the output stores (int8_t) may alias the parameters as far as GCC knows */
-    const int32_t out_c = p->out_c;
-    const int32_t *mults = p->out_mult;
-    const int8_t *shifts = p->out_shift;
+    const int32_t next = pixels == 2 ? out_c : 0;
     int32_t c, g;
     for (c = 0; c < out_c; c += 2) {
         const int second = c + 1 < out_c;   /* else the partner is the zero channel */
@@ -183,28 +186,44 @@ static MC_SIMD_INLINE void pixel_pair_channels(const int8_t *w, const int32_t *b
                 group(lanes + 4 * g, wp + 8 * g, &sums[0], &sums[1], &sums[2], &sums[3]);
             }
         }
-        finish_channel(sums[0], sums[1], c, o + c, next, p, mults, shifts, out_offset, e_limit, all_fast);
+        finish_channel(sums[0], sums[1], c, o + c, next, mults, shifts, out_offset, slow, e_limit);
         if (second) {
-            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, p, mults, shifts,
-                           out_offset, e_limit, all_fast);
+            finish_channel(sums[2], sums[3], c + 1, o + c + 1, next, mults, shifts, out_offset,
+                           slow, e_limit);
         }
     }
 }
 
-static MC_SIMD_SCHEDULED void conv_pixel_pair(const int8_t *w, const int32_t *bias, const uint32_t *lanes,
-                            int32_t kp, int8_t *o, int32_t pixels, const mc_qconv2d_params *p,
-                            int all_fast) {
-    if (!all_fast) {
-        pixel_pair_channels(w, bias, lanes, kp, o, pixels, p, 0, 0);
-    } else if (kp == 8) {     /* person_detect's conv2d_1_pointwise: 8 MACs per output */
-        pixel_pair_channels(w, bias, lanes, 8, o, pixels, p, 2, 1);
+/* The outputs of a pixel pair of a layer whose every channel takes mc_rqo's epilogue (the pointwise
+ * kernel's precondition; the general convolution's layers where all_channels_fast holds): out_c,
+ * out_offset and the tables from q. */
+static MC_SIMD_SCHEDULED MC_SIMD_NOINLINE void fast_pixel_pair(const int8_t *w, const int32_t *bias,
+                                                               const uint32_t *lanes, int32_t kp,
+                                                               int8_t *o, int32_t pixels,
+                                                               const mc_qpointwise_params *q) {
+    const int32_t out_c = q->out_c, out_offset = q->out_offset;
+    const int32_t *mults = q->out_mult;
+    const int8_t *shifts = q->out_shift;
+    if (kp == 8) {     /* person_detect's conv2d_1_pointwise: 8 MACs per output */
+        pixel_pair_channels(w, bias, lanes, 8, o, pixels, out_c, out_offset, mults, shifts, NULL, 2);
     } else {
-        pixel_pair_channels(w, bias, lanes, kp, o, pixels, p, 0, 1);
+        pixel_pair_channels(w, bias, lanes, kp, o, pixels, out_c, out_offset, mults, shifts, NULL, 0);
     }
 }
 
-/* Whether every channel takes finish_channel's shortcut: checked once per layer, so that the
- * per-pixel loops carry no second epilogue (nor its call's register pressure). */
+/* The same for any other layer (the general convolution's): channel by channel mc_rqo's epilogue
+ * or requantize_s8. */
+static MC_SIMD_SCHEDULED MC_SIMD_NOINLINE void any_pixel_pair(const int8_t *w, const int32_t *bias,
+                                                              const uint32_t *lanes, int32_t kp,
+                                                              int8_t *o, int32_t pixels,
+                                                              const mc_qconv2d_params *p) {
+    pixel_pair_channels(w, bias, lanes, kp, o, pixels, p->out_c, p->out_offset, p->out_mult,
+                        p->out_shift, p, 0);
+}
+
+/* Whether every channel takes finish_channel's shortcut: checked once per layer of the general
+ * convolution, so that its per-pixel loops carry no second epilogue (nor its call's register
+ * pressure); the compiler checks it for the pointwise kernel (its precondition). */
 static int all_channels_fast(const mc_qconv2d_params *p) {
     int32_t c;
     if (!(p->rounding == MC_ROUND_DOUBLE && p->act_min == -128 && p->act_max == 127
@@ -220,21 +239,21 @@ static int all_channels_fast(const mc_qconv2d_params *p) {
 }
 
 void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
-                           const mc_qconv2d_params *p) {
-    const int32_t kp = padded_depth(p->in_c);
-    const int32_t pixels = p->batch * p->out_h * p->out_w;
-    const int fast = all_channels_fast(p);
+                           const mc_qpointwise_params *p) {
+    /* copied out: the lane stores and the calls may change *p as far as GCC knows */
+    const int32_t in_c = p->in_c, out_c = p->out_c, pixels = p->pixels;
+    const int32_t kp = padded_depth(in_c);
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
     int32_t px;
     for (px = 0; px + 1 < pixels; px += 2) {
-        widen(in + px * p->in_c, p->in_c, lanes, 4);
-        widen(in + (px + 1) * p->in_c, p->in_c, lanes + 2, 4);
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 2, p, fast);
+        widen(in + px * in_c, in_c, lanes, 4);
+        widen(in + (px + 1) * in_c, in_c, lanes + 2, 4);
+        fast_pixel_pair(w, bias, lanes, kp, out + px * out_c, 2, p);
     }
     if (px < pixels) {
-        widen(in + px * p->in_c, p->in_c, lanes, 4);
-        widen(in + px * p->in_c, p->in_c, lanes + 2, 4);
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, 1, p, fast);
+        widen(in + px * in_c, in_c, lanes, 4);
+        widen(in + px * in_c, in_c, lanes + 2, 4);
+        fast_pixel_pair(w, bias, lanes, kp, out + px * out_c, 1, p);
     }
 }
 
@@ -437,13 +456,21 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
     const int32_t kp = padded_depth(p->k_h * p->k_w * p->in_c);
     const int32_t pixels = p->batch * p->out_h * p->out_w;
     const int32_t image_size = p->in_h * p->in_w * p->in_c;
-    const int fast = all_channels_fast(p);
+    const int fast = all_channels_fast(p) && p->out_c <= 0xFFFF;
+    /* every channel takes mc_rqo's epilogue: the pointwise kernel's, on these parameters */
+    mc_qpointwise_params q;
     uint32_t lanes[kp];   /* two pixels, Kp / 2 words each (Kp <= MC_CONV_SIMD_MAX_K) */
     int8_t col[kp];       /* gathered taps, where they are not widened straight from the input */
     /* the next pixel to widen: its image and window origin, walked without divisions */
     const int8_t *image = in;
     int32_t ow = 0, ih0 = -p->pad_top, iw0 = -p->pad_left;
     int32_t px, i;
+    q.pixels = 0;   /* not read */
+    q.in_c = 0;
+    q.out_c = (uint16_t)p->out_c;
+    q.out_offset = (int16_t)p->out_offset;
+    q.out_mult = p->out_mult;
+    q.out_shift = p->out_shift;
     for (px = 0; px < pixels; px += 2) {
         const int32_t n = pixels - px < 2 ? 1 : 2;
         for (i = 0; i < n; ++i) {
@@ -465,7 +492,11 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
                 lanes[i + 3] = lanes[i + 1];
             }
         }
-        conv_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p, fast);
+        if (fast) {
+            fast_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, &q);
+        } else {
+            any_pixel_pair(w, bias, lanes, kp, out + px * p->out_c, n, p);
+        }
     }
 }
 

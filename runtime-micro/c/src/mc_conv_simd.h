@@ -40,9 +40,23 @@
  * the input rows; other rows are first gathered into Kp bytes of stack. */
 void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
                        const mc_qconv2d_params *p);
-/* 1x1, stride 1, unpadded: every output pixel reads one contiguous input pixel. */
+/* The pointwise kernel's own parameters: only what it reads (20 bytes of flash per layer, where
+ * mc_qconv2d_params takes 92). Written by the compiler (org.microcodegen.lower.CParams.QPOINTWISE,
+ * which mirrors this typedef), which chooses the kernel only where every value fits its field. */
+typedef struct {
+    int32_t pixels;                    /* batch * out_h * out_w (= batch * in_h * in_w) */
+    uint16_t in_c, out_c;
+    int16_t out_offset;                /* output zero point, |out_offset| <= 256 */
+    const int32_t *out_mult;           /* [out_c] */
+    const int8_t *out_shift;           /* [out_c], each in [-22, -1] */
+} mc_qpointwise_params;
+
+/* 1x1, stride 1, unpadded: every output pixel reads one contiguous input pixel. Precondition (the
+ * compiler's, org.microcodegen.lower.Shapes.SIMD_POINTWISE): the layer's rounding is double, its
+ * activation range all of int8, and every channel's shift in [-22, -1] (mc_rqo_fits), so that every
+ * channel takes mc_rqo's epilogue; other layers take mc_conv2d_s8_simd. */
 void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
-                           const mc_qconv2d_params *p);
+                           const mc_qpointwise_params *p);
 /* FULLY_CONNECTED, weights and bias packed as above (K = in_depth); reads inputs in place. */
 void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias,
                                 int8_t *out, const mc_qfc_params *p);

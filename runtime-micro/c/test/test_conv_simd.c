@@ -55,15 +55,16 @@ static void pack_bias(const int8_t *w, const int32_t *bias, int32_t out_c, int32
     }
 }
 
-static void random_requantization(int32_t channels, int32_t *in_offset, int32_t *out_offset,
-                                  int32_t *act_min, int32_t *act_max) {
-    /* a third of the layers the usual case: every channel a right shift, the whole int8 range,
-     * which the SIMD convolution runs without a per-channel test (all_channels_fast) */
-    const int usual = rnd(0, 2) == 0;
+/* usual_thirds of three layers (0..3) the usual case: every channel a right shift of 1 to 22, the
+ * whole int8 range, which the SIMD convolution runs without a per-channel test (all_channels_fast)
+ * and the pointwise kernel requires in double rounding (folded_epilogue) */
+static void random_requantization(int32_t channels, int32_t usual_thirds, int32_t *in_offset,
+                                  int32_t *out_offset, int32_t *act_min, int32_t *act_max) {
+    const int usual = rnd(0, 2) < usual_thirds;
     int32_t c;
     for (c = 0; c < channels; ++c) {
         mult[c] = rnd(0, 3) == 0 ? (1 << 30) : rnd(1 << 30, 0x7FFFFFFF);   /* ties at 1 << 30 */
-        shift[c] = (int8_t)(usual ? rnd(-14, -1) : rnd(-14, 1));
+        shift[c] = (int8_t)(usual ? (rnd(0, 7) == 0 ? rnd(-22, -15) : rnd(-14, -1)) : rnd(-14, 1));
         shift32[c] = shift[c];
     }
     *in_offset = rnd(0, 5) == 0 ? (rnd(0, 1) ? -127 : 128) : rnd(-127, 128);
@@ -80,9 +81,11 @@ static void fill_random(int8_t *x, int32_t n) {
 }
 
 /* A random layer of out_c channels of k weights reading in_n inputs: inputs, weights, bias (or none:
- * returns 0), requantization, and the weights and bias packed as the compiler packs them. */
-static int32_t random_layer(int32_t in_n, int32_t k, int32_t out_c, int32_t *in_offset,
-                            int32_t *out_offset, int32_t *act_min, int32_t *act_max) {
+ * returns 0), requantization (usual_thirds: see random_requantization), and the weights and bias
+ * packed as the compiler packs them. */
+static int32_t random_layer(int32_t in_n, int32_t k, int32_t out_c, int32_t usual_thirds,
+                            int32_t *in_offset, int32_t *out_offset, int32_t *act_min,
+                            int32_t *act_max) {
     const int32_t with_bias = rnd(0, 3) != 0;
     int32_t c;
     fill_random(in_buf, in_n);
@@ -90,7 +93,7 @@ static int32_t random_layer(int32_t in_n, int32_t k, int32_t out_c, int32_t *in_
     for (c = 0; c < out_c; ++c) {
         bias_buf[c] = rnd(-70000, 70000);
     }
-    random_requantization(out_c, in_offset, out_offset, act_min, act_max);
+    random_requantization(out_c, usual_thirds, in_offset, out_offset, act_min, act_max);
     pack_weights(w_buf, out_c, k, packed_w);
     pack_bias(w_buf, with_bias ? bias_buf : NULL, out_c, k, *in_offset, packed_bias);
     return with_bias;
@@ -134,9 +137,42 @@ static void depthwise_weights(const int8_t *w, int32_t out_c, int32_t taps, int8
     }
 }
 
+/* The pointwise kernel's precondition, as the compiler checks it (Shapes.SIMD_POINTWISE): double
+ * rounding, no clamp inside int8, every channel's shift in [-22, -1], |out_offset| <= 256. */
+static int folded_epilogue(const mc_qconv2d_params *p) {
+    int32_t c;
+    if (p->rounding != MC_ROUND_DOUBLE || p->act_min != -128 || p->act_max != 127
+        || p->out_offset < -256 || p->out_offset > 256) {
+        return 0;
+    }
+    for (c = 0; c < p->out_c; ++c) {
+        if (p->out_shift[c] < -22 || p->out_shift[c] > -1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The pointwise kernel's parameters for the 1x1 layer p, as the compiler narrows them
+ * (org.microcodegen.lower.CParams.QPOINTWISE). */
+static mc_qpointwise_params pointwise_params(const mc_qconv2d_params *p) {
+    mc_qpointwise_params q;
+    q.pixels = p->batch * p->out_h * p->out_w;
+    q.in_c = (uint16_t)p->in_c;
+    q.out_c = (uint16_t)p->out_c;
+    q.out_offset = (int16_t)p->out_offset;
+    q.out_mult = p->out_mult;
+    q.out_shift = p->out_shift;
+    return q;
+}
+
+/* How many layers ran through the pointwise kernel (its precondition held). */
+static int32_t pointwise_runs;
+
 /* Random data for the layer p describes (its shape set), the reference's outputs against
- * mc_conv2d_s8_simd's in both roundings; pointwise shapes also through the 1x1 entry, one-channel
- * ones also against the depthwise reference (the layer the compiler maps onto this kernel). */
+ * mc_conv2d_s8_simd's in both roundings; pointwise shapes (most of them in the usual case) also
+ * through the 1x1 entry where its precondition holds, one-channel ones also against the depthwise
+ * reference (the layer the compiler maps onto this kernel). */
 static int32_t check_conv(mc_qconv2d_params *p, int32_t case_no, int pointwise, const char *what) {
     static int8_t dw_buf[CASE_MAX];
     const int32_t k = p->k_h * p->k_w * p->in_c;
@@ -150,8 +186,8 @@ static int32_t check_conv(mc_qconv2d_params *p, int32_t case_no, int pointwise, 
         || ((k + 3) & ~3) > MC_CONV_SIMD_MAX_K) {
         return 1;
     }
-    with_bias = random_layer(in_n, k, p->out_c, &p->in_offset, &p->out_offset, &p->act_min,
-                             &p->act_max);
+    with_bias = random_layer(in_n, k, p->out_c, pointwise ? 2 : 1, &p->in_offset, &p->out_offset,
+                             &p->act_min, &p->act_max);
     p->out_mult = mult;
     p->out_shift = shift;
     for (r = 0; r < 2; ++r) {
@@ -161,10 +197,12 @@ static int32_t check_conv(mc_qconv2d_params *p, int32_t case_no, int pointwise, 
         simd_out[out_n] = 0x5A;
         mc_conv2d_s8_simd(in_buf, packed_w, packed_bias, simd_out, p);
         ok &= compare(what, out_n, case_no);
-        if (pointwise) {
+        if (pointwise && folded_epilogue(p)) {
+            const mc_qpointwise_params q = pointwise_params(p);
             simd_out[out_n] = 0x5A;
-            mc_conv2d_1x1_s8_simd(in_buf, packed_w, packed_bias, simd_out, p);
+            mc_conv2d_1x1_s8_simd(in_buf, packed_w, packed_bias, simd_out, &q);
             ok &= compare("conv 1x1 simd", out_n, case_no);
+            ++pointwise_runs;
         }
         if (p->in_c == 1) {
             depthwise_weights(w_buf, p->out_c, k, dw_buf);
@@ -269,7 +307,7 @@ static int32_t fc_case(int32_t case_no) {
     p.out_depth = rnd(0, 4) == 0 ? rnd(12, 40) : rnd(1, 11);
     p.per_channel = rnd(0, 1);
     out_n = p.batches * p.out_depth;
-    with_bias = random_layer(p.batches * p.in_depth, p.in_depth, p.out_depth, &p.in_offset,
+    with_bias = random_layer(p.batches * p.in_depth, p.in_depth, p.out_depth, 1, &p.in_offset,
                              &p.out_offset, &p.act_min, &p.act_max);
     p.out_mult = mult;
     p.out_shift = shift32;
@@ -310,4 +348,6 @@ void test_conv_simd(void) {
         passed += fc_case(i);
     }
     mc_expect_int("random simd conv / fc cases all bit-exact", passed, cases);
+    /* two thirds of the 200 pointwise layers in the usual case, in one rounding of two */
+    mc_expect_true("the pointwise kernel ran on at least 100 layers", pointwise_runs >= 100);
 }

@@ -26,8 +26,8 @@ public record CompiledModel(String name, String sourceFile, TargetTraits target,
      * Not part of {@link #weightBytes}.
      */
     public long requantizationTableBytes() {
-        return lowerings.values().stream().filter(l -> !l.isView() && l.call().params() != null)
-                .flatMap(l -> l.call().params().requantizationTables().stream()).distinct()
+        return lowerings.values().stream().filter(l -> !l.isView() && l.call().struct() != null)
+                .flatMap(l -> l.call().struct().requantizationTables().stream()).distinct()
                 .mapToLong(t -> (long) t.length() * t.elementType().byteSize()).sum();
     }
 

@@ -333,7 +333,7 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
                 return new Step(title, shapes + ", copied (its input and output cannot share memory)", copy);
             }
             KernelCall kc = l.call();
-            String paramsIdent = kc.params() == null ? null : params(kc, layer);
+            String paramsIdent = kc.struct() == null ? null : params(kc, layer);
             List<Operand> args = new ArrayList<>();
             for (Arg a : kc.args()) {
                 List<String> tensors = Lowerer.tensors(a);
@@ -359,10 +359,12 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
 
         /**
          * The identifier of the call's parameter object, declared the first time a call of the same kernel passes
-         * the same values (two row bands of equal height and padding pass the same object).
+         * the same values (two row bands of equal height and padding pass the same object). The object is the one
+         * the kernel takes ({@link KernelCall#struct}: narrowed to its own struct, where it has one), so two layers
+         * whose differences lie in fields the kernel does not read share it.
          */
         private String params(KernelCall kc, String layer) {
-            List<Object> key = List.of(kc.kernel().paramsType(), kc.params());
+            List<Object> key = List.of(kc.kernel().paramsType(), kc.struct());
             String ident = paramsIdents.get(key);
             if (ident != null) {
                 return ident;
@@ -370,12 +372,12 @@ record Schedule(List<Io> inputs, List<Io> outputs, List<Buffer> buffers, List<We
             ident = spelling.fileScope().apply(layer + "_params");
             paramsIdents.put(key, ident);
             Map<String, String> tables = new java.util.LinkedHashMap<>();
-            for (ParamsStruct.Field f : kc.params().fields()) {
+            for (ParamsStruct.Field f : kc.struct().fields()) {
                 if (f.value() instanceof ParamsStruct.Table t) {
                     tables.put(f.name(), table(t, layer + "_" + f.name()).ident());
                 }
             }
-            params.add(new Params(ident, kc.kernel(), kc.params(), tables));
+            params.add(new Params(ident, kc.kernel(), kc.struct(), tables));
             return ident;
         }
 

@@ -75,7 +75,7 @@ public final class CKernels {
         String conv = "mc_conv2d_nhwc";
         // the SMLAD kernels (mc_conv_simd) first: the same results as the reference kernels on weights packed
         // at compile time; the portable build of the same source on the host
-        r.add("Conv2DNhwc", s8, Shapes.SIMD_POINTWISE, simd("mc_conv2d_1x1_s8_simd", "mc_qconv2d_params"));
+        r.add("Conv2DNhwc", s8, Shapes.SIMD_POINTWISE, simd("mc_conv2d_1x1_s8_simd", "mc_qconv2d_params").narrowing(CParams.QPOINTWISE));
         r.add("Conv2DNhwc", s8, Shapes.SIMD_CONV, simd("mc_conv2d_s8_simd", "mc_qconv2d_params"));
         r.add("Conv2DNhwc", s8, Kernel.withParams(conv, "mc_conv2d_nhwc_s8", "mc_qconv2d_params"));
         r.add("Conv2DNhwc", s16, Kernel.withParams(conv, "mc_conv2d_nhwc_s16", "mc_qconv2d_params"));

@@ -18,7 +18,13 @@ public final class KernelRegistry {
     public record Entry(String op, Signature signature, Predicate<Query> when, Kernel kernel) {
         /** The shapes this entry applies to, in words ("any shape", "3x3 window"...), for `micro-codegen ops`. */
         public String shapes() {
-            return when instanceof Shapes.Rule r ? r.description() : "shapes chosen by a rule";
+            String shapes = when instanceof Shapes.Rule r ? r.description() : "shapes chosen by a rule";
+            return kernel.narrowing() == null ? shapes : shapes + ", every value within " + kernel.paramsType();
+        }
+
+        /** Whether this entry's kernel computes query {@code q}: op, dtypes, shapes, and its parameter struct holds the values. */
+        boolean applies(Query q) {
+            return op.equals(q.op().opName()) && signature.matches(q.inputs(), q.outputs()) && when.test(q) && kernel.accepts(q.params());
         }
     }
 
@@ -53,14 +59,16 @@ public final class KernelRegistry {
     }
 
     /**
-     * The kernel for a query under {@code mode}. The entries that match compute the same results, the
+     * The kernel for a query under {@code mode}. An entry matches when op, dtypes and shapes do and, for a kernel
+     * with a struct of its own ({@link Kernel#narrowing}), every value fits it: a value is never truncated, the
+     * layer takes the next kernel instead. The entries that match compute the same results, the
      * specialised ones first and the reference kernel (no shape predicate) last: speed takes the first,
      * size the last, balanced the first that pays for its extra code over the last ({@link KernelCosts#pays}).
      */
     public Kernel select(Query q, String modelFile, Optimize mode) {
         List<Kernel> matching = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.op.equals(q.op().opName()) && e.signature.matches(q.inputs(), q.outputs()) && e.when.test(q)) {
+            if (e.applies(q)) {
                 matching.add(e.kernel);
             }
         }

@@ -46,7 +46,7 @@ public final class Lowerer {
             }
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
-        Kernel kernel = registry.select(new Query(node, op, ctx, inputs, outputs, modelOps(g)), modelFile, mode);
+        Kernel kernel = registry.select(new Query(node, op, ctx, inv.params(), inputs, outputs, modelOps(g)), modelFile, mode);
         List<String> names = kernel.takes() != null ? kernel.takes() : inv.names();
         List<Arg> args = new ArrayList<>(names.stream().map(inv::arg).toList());
         for (Kernel.PackedOperand p : kernel.packed()) {
@@ -57,7 +57,7 @@ public final class Lowerer {
             String source = args.get(i) instanceof Arg.TensorRef r ? r.tensor() : null;
             args.set(i, new Arg.Packed(p.arg(), source, p.packing().layout(), p.packing().pack(ctx, inv.params())));
         }
-        return Lowering.of(new KernelCall(kernel, args, inv.params()));
+        return Lowering.of(KernelCall.of(kernel, args, inv.params()));
     }
 
     /** The bytes of the packed constants of {@code call} not yet in {@code seen} (each distinct array counts once). */

@@ -3,8 +3,10 @@ package org.microcodegen.lower;
 import org.microcodegen.ops.Conv2D;
 import org.microcodegen.ops.Conv2DNhwc;
 import org.microcodegen.ops.MatMul;
+import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.ops.SlidingWindow;
 import org.microcodegen.ops.Window2D;
+import org.microcodegen.quant.Rounding;
 
 import java.util.function.Predicate;
 
@@ -35,12 +37,40 @@ final class Shapes {
     /** The largest K (kH x kW x inC rounded up to 4) of mc_conv_simd's convolutions (MC_CONV_SIMD_MAX_K: a stack buffer). */
     static final int SIMD_CONV_MAX_DEPTH = 1024;
 
+    /** mc_qrequant.h's mc_rqo_fits: the right shifts (shift = -e) and output offsets its epilogue takes. */
+    static final int RQO_MIN_SHIFT = -22;
+    static final int RQO_MAX_SHIFT = -1;
+    static final int RQO_MAX_OFFSET = 256;
+
+    /**
+     * Whether every output channel of a requantizing int8 kernel with parameter values {@code p} takes mc_rqo's
+     * epilogue, the output offset folded in and SSAT for the clamp (mc_conv_simd.c's all_channels_fast, at
+     * compile time): double rounding, an activation range of all of int8, mc_rqo_fits for every channel's shift.
+     */
+    static boolean foldedOffsetEpilogue(ParamsStruct p) {
+        if (p == null || p.value("rounding") != Rounding.DOUBLE || p.integer("act_min") != Byte.MIN_VALUE
+                || p.integer("act_max") != Byte.MAX_VALUE || Math.abs(p.integer("out_offset")) > RQO_MAX_OFFSET) {
+            return false;
+        }
+        for (long shift : p.table(ParamsStruct.OUT_SHIFT).values()) {
+            if (shift < RQO_MIN_SHIFT || shift > RQO_MAX_SHIFT) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Any CONV_2D whose weights (and bias) are constants, K within the SIMD kernels' buffer. */
     static final Rule SIMD_CONV = new Rule("weight and bias constant, kH x kW x inC <= " + SIMD_CONV_MAX_DEPTH,
             q -> packableWeights(q) && simdDepth(q) <= SIMD_CONV_MAX_DEPTH);
-    /** 1x1, stride 1, unpadded: each output pixel reads one contiguous input pixel. */
-    static final Rule SIMD_POINTWISE = new Rule("1x1, stride 1, unpadded, weight and bias constant, inC <= " + SIMD_CONV_MAX_DEPTH,
-            q -> SIMD_CONV.test(q) && nhwcPointwise(q));
+    /**
+     * 1x1, stride 1, unpadded: each output pixel reads one contiguous input pixel. And every output channel takes the
+     * one-SMLAL epilogue (mc_qrequant.h's mc_rqo), decided here once rather than per layer at run time, so that the
+     * kernel carries no other epilogue (mc_conv_simd.h states the precondition).
+     */
+    static final Rule SIMD_POINTWISE = new Rule("1x1, stride 1, unpadded, weight and bias constant, inC <= " + SIMD_CONV_MAX_DEPTH
+            + ", double rounding, no clamp inside int8, every channel's shift in [" + RQO_MIN_SHIFT + ", " + RQO_MAX_SHIFT
+            + "], |output zero point| <= " + RQO_MAX_OFFSET, q -> SIMD_CONV.test(q) && nhwcPointwise(q) && foldedOffsetEpilogue(q.params()));
     /** A depthwise convolution of a single input channel (person_detect's first layer): an ordinary convolution. */
     static final Rule SIMD_DEPTHWISE_ONE_CHANNEL = new Rule("one input channel, weight and bias constant, kH x kW <= "
             + SIMD_CONV_MAX_DEPTH, q -> packableWeights(q) && ((Conv2DNhwc) q.op()).geometry(q.ctx()).inC() == 1

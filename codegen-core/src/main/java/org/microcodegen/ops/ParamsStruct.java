@@ -77,6 +77,24 @@ public record ParamsStruct(List<Field> fields) {
         }
     }
 
+    /** The value of field {@code name} (see {@link Field}), or an error when there is no such field. */
+    public Object value(String name) {
+        for (Field f : fields) {
+            if (f.name().equals(name)) {
+                return f.value();
+            }
+        }
+        throw new IllegalArgumentException("no field " + name + " in " + fields);
+    }
+
+    /** The table of field {@code name}, or an error when there is no such table field. */
+    public Table table(String name) {
+        if (value(name) instanceof Table t) {
+            return t;
+        }
+        throw new IllegalArgumentException("field " + name + " is no table: " + value(name));
+    }
+
     /** The integer value of field {@code name}, or an error when there is no such integer field. */
     public long integer(String name) {
         for (Field f : fields) {

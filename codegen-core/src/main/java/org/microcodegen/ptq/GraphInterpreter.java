@@ -128,7 +128,7 @@ public final class GraphInterpreter {
             } else if (a instanceof Arg.Activation act) {
                 args.add(actConstant(act.value()));
             } else if (a instanceof Arg.Params) {
-                args.add(params(k, call.params()));
+                args.add(params(k, call.struct()));
             } else if (a instanceof Arg.Table t) {
                 args.add(table(t.table()));
             } else {

@@ -1,0 +1,30 @@
+package org.microcodegen.lower;
+
+import org.microcodegen.lower.ParamsLayout.FieldType;
+import org.microcodegen.ops.ParamsStruct;
+
+/**
+ * The compact parameter structs of runtime-micro's C kernels ({@link ParamsLayout}), one declaration per
+ * struct, each the mirror of its typedef in the kernel's header (ParamsLayoutTest compares them field by
+ * field). A kernel takes one with {@link Kernel#narrowing}; the other kernels take their op's struct.
+ */
+public final class CParams {
+    private CParams() {
+    }
+
+    /**
+     * mc_conv_simd.h's mc_qpointwise_params, for mc_conv2d_1x1_s8_simd (1x1, stride 1, unpadded): the pixels
+     * to convolve, the channels in and out, the output offset and the requantization tables. The input offset
+     * is folded into the packed bias ({@link SimdPackings#FOLDED_BIAS}); rounding and clamp are not read, as the
+     * registry picks the kernel only where every channel takes the double-rounding epilogue over all of int8
+     * (Shapes.SIMD_POINTWISE). 20 bytes against mc_qconv2d_params' 92.
+     */
+    public static final ParamsLayout QPOINTWISE = ParamsLayout.of("mc_qpointwise_params")
+            .derived("pixels", FieldType.INT32, "batch * out_h * out_w",
+                    p -> Math.multiplyExact(Math.multiplyExact(p.integer("batch"), p.integer("out_h")), p.integer("out_w")))
+            .integer("in_c", FieldType.UINT16)
+            .integer("out_c", FieldType.UINT16)
+            .integer("out_offset", FieldType.INT16)
+            .table(ParamsStruct.OUT_MULT)
+            .table(ParamsStruct.OUT_SHIFT);
+}
