@@ -39,6 +39,13 @@ class SimdKernelChoiceTest {
     private static final Map<String, String> ONE_CHANNEL_DEPTHWISE_FIRST = Map.of("person_detect", "mc_depthwise_conv2d_nhwc_s8_3x3",
             "micro_speech", "mc_conv2d_s8_simd");
 
+    /**
+     * How many layers run on the pointwise kernel, whose registry rule also requires every channel to take its
+     * one-SMLAL epilogue (checked at compile time): a layer failing it would still pass on the general SIMD
+     * convolution above, but slower and with more code. All the 1x1 layers of both models.
+     */
+    private static final Map<String, Integer> POINTWISE_LAYERS = Map.of("person_detect", 14, "kws_ref_model", 4);
+
     @TempDir
     Path tmp;
 
@@ -62,6 +69,7 @@ class SimdKernelChoiceTest {
                             report = files.filter(f -> f.getFileName().toString().equals("report.json")).findFirst().orElseThrow();
                         }
                         int simd = 0;
+                        int pointwise = 0;
                         List<?> layers = (List<?>) map(E2E.Json.parse(Files.readString(report))).get("layers");
                         for (Object o : layers) {
                             Map<String, Object> layer = map(o);
@@ -71,7 +79,9 @@ class SimdKernelChoiceTest {
                                         + ") runs on " + layer.get("kernel") + ", not a SIMD kernel");
                             }
                             simd += layer.get("kernel") != null && SIMD.contains(layer.get("kernel")) ? 1 : 0;
+                            pointwise += "mc_conv2d_1x1_s8_simd".equals(layer.get("kernel")) ? 1 : 0;
                         }
+                        assertEquals(POINTWISE_LAYERS.getOrDefault(ref.name(), 0), pointwise, ref.name() + ": layers on mc_conv2d_1x1_s8_simd");
                         if (ONE_CHANNEL_DEPTHWISE_FIRST.containsKey(ref.name())) {
                             Map<String, Object> first = layers.stream().map(SimdKernelChoiceTest::map)
                                     .filter(l -> "DepthwiseConv2DNhwc".equals(l.get("op"))).findFirst().orElseThrow();
