@@ -1,6 +1,8 @@
 /* int8 convolution and fully connected layer for cores with the DSP (SIMD32) extension, bit for bit
- * the results of mc_conv2d_nhwc_s8 and mc_fully_connected_s8 (both roundings), on weights the
- * compiler packed for them. The same source runs on the host with mc_simd.h's portable definitions.
+ * the results of mc_conv2d_nhwc_s8 and mc_fully_connected_s8 (both roundings; the 1x1 entry for the
+ * layers its precondition admits), on weights the compiler packed for them. The same source runs on
+ * the host with mc_simd.h's portable definitions. The general convolution and the fully connected
+ * layer take their op's parameter structs; the 1x1 entry a compact one of its own.
  *
  * Packed operands (written by the compiler, org.microcodegen.lower.SimdPackings; never by hand):
  *   weight  K = k_h * k_w * in_c (FC: in_depth), Kp = K rounded up to a multiple of 4. Output
