@@ -69,10 +69,11 @@ public record ParamsLayout(String cType, List<Member> members) {
     /**
      * One field: its name, its C type, and how its value comes from the op's parameter values.
      *
+     * @param cType  the type as the typedef spells it: "int16_t"; "pointer" for a table; an enum's name
      * @param source how the value is computed, in words: the op's field of the same name, or a formula
      *               ("batch * out_h * out_w")
      */
-    public record Member(String name, FieldType type, String source, ToLongFunction<ParamsStruct> derive) {
+    public record Member(String name, FieldType type, String cType, String source, ToLongFunction<ParamsStruct> derive) {
         /** The field's value from the op's values {@code op}: a Long for an integer type, else the op's value as is. */
         Object value(ParamsStruct op) {
             return type.isInteger() ? (Object) derive.applyAsLong(op) : op.value(name);
@@ -94,17 +95,20 @@ public record ParamsLayout(String cType, List<Member> members) {
         if (!type.isInteger()) {
             throw new IllegalArgumentException(name + ": a computed field is an integer, not " + type);
         }
-        return plus(new Member(name, type, formula, value));
+        return plus(new Member(name, type, type.cName(), formula, value));
     }
 
     /** Plus field {@code name}: a pointer to the op's table of that name. */
     public ParamsLayout table(String name) {
-        return plus(new Member(name, FieldType.TABLE, name, null));
+        return plus(new Member(name, FieldType.TABLE, "pointer", name, null));
     }
 
-    /** Plus field {@code name}: the op's non-integer value of that name (an enum), as the op's struct has it. */
-    public ParamsLayout asIs(String name) {
-        return plus(new Member(name, FieldType.AS_IS, name, null));
+    /**
+     * Plus field {@code name} of C type {@code cType}: the op's non-integer value of that name (an enum such as
+     * the rounding, "mc_rounding"), as the op's struct has it.
+     */
+    public ParamsLayout asIs(String name, String cType) {
+        return plus(new Member(name, FieldType.AS_IS, cType, name, null));
     }
 
     private ParamsLayout plus(Member m) {

@@ -193,8 +193,25 @@ class ParamsLayoutTest {
 
     @Test
     void eachCompactStructMirrorsItsTypedefInTheKernelsHeader() throws java.io.IOException {
-        List<String> java = CParams.QPOINTWISE.members().stream()
-                .map(m -> m.name() + " " + (m.type() == FieldType.TABLE ? "pointer" : m.type().cName())).toList();
-        assertEquals(typedef("mc_conv_simd.h", "mc_qpointwise_params"), java);
+        int checked = 0;
+        for (String target : List.of("cortex-m4", "host")) {
+            for (KernelRegistry.Entry e : CKernels.registry(target).entries()) {
+                ParamsLayout layout = e.kernel().narrowing();
+                if (layout != null) {
+                    List<String> java = layout.members().stream().map(m -> m.name() + " " + m.cType()).toList();
+                    assertEquals(typedef(e.kernel().module() + ".h", layout.cType()), java, e.kernel().function() + "'s " + layout.cType());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked >= 2, "the pointwise kernel's struct, on both targets");
+    }
+
+    @Test
+    void aValueKeptAsTheOpGivesItIsCopied() {
+        ParamsStruct narrow = ParamsLayout.of("t").asIs("rounding", "mc_rounding").integer("out_c", FieldType.UINT16)
+                .narrow(conv(1, 1, 1, 8, 2, 0));
+        assertEquals(Rounding.DOUBLE, narrow.value("rounding"));
+        assertEquals(List.of("rounding", "out_c"), narrow.fields().stream().map(ParamsStruct.Field::name).toList());
     }
 }
