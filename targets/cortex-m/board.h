@@ -24,6 +24,9 @@ void board_print_uint(const char *prefix, uint64_t value);
  * bit-exact transport for output tensors that needs no file system. */
 void board_print_hex(const char *prefix, const void *data, size_t bytes);
 
+/* Writes the low `digits` hex digits of value (lower case) at out; returns the end. */
+char *board_hex(char *out, uint32_t value, int digits);
+
 /* Ends the program with a status the host sees (SYS_EXIT_EXTENDED). Never returns. */
 void board_exit(int status) __attribute__((noreturn));
 
