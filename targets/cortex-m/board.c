@@ -156,14 +156,14 @@ uint64_t board_ticks(void)
 }
 
 #if BOARD_TICKS_DENOMINATOR
-uint64_t board_instructions(board_mark_t start, board_mark_t end)
+uint64_t board_instructions(const board_mark_t *start, const board_mark_t *end)
 {
     /* Rounded, not truncated: with -icount shift chosen so that one instruction spans more than two ticks,
      * a tick count is within half an instruction of the truth (InstructionClock in the compiler). */
     uint32_t rest;
-    uint64_t ticks = end.ticks - start.ticks;
+    uint64_t ticks = end->ticks - start->ticks;
     uint64_t instructions = divide(ticks * BOARD_TICKS_NUMERATOR + BOARD_TICKS_DENOMINATOR / 2u, BOARD_TICKS_DENOMINATOR, &rest);
-    return instructions - (uint64_t)(end.wraps - start.wraps) * SYSTICK_HANDLER_INSTRUCTIONS;
+    return instructions - (uint64_t)(end->wraps - start->wraps) * SYSTICK_HANDLER_INSTRUCTIONS;
 }
 #endif
 

@@ -49,7 +49,7 @@ board_mark_t board_mark(void);
 /* Guest instructions between two marks under QEMU with board_config.h's -icount shift: the ticks
  * converted exactly, less the instructions of the SysTick interrupts that ran in between. Defined only
  * for an emulated board: on a real part SysTick ticks are cycles, not instructions. */
-uint64_t board_instructions(board_mark_t start, board_mark_t end);
+uint64_t board_instructions(const board_mark_t *start, const board_mark_t *end);
 #endif
 
 /* Bytes of stack used so far: the reset handler paints the stack and this finds the deepest write. */
