@@ -79,4 +79,17 @@ class ColdFilesTest {
         String makefile = E2E.read(fw.resolve("Makefile"));
         assertTrue(makefile.contains("$(RESNET8_SIZE_SRCS:%.c=build/%.o): CFLAGS += $(COLD_CFLAGS)"), makefile);
     }
+
+    /** LeNet's every kernel runs for over 0.4% of it: no file is cold, and the build files say nothing of -Os. */
+    @Test
+    void aModelWithoutColdKernelsGetsNoSizeFlags() {
+        Path lib = tmp.resolve("lenet");
+        E2E.CliResult r = E2E.cli("--model", E2E.fixture("lenet").model().toString(), "--target", "cortex-m4", "--name", "lenet",
+                "--output", lib.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertFalse(r.out().contains("-Os  "), r.out());
+        assertTrue(E2E.read(lib.resolve("model/model.mk")).contains("LENET_SIZE_SRCS := \n"));
+        assertFalse(E2E.read(lib.resolve("model/CMakeLists.txt")).contains("set_source_files_properties"));
+        assertFalse(E2E.read(lib.resolve("Makefile")).contains("COLD_CFLAGS"));
+    }
 }
