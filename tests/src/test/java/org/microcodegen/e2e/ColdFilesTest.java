@@ -88,7 +88,7 @@ class ColdFilesTest {
                 "--output", lib.toString());
         assertEquals(0, r.exit(), r::toString);
         assertFalse(r.out().contains("-Os  "), r.out());
-        assertTrue(E2E.read(lib.resolve("model/model.mk")).contains("LENET_SIZE_SRCS := \n"));
+        assertTrue(E2E.read(lib.resolve("model/model.mk")).contains("LENET_SIZE_SRCS :=\n"));
         assertFalse(E2E.read(lib.resolve("model/CMakeLists.txt")).contains("set_source_files_properties"));
         assertFalse(E2E.read(lib.resolve("Makefile")).contains("COLD_CFLAGS"));
     }
