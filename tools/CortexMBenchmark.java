@@ -226,7 +226,7 @@ public final class CortexMBenchmark {
         sb.append(String.format(Locale.ROOT, "Measured %s by `tools/benchmark` on `%s` (`%s`),%n",
                 LocalDate.now(ZoneOffset.UTC), version(List.of(QemuRunner.qemu(), "--version"), root),
                 String.join(" ", qemu.subList(1, 3)) + " -icount " + board.instructionClock().icount()));
-        sb.append(String.format(Locale.ROOT, "%s, flags as in the generated Makefile (`%s -O2 %s`, gc-sections, newlib-nano).%n",
+        sb.append(String.format(Locale.ROOT, "%s, flags as in the generated Makefile (`%s -O2 %s`, -Os for the harness and the kernels under 0.4%% of the estimated instructions, gc-sections, newlib-nano).%n",
                 version(List.of(QemuRunner.cross() + "gcc", "--version"), root), board.cpuFlags(), FirmwareEmitter.FP_CONTRACT));
         sb.append("Instructions: the second of two inferences, exact (SysTick ticks under -icount, one instruction = "
                 + String.format(Locale.ROOT, "%.2f", (double) board.instructionClock().denominator() / board.instructionClock().numerator())

@@ -42,23 +42,47 @@ void board_print(const char *text)
     (void)semihost(SYS_WRITE0, text);
 }
 
+/* n / d for any divisor, by shift and subtract: the 64-bit division the printer and the instruction
+ * count need, without the libgcc routine (__aeabi_uldivmod, 760 B) that -Os would call for the
+ * divisions by constants. It runs outside the measured window only. */
+__attribute__((noinline)) static uint64_t divide(uint64_t n, uint32_t d, uint32_t *remainder)
+{
+    uint64_t q = 0u;
+    uint64_t r = 0u;
+    for (int bit = 63; bit >= 0; bit--) {
+        r = (r << 1) | ((n >> bit) & 1u);
+        q <<= 1;
+        if (r >= d) {
+            r -= d;
+            q |= 1u;
+        }
+    }
+    *remainder = (uint32_t)r;
+    return q;
+}
+
 void board_print_uint(const char *prefix, uint64_t value)
 {
     char digits[24];
     char *p = &digits[sizeof digits - 1];
+    uint32_t digit;
     *p = '\0';
     *--p = '\n';
     do {
-        *--p = (char)('0' + (int)(value % 10u));
-        value /= 10u;
+        value = divide(value, 10u, &digit);
+        *--p = (char)('0' + digit);
     } while (value != 0u);
     board_print(prefix);
     board_print(p);
 }
 
-static char hex_digit(unsigned v)
+char *board_hex(char *out, uint32_t value, int digits)
 {
-    return (char)(v < 10u ? '0' + v : 'a' + (v - 10u));
+    while (digits-- > 0) {
+        unsigned v = (value >> (4 * digits)) & 0xFu;
+        *out++ = (char)(v < 10u ? '0' + v : 'a' + (v - 10u));
+    }
+    return out;
 }
 
 void board_print_hex(const char *prefix, const void *data, size_t bytes)
@@ -67,21 +91,15 @@ void board_print_hex(const char *prefix, const void *data, size_t bytes)
     char line[8 + 1 + 64 + 2];
     size_t at = 0;
     while (at < bytes) {
-        size_t n = bytes - at < 32u ? bytes - at : 32u;
-        size_t k = 0;
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            line[k++] = hex_digit((unsigned)(at >> shift) & 0xFu);
+        char *p = board_hex(line, (uint32_t)at, 8);
+        *p++ = ' ';
+        for (size_t i = 0; i < 32u && at < bytes; i++) {
+            p = board_hex(p, b[at++], 2);
         }
-        line[k++] = ' ';
-        for (size_t i = 0; i < n; i++) {
-            line[k++] = hex_digit(b[at + i] >> 4);
-            line[k++] = hex_digit(b[at + i] & 0xFu);
-        }
-        line[k++] = '\n';
-        line[k] = '\0';
+        *p++ = '\n';
+        *p = '\0';
         board_print(prefix);
         board_print(line);
-        at += n;
     }
 }
 
@@ -138,13 +156,14 @@ uint64_t board_ticks(void)
 }
 
 #if BOARD_TICKS_DENOMINATOR
-uint64_t board_instructions(board_mark_t start, board_mark_t end)
+uint64_t board_instructions(const board_mark_t *start, const board_mark_t *end)
 {
     /* Rounded, not truncated: with -icount shift chosen so that one instruction spans more than two ticks,
      * a tick count is within half an instruction of the truth (InstructionClock in the compiler). */
-    uint64_t ticks = end.ticks - start.ticks;
-    uint64_t instructions = (ticks * BOARD_TICKS_NUMERATOR + BOARD_TICKS_DENOMINATOR / 2u) / BOARD_TICKS_DENOMINATOR;
-    return instructions - (uint64_t)(end.wraps - start.wraps) * SYSTICK_HANDLER_INSTRUCTIONS;
+    uint32_t rest;
+    uint64_t ticks = end->ticks - start->ticks;
+    uint64_t instructions = divide(ticks * BOARD_TICKS_NUMERATOR + BOARD_TICKS_DENOMINATOR / 2u, BOARD_TICKS_DENOMINATOR, &rest);
+    return instructions - (uint64_t)(end->wraps - start->wraps) * SYSTICK_HANDLER_INSTRUCTIONS;
 }
 #endif
 

@@ -24,6 +24,9 @@ void board_print_uint(const char *prefix, uint64_t value);
  * bit-exact transport for output tensors that needs no file system. */
 void board_print_hex(const char *prefix, const void *data, size_t bytes);
 
+/* Writes the low `digits` hex digits of value (lower case) at out; returns the end. */
+char *board_hex(char *out, uint32_t value, int digits);
+
 /* Ends the program with a status the host sees (SYS_EXIT_EXTENDED). Never returns. */
 void board_exit(int status) __attribute__((noreturn));
 
@@ -46,7 +49,7 @@ board_mark_t board_mark(void);
 /* Guest instructions between two marks under QEMU with board_config.h's -icount shift: the ticks
  * converted exactly, less the instructions of the SysTick interrupts that ran in between. Defined only
  * for an emulated board: on a real part SysTick ticks are cycles, not instructions. */
-uint64_t board_instructions(board_mark_t start, board_mark_t end);
+uint64_t board_instructions(const board_mark_t *start, const board_mark_t *end);
 #endif
 
 /* Bytes of stack used so far: the reset handler paints the stack and this finds the deepest write. */

@@ -18,7 +18,6 @@ extern uint32_t _estack;
 int main(void);
 void Reset_Handler(void);
 void Fault_Handler(void);
-void Unexpected_Handler(void);
 void SysTick_Handler(void);
 void board_report_fault(const uint32_t *frame, uint32_t exc_return);
 
@@ -67,20 +66,21 @@ static void enable_caches(void)
 }
 #endif
 
-/* The 16 system exceptions of Armv7-M; no peripheral interrupt is enabled, so none is listed. */
+/* The 16 system exceptions of Armv7-M; no peripheral interrupt is enabled, so none is listed. Every
+ * exception but reset and SysTick is a fault here: none is expected, and the report names it. */
 __attribute__((section(".isr_vector"), used)) const uintptr_t board_vector_table[16] = {
-    (uintptr_t)&_estack,           /* initial main stack pointer */
+    (uintptr_t)&_estack,      /* initial main stack pointer */
     (uintptr_t)Reset_Handler,
-    (uintptr_t)Fault_Handler,      /* NMI */
-    (uintptr_t)Fault_Handler,      /* HardFault */
-    (uintptr_t)Fault_Handler,      /* MemManage */
-    (uintptr_t)Fault_Handler,      /* BusFault */
-    (uintptr_t)Fault_Handler,      /* UsageFault */
-    0, 0, 0, 0,                    /* reserved */
-    (uintptr_t)Unexpected_Handler, /* SVCall */
-    (uintptr_t)Unexpected_Handler, /* DebugMonitor */
-    0,                             /* reserved */
-    (uintptr_t)Unexpected_Handler, /* PendSV */
+    (uintptr_t)Fault_Handler, /* NMI */
+    (uintptr_t)Fault_Handler, /* HardFault */
+    (uintptr_t)Fault_Handler, /* MemManage */
+    (uintptr_t)Fault_Handler, /* BusFault */
+    (uintptr_t)Fault_Handler, /* UsageFault */
+    0, 0, 0, 0,               /* reserved */
+    (uintptr_t)Fault_Handler, /* SVCall */
+    (uintptr_t)Fault_Handler, /* DebugMonitor */
+    0,                        /* reserved */
+    (uintptr_t)Fault_Handler, /* PendSV */
     (uintptr_t)SysTick_Handler,
 };
 
@@ -125,40 +125,34 @@ __attribute__((naked)) void Fault_Handler(void)
         "b board_report_fault\n\t");
 }
 
-static void print_hex32(const char *label, uint32_t value)
+/* The string after the first n of a list of NUL-ended strings. */
+static const char *nth(const char *list, uint32_t n)
 {
-    char text[12];
-    text[0] = '0';
-    text[1] = 'x';
-    for (int i = 0; i < 8; i++) {
-        unsigned nibble = (value >> (28 - 4 * i)) & 0xFu;
-        text[2 + i] = (char)(nibble < 10u ? '0' + nibble : 'a' + nibble - 10u);
+    while (n-- != 0u) {
+        while (*list++ != '\0') {
+        }
     }
-    text[10] = '\0';
-    board_print(label);
-    board_print(text);
+    return list;
 }
 
+/* "mc: FAULT NAME pc=0x... lr=0x... cfsr=0x... hfsr=0x... bfar=0x... mmfar=0x... exc_return=0x..." */
 void board_report_fault(const uint32_t *frame, uint32_t exc_return)
 {
+    /* Exceptions 0-6 by number (IPSR), then any other; the labels of the values below. */
+    static const char names[] = "?\0?\0NMI\0HardFault\0MemManage\0BusFault\0UsageFault\0unexpected exception";
+    static const char labels[] = " pc=0x\0 lr=0x\0 cfsr=0x\0 hfsr=0x\0 bfar=0x\0 mmfar=0x\0 exc_return=0x";
+    const uint32_t values[7] = {frame[6], frame[5], SCB_CFSR, SCB_HFSR, SCB_BFAR, SCB_MMFAR, exc_return};
+    char text[9];
     uint32_t ipsr;
     __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    static const char *const names[7] = {"?", "?", "NMI", "HardFault", "MemManage", "BusFault", "UsageFault"};
+    ipsr &= 0x1FFu;
     board_print("mc: FAULT ");
-    board_print((ipsr & 0x1FFu) < 7u ? names[ipsr & 0x1FFu] : "exception");
-    print_hex32(" pc=", frame[6]);
-    print_hex32(" lr=", frame[5]);
-    print_hex32(" cfsr=", SCB_CFSR);
-    print_hex32(" hfsr=", SCB_HFSR);
-    print_hex32(" bfar=", SCB_BFAR);
-    print_hex32(" mmfar=", SCB_MMFAR);
-    print_hex32(" exc_return=", exc_return);
+    board_print(nth(names, ipsr < 7u ? ipsr : 7u));
+    for (uint32_t i = 0; i < 7u; i++) {
+        board_print(nth(labels, i));
+        *board_hex(text, values[i], 8) = '\0';
+        board_print(text);
+    }
     board_print("\n");
-    board_exit(BOARD_EXIT_FAULT);
-}
-
-void Unexpected_Handler(void)
-{
-    board_print("mc: FAULT unexpected exception\n");
     board_exit(BOARD_EXIT_FAULT);
 }

@@ -44,9 +44,10 @@ public final class FirmwareEmitter {
 
     private static void addFirmware(CView.Model m, CompiledModel model, FirmwareBoard board, List<byte[]> testInputs, Map<String, byte[]> files,
                                     ProbeMode mode) {
-        LibraryEmitter.addBuildFiles(m, files);
+        List<String> cold = LibraryEmitter.addBuildFiles(model, m, files);
         LibraryEmitter.moveInto(LibraryEmitter.FIRMWARE_FOLDER, files);
         FirmwareView f = boardView(board, LibraryView.of(m));
+        f.coldFiles = cold;
         f.layerCheck = true;
         f.probe = mode != ProbeMode.NONE;
         f.dump = mode == ProbeMode.DUMP;
@@ -88,6 +89,7 @@ public final class FirmwareEmitter {
         LibraryView lib = LibraryEmitter.addBuildFiles(set, views, files);
         LibraryEmitter.moveInto(LibraryEmitter.FIRMWARE_FOLDER, files);
         FirmwareView f = boardView(board, lib);
+        f.coldFiles = ColdFiles.of(set.models());
         f.sharedArena = set.sharedArena();
         f.arenas = new ArrayList<>();
         if (set.sharedArena()) {

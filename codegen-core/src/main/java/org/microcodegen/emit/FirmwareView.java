@@ -36,6 +36,9 @@ public final class FirmwareView {
     public String fpContract;
     /** The harness's .c files (the model's are in its library folder's model.mk). */
     public List<String> sources;
+    /** The library's runtime files its model.mk lists for -Os ({@link ColdFiles}), without the folder. */
+    public List<String> coldFiles;
+    public String coldShare = ColdFiles.SHARE_TEXT;
     /** The library folder (what --target c writes) and its Makefile fragment, relative to the project. */
     public String libraryFolder;
     public String makeFragment;

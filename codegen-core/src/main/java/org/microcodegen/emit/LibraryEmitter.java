@@ -21,7 +21,7 @@ public final class LibraryEmitter {
 
     /** File name -> contents of the library folder. */
     public static Map<String, byte[]> render(CompiledModel model) {
-        return CEmitter.render(model, LibraryEmitter::addBuildFiles);
+        return CEmitter.render(model, (view, files) -> addBuildFiles(model, view, files));
     }
 
     /**
@@ -33,15 +33,18 @@ public final class LibraryEmitter {
         return CEmitter.render(set, (views, files) -> addBuildFiles(set, views, files));
     }
 
-    /** Adds the two build files for the model's sources, which {@code files} holds (and nothing else yet). */
-    static void addBuildFiles(CView.Model m, Map<String, byte[]> files) {
-        addBuildFiles(LibraryView.of(m), files);
+    /**
+     * Adds the two build files for the model's sources, which {@code files} holds (and nothing else yet);
+     * returns the runtime files they compile for size ({@link ColdFiles}).
+     */
+    static List<String> addBuildFiles(CompiledModel model, CView.Model m, Map<String, byte[]> files) {
+        return addBuildFiles(LibraryView.of(m), ColdFiles.of(List.of(model)), files);
     }
 
     /** The same for several models' sources, and their umbrella header; returns the library's view. */
     static LibraryView addBuildFiles(ModelSet set, List<CView.Model> views, Map<String, byte[]> files) {
         LibraryView lib = addUmbrella(set, views, files);
-        addBuildFiles(lib, files);
+        addBuildFiles(lib, ColdFiles.of(set.models()), files);
         return lib;
     }
 
@@ -57,11 +60,12 @@ public final class LibraryEmitter {
         return lib;
     }
 
-    private static void addBuildFiles(LibraryView lib, Map<String, byte[]> files) {
+    private static List<String> addBuildFiles(LibraryView lib, List<String> cold, Map<String, byte[]> files) {
         List<String> sources = files.keySet().stream().filter(name -> name.endsWith(".c")).toList();
-        Map<String, Object> attrs = Map.of("lib", lib, "sources", sources);
+        Map<String, Object> attrs = Map.of("lib", lib, "sources", sources, "cold", cold, "share", ColdFiles.SHARE_TEXT);
         files.put(CMAKE_FILE, CEmitter.bytes(CEmitter.template("library.stg", "cmake", attrs)));
         files.put(MAKE_FRAGMENT, CEmitter.bytes(CEmitter.template("library.stg", "makeFragment", attrs)));
+        return cold;
     }
 
     /** Moves every file of {@code files} (the library) into {@code folder}/, keeping their order. */

@@ -1,5 +1,9 @@
 package org.microcodegen.lower;
 
+import org.microcodegen.ir.Node;
+import org.microcodegen.ops.Op;
+import org.microcodegen.ops.OpContext;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +16,7 @@ import java.util.Properties;
  * unit of work (per MAC; per input element for pooling) measured under QEMU. The table is data committed
  * with the method, date and compiler version (kernel-costs.properties); it is read here rather than
  * measured at compile time so that a compile needs no toolchain and gives the same code everywhere.
- * The host target has no flash budget of its own and uses the Cortex-M4 figures.
+ * The host target has no flash budget of its own and uses the Cortex-M4 figures, as does the library folder.
  */
 public final class KernelCosts {
     /** Balanced mode's rule: a specialised kernel must save this many instructions per byte of code it adds. */
@@ -26,9 +30,13 @@ public final class KernelCosts {
         this.prefix = prefix;
     }
 
-    /** The costs for target {@code target}, or figures missing everywhere (the Java target). */
+    /**
+     * The costs for target {@code target}, or figures missing everywhere (the Java target). The library
+     * folder (target c) is the firmware's model/ folder for any Cortex-M, so it chooses by the Cortex-M4
+     * figures as the firmware does.
+     */
     public static KernelCosts of(String target) {
-        return new KernelCosts((target.equals("host") ? "cortex-m4" : target) + ".");
+        return new KernelCosts((target.equals("host") || target.equals("c") ? "cortex-m4" : target) + ".");
     }
 
     /** The code bytes of {@code function}'s entry point, if measured. */
@@ -60,6 +68,15 @@ public final class KernelCosts {
             return true;
         }
         return work * (ri.getAsDouble() - si.getAsDouble()) >= INSTRUCTIONS_PER_BYTE * extra;
+    }
+
+    /**
+     * A node's work in the unit of the table: its MACs, or for ops without MACs (pooling, add, softmax)
+     * its first input's elements (each read about once per window for the windows the models use).
+     */
+    public static long work(Op op, Node node, OpContext ctx) {
+        long macs = op.macs(node, ctx);
+        return macs > 0 ? macs : ctx.shape(0).elementCount();
     }
 
     private OptionalDouble get(String key) {

@@ -85,13 +85,9 @@ public final class KernelRegistry {
                 + q.op().opName() + " on " + q.signature() + " for target " + target);
     }
 
-    /**
-     * The node's work in the unit of the cost table: its MACs, or for ops without MACs (pooling) its
-     * input elements (each read about once per window for the windows the fixtures use).
-     */
+    /** The node's work in the unit of the cost table ({@link KernelCosts#work}). */
     private static long work(Query q) {
-        long macs = q.op().macs(q.node(), q.ctx());
-        return macs > 0 ? macs : q.ctx().shape(0).elementCount();
+        return KernelCosts.work(q.op(), q.node(), q.ctx());
     }
 
     /** Whether some entry computes {@code op} (a canonical op name). */

@@ -4,6 +4,7 @@ import org.microcodegen.lower.CKernels;
 import org.microcodegen.lower.KernelRegistry;
 
 import org.microcodegen.emit.CEmitter;
+import org.microcodegen.emit.ColdFiles;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.ProbeMode;
 import org.microcodegen.emit.LibraryEmitter;
@@ -112,7 +113,7 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
     public String afterCompile(ModelSet set, TargetOptions options, Path output) {
         Board b = board(options);
         long testInputs = options.testInputs() == null ? 0 : set.inputBytes();
-        return "  fits     " + FitCheck.describe(set, b, testInputs) + "\n" + (b.emulated()
+        return ColdFiles.summaryLine(set.models()) + "  fits     " + FitCheck.describe(set, b, testInputs) + "\n" + (b.emulated()
                 ? String.format(Locale.ROOT, "  board    %s: build with `make -C %s`, run every model under QEMU with `make -C %s run`%n", b.name(), output, output)
                 : String.format(Locale.ROOT, "  board    %s: build with `make -C %s` and flash %s.elf (no emulator runs this board)%n", b.name(), output, ModelSet.LIBRARY_NAME));
     }
@@ -125,7 +126,7 @@ record CortexMTarget(String name, String core, String defaultBoard) implements T
     @Override
     public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
         Board b = board(options);
-        String fit = "  fits     " + FitCheck.describe(model, b, model.inputBytes()) + "\n";
+        String fit = ColdFiles.summaryLine(List.of(model)) + "  fits     " + FitCheck.describe(model, b, model.inputBytes()) + "\n";
         return fit + (b.emulated()
                 ? String.format(Locale.ROOT, "  board    %s: build with `make -C %s`, run under QEMU with `make -C %s run`%n", b.name(), output, output)
                 : String.format(Locale.ROOT, "  board    %s: build with `make -C %s` and flash %s.elf (no emulator runs this board)%n", b.name(), output, model.name()));

@@ -1,5 +1,6 @@
 package org.microcodegen.target;
 
+import org.microcodegen.emit.ColdFiles;
 import org.microcodegen.emit.CompiledModel;
 import org.microcodegen.emit.LibraryEmitter;
 import org.microcodegen.emit.ModelSet;
@@ -52,7 +53,7 @@ record LibraryTarget(String name, String description) implements Target {
 
     @Override
     public String afterCompile(ModelSet set, TargetOptions options, Path output) {
-        return String.format(Locale.ROOT, "  library  add %s to your build: CMake add_subdirectory + target_link_libraries(... %s), or Make include %s;"
+        return ColdFiles.summaryLine(set.models()) + String.format(Locale.ROOT, "  library  add %s to your build: CMake add_subdirectory + target_link_libraries(... %s), or Make include %s;"
                 + " #include \"%s.h\"%n", output, ModelSet.LIBRARY_NAME, output.resolve(LibraryEmitter.MAKE_FRAGMENT), ModelSet.LIBRARY_NAME);
     }
 
@@ -63,7 +64,7 @@ record LibraryTarget(String name, String description) implements Target {
 
     @Override
     public String afterCompile(CompiledModel model, TargetOptions options, Path output) {
-        return String.format(Locale.ROOT, "  library  add %s to your build: CMake add_subdirectory + target_link_libraries(... %s), or Make include %s%n",
+        return ColdFiles.summaryLine(List.of(model)) + String.format(Locale.ROOT, "  library  add %s to your build: CMake add_subdirectory + target_link_libraries(... %s), or Make include %s%n",
                 output, model.name(), output.resolve(LibraryEmitter.MAKE_FRAGMENT));
     }
 
