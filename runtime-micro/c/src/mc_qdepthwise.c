@@ -224,23 +224,26 @@ static uint32_t high(uint64_t v) {
 static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, const mc_qconv2d_params *p,
                      block3x3 *k) {
     uint64_t *wk = k->w[0];
+    uint32_t sum02 = 0, sum13 = 0;   /* the nine weights' sums, lanes as the weights' (|sum| <= 1152) */
     uint32_t inner[4];
     int32_t j, t;
-    for (t = 0; t < 15; ++t) {
-        const uint32_t wv = mc_read_u32(w + (t % 9) * p->out_c + oc);
+    for (t = 0; t < 9; ++t) {
+        const uint32_t wv = mc_read_u32(w + t * p->out_c + oc);
         const uint32_t w02 = mc_sxtb16(wv), w13 = mc_sxtb16_ror8(wv);
         wk[t] = words(mc_sadd16(w02, w02), mc_sadd16(w13, w13));
+        if (t < 6) {
+            wk[t + 9] = wk[t];
+        }
+        sum02 = mc_sadd16(sum02, w02);
+        sum13 = mc_sadd16(sum13, w13);
     }
     for (j = 0; j < 4; ++j) {
         const uint32_t b = bias != NULL ? (uint32_t)bias[oc + j] : 0u;
-        int32_t sum = 0;
-        for (t = 0; t < 9; ++t) {
-            sum += w[t * p->out_c + oc + j];
-        }
-        /* in wrapping arithmetic, as the reference's sum (a bias near the int32 limits) */
+        const int32_t sum = mc_lane16(j & 1 ? sum13 : sum02, (unsigned)j >> 1);
+        const int32_t rshift = -p->out_shift[oc + j];
         inner[j] = 2u * (b + (uint32_t)(sum * p->in_offset));
-        k->rshift[j] = -p->out_shift[oc + j];
-        k->scale[j] = words((uint32_t)p->out_mult[oc + j], (uint32_t)mc_rq_small_nudge(k->rshift[j], p->out_offset));
+        k->rshift[j] = rshift;
+        k->scale[j] = words((uint32_t)p->out_mult[oc + j], (uint32_t)mc_rq_small_nudge(rshift, p->out_offset));
     }
     k->inner[0] = words(inner[0], inner[1]);
     k->inner[1] = words(inner[2], inner[3]);
@@ -301,32 +304,32 @@ static void frame(uint64_t *row, int32_t from, int32_t to, uint64_t zero) {
     }
 }
 
-/* Ring row `row` (width framed pixels) gets input row ih of the image at in, columns from iw0 on:
- * the block's channels from input channel `channel`, the frame where the input ends. */
-static void frame_row(const int8_t *in, int32_t ih, int32_t iw0, int32_t width, int32_t channel,
-                      const mc_qconv2d_params *p, uint64_t zero, uint64_t *row) {
-    int32_t lo = iw0 < 0 ? -iw0 : 0;
-    int32_t hi = p->in_w - iw0 < width ? p->in_w - iw0 : width;
-    int32_t i;
-    if (ih < 0 || ih >= p->in_h || hi < lo) {
-        hi = lo;
-    }
-    frame(row, 0, lo, zero);
-    if (lo < hi) {
-        const int8_t *x = in + (ih * p->in_w + iw0 + lo) * p->in_c + channel;
-        if (p->depth_multiplier == 1) {
-            for (i = lo; i < hi; ++i, x += p->in_c) {
-                const uint32_t v = mc_read_u32(x);
-                row[i] = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
-            }
-        } else {
-            for (i = lo; i < hi; ++i, x += p->in_c) {
-                const uint32_t v = mc_pack16(*x, *x);
-                row[i] = words(v, v);
-            }
+/* The columns of a strip: `width` framed pixels, input columns [iw0, iw0 + width), of which framed
+ * pixels [lo, hi) lie inside the input. */
+typedef struct {
+    int32_t width, iw0, lo, hi;
+} strip;
+
+/* A ring row: framed pixels [lo, hi) from x on (the block's channels of input pixels in_c bytes
+ * apart; x NULL for a row outside the input), the frame around them. */
+static void frame_row(const int8_t *x, const strip *s, int32_t in_c, int shared, uint64_t zero,
+                      uint64_t *row) {
+    uint64_t *d = row + s->lo, *end = row + s->hi;
+    frame(row, 0, s->lo, zero);
+    if (x == NULL) {
+        frame(row, s->lo, s->hi, zero);
+    } else if (!shared) {
+        for (; d < end; ++d, x += in_c) {
+            const uint32_t v = mc_read_u32(x);
+            *d = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
+        }
+    } else {
+        for (; d < end; ++d, x += in_c) {
+            const uint32_t v = mc_pack16(*x, *x);
+            *d = words(v, v);
         }
     }
-    frame(row, hi, width, zero);
+    frame(row, s->hi, s->width, zero);
 }
 
 /* The block's n outputs of one row clamped to the activation's range (framed_row saturated them to
@@ -344,29 +347,40 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
                                      int8_t *out, const mc_qconv2d_params *p) {
     uint64_t ring[3][MC_QDW_COLS];
     const int32_t span = (MC_QDW_COLS - 3) / p->stride_w + 1;   /* output pixels per strip */
+    const int32_t in_row = p->in_w * p->in_c, out_row = p->out_w * p->out_c;
     const uint32_t zp = mc_pack16(-p->in_offset, -p->in_offset);
     const uint64_t zero = words(zp, zp);
     const int clamp = p->act_min > -128 || p->act_max < 127;
+    const int shared = p->depth_multiplier != 1;
     block3x3 k;
     int32_t oc, b, c0, oh;
     for (oc = 0; oc < p->out_c; oc += 4) {
         const int32_t channel = oc / p->depth_multiplier;
         block_of(w, bias, oc, p, &k);
         for (b = 0; b < p->batch; ++b) {
-            const int8_t *image = in + b * p->in_h * p->in_w * p->in_c;
+            const int8_t *image = in + b * p->in_h * in_row + channel;
             for (c0 = 0; c0 < p->out_w; c0 += span) {
                 const int32_t n = p->out_w - c0 < span ? p->out_w - c0 : span;
-                const int32_t iw0 = c0 * p->stride_w - p->pad_left;
+                int8_t *o = out + (b * p->out_h * p->out_w + c0) * p->out_c + oc;
                 int32_t next = 0;   /* the next window row to frame, counted from the top padding */
-                for (oh = 0; oh < p->out_h; ++oh) {
-                    const int32_t top = oh * p->stride_h;
-                    int8_t *o = out + ((b * p->out_h + oh) * p->out_w + c0) * p->out_c + oc;
+                int32_t top = 0;    /* the window's top row, counted so */
+                strip s;
+                s.width = (n - 1) * p->stride_w + 3;
+                s.iw0 = c0 * p->stride_w - p->pad_left;
+                s.lo = s.iw0 < 0 ? -s.iw0 : 0;
+                s.hi = p->in_w - s.iw0 < s.width ? p->in_w - s.iw0 : s.width;
+                if (s.hi < s.lo) {
+                    s.hi = s.lo;
+                }
+                for (oh = 0; oh < p->out_h; ++oh, top += p->stride_h, o += out_row) {
                     if (next < top) {
                         next = top;
                     }
                     for (; next < top + 3; ++next) {
-                        frame_row(image, next - p->pad_top, iw0, (n - 1) * p->stride_w + 3, channel, p,
-                                  zero, ring[next % 3]);
+                        const int32_t ih = next - p->pad_top;
+                        const int8_t *x = ih >= 0 && ih < p->in_h && s.lo < s.hi
+                                          ? image + ih * in_row + (s.iw0 + s.lo) * p->in_c : NULL;
+                        frame_row(x, &s, p->in_c, shared, zero, ring[next % 3]);
                     }
                     /* ring row (top + r) % 3 holds kernel row r: slot 0 holds row (3 - top % 3) % 3 */
                     framed_row(ring[0], k.w[(3 - top % 3) % 3], &k, n, p->stride_w, p->out_c, o);

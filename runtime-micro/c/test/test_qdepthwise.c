@@ -94,8 +94,21 @@ static void requantize_cases(void) {
             printf("mc_rq_small(%ld, %ld, %ld, %ld) differs\n", (long)x, (long)m, (long)e, (long)off);
         }
     }
+    mc_rand_seed(14);
+    for (i = 0; i < 1000000; ++i) {
+        /* mc_rq_small2 (the 3x3 depthwise kernel's epilogue) on doubled sums below 2^29, small ones
+         * (where -[x < 0] stands in for -[H < 0]) a third of the time */
+        const int32_t x = rnd(0, 2) == 0 ? rnd(-40, 40) : rnd(-(1 << 29) + 1, (1 << 29) - 1);
+        const int32_t m = rnd(0, 3) == 0 ? rnd(0, 3) : rnd(0, INT32_MAX);
+        const int32_t e = rnd(1, 22), off = rnd(-255, 255);
+        ++checks;
+        if (mc_rq_small2(2 * x, m, mc_rq_small_nudge(e, off), e) != mc_requantize(x, m, -e, MC_ROUND_DOUBLE) + off
+            && failures++ < 5) {
+            printf("mc_rq_small2(%ld, %ld, %ld, %ld) differs\n", (long)(2 * x), (long)m, (long)e, (long)off);
+        }
+    }
     mc_expect_int("mc_requantize_fast == mc_requantize", failures, 0);
-    mc_expect_true("mc_requantize_fast cases ran", checks > 5200000);
+    mc_expect_true("mc_requantize_fast cases ran", checks > 6200000);
 }
 
 /* The SIMD helpers mc_qdepthwise uses beyond the ones mc_simd's own tests cover. */
