@@ -224,8 +224,9 @@ static uint32_t high(uint64_t v) {
 static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, const mc_qconv2d_params *p,
                      block3x3 *k) {
     uint64_t *wk = k->w[0];
+    const uint32_t off = (uint32_t)p->in_offset;   /* its bottom lane: |in_offset| <= 128 */
     uint32_t sum02 = 0, sum13 = 0;   /* the nine weights' sums, lanes as the weights' (|sum| <= 1152) */
-    uint32_t inner[4];
+    int32_t b[4] = {0, 0, 0, 0};
     int32_t j, t;
     for (t = 0; t < 9; ++t) {
         const uint32_t wv = mc_read_u32(w + t * p->out_c + oc);
@@ -237,16 +238,17 @@ static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, const mc_
         sum02 = mc_sadd16(sum02, w02);
         sum13 = mc_sadd16(sum13, w13);
     }
+    /* inner: bias + in_offset x sum, channel j's sum in lane j >> 1 of sum02 (j even) or sum13 */
+    if (bias != NULL) {
+        b[0] = bias[oc]; b[1] = bias[oc + 1]; b[2] = bias[oc + 2]; b[3] = bias[oc + 3];
+    }
+    k->inner[0] = words(2u * (uint32_t)mc_smlabb(sum02, off, b[0]), 2u * (uint32_t)mc_smlabb(sum13, off, b[1]));
+    k->inner[1] = words(2u * (uint32_t)mc_smlatb(sum02, off, b[2]), 2u * (uint32_t)mc_smlatb(sum13, off, b[3]));
     for (j = 0; j < 4; ++j) {
-        const uint32_t b = bias != NULL ? (uint32_t)bias[oc + j] : 0u;
-        const int32_t sum = mc_lane16(j & 1 ? sum13 : sum02, (unsigned)j >> 1);
         const int32_t rshift = -p->out_shift[oc + j];
-        inner[j] = 2u * (b + (uint32_t)(sum * p->in_offset));
         k->rshift[j] = rshift;
         k->scale[j] = words((uint32_t)p->out_mult[oc + j], (uint32_t)mc_rq_small_nudge(rshift, p->out_offset));
     }
-    k->inner[0] = words(inner[0], inner[1]);
-    k->inner[1] = words(inner[2], inner[3]);
 }
 
 /* mc_requantize(acc) + out_offset saturated to int8, given acc2 = 2 * acc (the doubled weights):
@@ -304,32 +306,52 @@ static void frame(uint64_t *row, int32_t from, int32_t to, uint64_t zero) {
     }
 }
 
-/* The columns of a strip: `width` framed pixels, input columns [iw0, iw0 + width), of which framed
- * pixels [lo, hi) lie inside the input. */
+/* How input rows become ring rows in one strip of output columns: `width` framed pixels, of which
+ * [lo, hi) lie inside the input, from the block's input channel of input pixels in_c bytes apart. */
 typedef struct {
-    int32_t width, iw0, lo, hi;
+    uint64_t zero;      /* the frame: the input zero point in every lane */
+    int32_t width, lo, hi, in_c;
+    int shared;         /* depth multiplier 4k: one input value for the block's four channels */
 } strip;
 
-/* A ring row: framed pixels [lo, hi) from x on (the block's channels of input pixels in_c bytes
- * apart; x NULL for a row outside the input), the frame around them. */
-static void frame_row(const int8_t *x, const strip *s, int32_t in_c, int shared, uint64_t zero,
-                      uint64_t *row) {
+/* A framed pixel of a block with one input value x: every lane holds it. */
+MC_QDW_INLINE void shared_pixel(const int8_t *x, uint64_t *d) {
+    const uint32_t v = mc_sxtb16((uint32_t)(uint8_t)*x * 0x00010001u);
+    /* both words hold v: stored one at a time (GCC builds the 64-bit value of two equal words with
+     * an extra UMULL) */
+    memcpy(d, &v, sizeof v);
+    memcpy((uint32_t *)d + 1, &v, sizeof v);
+}
+
+/* Ring row `row` gets framed pixels [lo, hi) from x on (x NULL: a row outside the input), the frame
+ * around them. */
+MC_QDW_LOOP void frame_row(const int8_t *x, const strip *s, uint64_t *row) {
     uint64_t *d = row + s->lo, *end = row + s->hi;
-    frame(row, 0, s->lo, zero);
+    const int32_t in_c = s->in_c;
+    frame(row, 0, s->lo, s->zero);
     if (x == NULL) {
-        frame(row, s->lo, s->hi, zero);
-    } else if (!shared) {
-        for (; d < end; ++d, x += in_c) {
+        frame(row, s->lo, s->hi, s->zero);
+    } else if (!s->shared) {
+        /* two pixels a pass, then the odd one */
+        for (; d + 2 <= end; d += 2, x += 2 * in_c) {
+            const uint32_t v = mc_read_u32(x), u = mc_read_u32(x + in_c);
+            d[0] = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
+            d[1] = words(mc_sxtb16(u), mc_sxtb16_ror8(u));
+        }
+        if (d < end) {
             const uint32_t v = mc_read_u32(x);
             *d = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
         }
     } else {
-        for (; d < end; ++d, x += in_c) {
-            const uint32_t v = mc_pack16(*x, *x);
-            *d = words(v, v);
+        for (; d + 2 <= end; d += 2, x += 2 * in_c) {
+            shared_pixel(x, d);
+            shared_pixel(x + in_c, d + 1);
+        }
+        if (d < end) {
+            shared_pixel(x, d);
         }
     }
-    frame(row, s->hi, s->width, zero);
+    frame(row, s->hi, s->width, s->zero);
 }
 
 /* The block's n outputs of one row clamped to the activation's range (framed_row saturated them to
@@ -349,41 +371,46 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
     const int32_t span = (MC_QDW_COLS - 3) / p->stride_w + 1;   /* output pixels per strip */
     const int32_t in_row = p->in_w * p->in_c, out_row = p->out_w * p->out_c;
     const uint32_t zp = mc_pack16(-p->in_offset, -p->in_offset);
-    const uint64_t zero = words(zp, zp);
     const int clamp = p->act_min > -128 || p->act_max < 127;
-    const int shared = p->depth_multiplier != 1;
     block3x3 k;
+    strip s;
     int32_t oc, b, c0, oh;
+    s.zero = words(zp, zp);
+    s.in_c = p->in_c;
+    s.shared = p->depth_multiplier != 1;
     for (oc = 0; oc < p->out_c; oc += 4) {
-        const int32_t channel = oc / p->depth_multiplier;
         block_of(w, bias, oc, p, &k);
         for (b = 0; b < p->batch; ++b) {
-            const int8_t *image = in + b * p->in_h * in_row + channel;
+            const int8_t *image = in + b * p->in_h * in_row + oc / p->depth_multiplier;
             for (c0 = 0; c0 < p->out_w; c0 += span) {
                 const int32_t n = p->out_w - c0 < span ? p->out_w - c0 : span;
+                const int32_t iw0 = c0 * p->stride_w - p->pad_left;   /* input column of framed pixel 0 */
                 int8_t *o = out + (b * p->out_h * p->out_w + c0) * p->out_c + oc;
-                int32_t next = 0;   /* the next window row to frame, counted from the top padding */
-                int32_t top = 0;    /* the window's top row, counted so */
-                strip s;
+                int32_t ih = -p->pad_top;   /* the next input row to frame */
+                int32_t slot = 0;           /* its ring row */
+                int32_t rot = 0;            /* the kernel row in ring row 0 */
                 s.width = (n - 1) * p->stride_w + 3;
-                s.iw0 = c0 * p->stride_w - p->pad_left;
-                s.lo = s.iw0 < 0 ? -s.iw0 : 0;
-                s.hi = p->in_w - s.iw0 < s.width ? p->in_w - s.iw0 : s.width;
+                s.lo = iw0 < 0 ? -iw0 : 0;
+                s.hi = p->in_w - iw0 < s.width ? p->in_w - iw0 : s.width;
                 if (s.hi < s.lo) {
                     s.hi = s.lo;
                 }
-                for (oh = 0; oh < p->out_h; ++oh, top += p->stride_h, o += out_row) {
-                    if (next < top) {
-                        next = top;
+                for (oh = 0; oh < p->out_h; ++oh, o += out_row) {
+                    const int32_t top = oh * p->stride_h - p->pad_top;   /* the window's top input row */
+                    if (ih < top) {
+                        /* a stride above 3 skips rows */
+                        slot = (slot + top - ih) % 3;
+                        ih = top;
                     }
-                    for (; next < top + 3; ++next) {
-                        const int32_t ih = next - p->pad_top;
-                        const int8_t *x = ih >= 0 && ih < p->in_h && s.lo < s.hi
-                                          ? image + ih * in_row + (s.iw0 + s.lo) * p->in_c : NULL;
-                        frame_row(x, &s, p->in_c, shared, zero, ring[next % 3]);
+                    for (; ih < top + 3; ++ih) {
+                        frame_row(ih >= 0 && ih < p->in_h ? image + ih * in_row + (iw0 + s.lo) * p->in_c : NULL,
+                                  &s, ring[slot]);
+                        slot = slot == 2 ? 0 : slot + 1;
+                        /* ring row `slot` is the oldest now; after the window's rows are in, it holds
+                         * the top one, kernel row 0, and ring row 0 kernel row (3 - slot) % 3 */
+                        rot = slot == 0 ? 0 : 3 - slot;
                     }
-                    /* ring row (top + r) % 3 holds kernel row r: slot 0 holds row (3 - top % 3) % 3 */
-                    framed_row(ring[0], k.w[(3 - top % 3) % 3], &k, n, p->stride_w, p->out_c, o);
+                    framed_row(ring[0], k.w[rot], &k, n, p->stride_w, p->out_c, o);
                     if (clamp) {
                         clamp_row(o, n, p);
                     }
