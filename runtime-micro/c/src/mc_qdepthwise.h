@@ -21,7 +21,7 @@ void mc_depthwise_conv2d_nhwc_s8_simd(const int8_t *in, const int8_t *w, const i
                                       int8_t *out, const mc_qconv2d_params *p);
 
 /* 3x3 kernels, dilation 1, any stride and padding (MobileNet's): every pixel through one unrolled
- * path over a ring of three framed rows (mc_qdepthwise.c), 3 x 40 x 8 B = 960 B of stack.
+ * path over a ring of three framed rows (mc_qdepthwise.c), 3 x 34 x 8 B = 816 B of stack.
  * Precondition, which it does not check (the compiler's kernel registry gives it only such layers,
  * CKernels.depthwise3x3; everything else takes mc_depthwise_conv2d_nhwc_s8_simd):
  *   - out_c a multiple of 4, and depth_multiplier 1 or a multiple of 4;
