@@ -376,7 +376,8 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
     const int clamp = p->act_min > -128 || p->act_max < 127;
     block3x3 k;
     strip s;
-    int32_t oc, b, c0, oh;
+    const int8_t *cols;   /* row 0 of the input at the strip's first framed pixel inside it */
+    int32_t oc, b, c0, oh, r;
     s.zero = words(zp, zp);
     s.in_c = p->in_c;
     k.x_step = p->stride_w;
@@ -397,22 +398,24 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
                 s.width = (n - 1) * p->stride_w + 3;
                 s.lo = iw0 < 0 ? -iw0 : 0;
                 s.hi = p->in_w - iw0 < s.width ? p->in_w - iw0 : s.width;
-                if (s.hi < s.lo) {
+                if (s.hi <= s.lo) {
                     s.hi = s.lo;
+                    cols = NULL;   /* no pointer formed for a strip outside the input */
+                } else {
+                    cols = image + (iw0 + s.lo) * p->in_c;
                 }
-                for (oh = 0; oh < 3; ++oh) {
-                    frame(ring[oh], 0, s.width, s.zero);
+                for (r = 0; r < 3; ++r) {
+                    frame(ring[r], 0, s.width, s.zero);
                 }
                 for (oh = 0; oh < p->out_h; ++oh, o += out_row) {
                     const int32_t top = oh * p->stride_h - p->pad_top;   /* the window's top input row */
                     if (ih < top) {
-                        /* a stride above 3 skips rows */
-                        slot = (slot + top - ih) % 3;
+                        /* a stride above 3 skips rows: the window's three are all new, in any slots */
                         ih = top;
                     }
                     for (; ih < top + 3; ++ih) {
-                        frame_row(ih >= 0 && ih < p->in_h ? image + ih * in_row + (iw0 + s.lo) * p->in_c : NULL,
-                                  &s, ring[slot]);
+                        frame_row(ih >= 0 && ih < p->in_h && cols != NULL ? cols + ih * in_row : NULL, &s,
+                                  ring[slot]);
                         slot = slot == 2 ? 0 : slot + 1;
                         /* ring row `slot` is the oldest now; after the window's rows are in, it holds
                          * the top one, kernel row 0, and ring row 0 kernel row (3 - slot) % 3 */

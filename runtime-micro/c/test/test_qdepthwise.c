@@ -257,15 +257,16 @@ static void random_3x3(void) {
     mc_expect_int("depthwise 3x3 == reference on 3000 random cases", failures, 0);
 }
 
-/* Rows of every width from 1 to 100 (one to three strips of the kernel's ring), strides 1 and 2,
- * paddings 0 to 2 on each side, multipliers 1, 4 and 8, the full int8 range and clamped ones. */
+/* Rows of every width from 1 to 100 (one to seven strips of the kernel's ring), strides 1 to 4 along
+ * rows and 1 to 5 down the columns, paddings 0 to 2 on each side, multipliers 1, 4 and 8, the full
+ * int8 range and clamped ones, batches of 1 and 2. */
 static void framed_rows(void) {
     static const int32_t multipliers[] = {1, 4, 8};
     int32_t width, failures = 0, cases = 0;
     mc_rand_seed(100);
     for (width = 1; width <= 100; ++width) {
         int32_t stride;
-        for (stride = 1; stride <= 2; ++stride) {
+        for (stride = 1; stride <= 4; ++stride) {
             mc_qconv2d_params p;
             const int32_t m = multipliers[(width + stride) % 3];
             const int32_t pad_bottom = rnd(0, 2), pad_right = rnd(0, 2);
@@ -274,8 +275,8 @@ static void framed_rows(void) {
             }
             p.batch = rnd(1, 2);
             p.in_w = width;
-            p.in_h = rnd(1, 5);
-            p.stride_h = rnd(1, 2);
+            p.in_h = rnd(1, 9);
+            p.stride_h = rnd(0, 3) == 0 ? rnd(3, 5) : rnd(1, 2);   /* above 3: rows skipped */
             p.stride_w = stride;
             p.pad_top = rnd(0, 2);
             p.pad_left = rnd(0, 2);
@@ -290,7 +291,7 @@ static void framed_rows(void) {
             ++cases;
         }
     }
-    mc_expect_true("framed-row cases ran", cases > 150);
+    mc_expect_true("framed-row cases ran", cases > 300);
     mc_expect_int("depthwise 3x3 == reference on every row width", failures, 0);
 }
 
