@@ -158,6 +158,10 @@ CASES = [
     Case("depthwise_stride2_valid", "DEPTHWISE_CONV_2D", [[1, 9, 9, 4]],
          depthwise("depthwise_stride2_valid", 4, 1, 2, 1, "VALID"),
          options={"StrideH": 2, "StrideW": 2, "Padding": "VALID"}),
+    Case("depthwise_3ch_same", "DEPTHWISE_CONV_2D", [[1, 7, 7, 3]],
+         depthwise("depthwise_3ch_same", 3, 1, 1, 1, "SAME"), options={"Padding": "SAME"}, variants=("int8",),
+         note="3 channels, not blocks of four: outside the DSP 3x3 depthwise kernel's precondition, so the general "
+              "DSP depthwise kernel's case"),
 ]
 
 

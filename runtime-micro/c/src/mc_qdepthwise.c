@@ -180,340 +180,253 @@ void mc_depthwise_conv2d_nhwc_s8_simd(const int8_t *in, const int8_t *w, const i
     }
 }
 
-/* The 3x3 kernel runs block by block: four output channels over the whole plane, so what a block
- * needs is prepared once per layer instead of once per pixel. */
+/* The 3x3 kernel runs block by block: four output channels over the whole plane, so that what a
+ * block needs is prepared once per layer instead of once per pixel. Every pixel takes one path: the
+ * block's channels of the three input rows an output row reads are copied into a ring of three
+ * framed rows, over which every window lies inside. A framed pixel holds its four channels already
+ * sign-extended into 16-bit lanes, (0, 2) and (1, 3), as SMLABB / SMLATT take them, so that a tap is
+ * two LDRDs and four multiplies; with a depth multiplier of 4k the four channels read one input
+ * value, which fills every lane. The frame (the padding, and what lies past the input) holds the
+ * input zero point, whose product w * zp is cancelled by the in_offset * w term of the block's inner
+ * constant (in_offset = -zp): the sums are the reference's int32 values, in wrapping arithmetic. */
 
-/* How one output channel's sum becomes its output on the fast path (see output_fast). */
-typedef struct {
-    int32_t mult;
-    int32_t rshift;     /* -shift */
-    int32_t nudge;      /* mc_rq_small_nudge: 2^(rshift - 1) + out_offset * 2^rshift */
-} out_scale;
+/* Framed columns in the ring: an output row is done in strips of as many pixels as fit. 3 rows x 34
+ * pixels x 8 B = 816 B of stack (person_detect's firmware needs no more stack than with the kernel
+ * before, 1,332 B); its 96- and 48-wide rows take three and two strips, which cost it the same
+ * instructions as 40 columns would and 35,000 (0.3%) more than 50. */
+#define MC_QDW_COLS 34
 
+/* The block's constants. Word pairs are one 64-bit value (low word first in the pair's name), so
+ * that the M4 loads them with one LDRD. */
 typedef struct {
-    uint32_t w[9][2];   /* tap 3 * row + column, sign-extended: lanes (channel 0, 2) and (1, 3) */
-    int32_t inner[4];   /* bias + in_offset * (sum of the nine weights): interior pixels sum raw inputs */
-    int32_t edge[4];    /* bias: border pixels add the offset to each input inside the image */
-    out_scale q[4];
-    int fast;           /* every channel's sums and constants meet output_fast's bounds */
-    int full_range;     /* the activation clamps to [-128, 127] only */
+    /* the nine weights doubled (see out8), sign-extended, lanes (channel 0, 2) in the low word and
+     * (1, 3) in the high word, by kernel row and column; kernel rows 0, 1, 2, 0, 1, so that w[s]
+     * serves the ring whose slot 0 holds kernel row s */
+    uint64_t w[5][3];
+    uint64_t inner[2];  /* channels (0, 1), (2, 3): 2 x (bias + in_offset x (sum of the nine weights)) */
+    uint64_t scale[4];  /* per channel: multiplier, mc_rq_small_nudge (see out8) */
+    int32_t rshift[4];  /* -shift */
+    /* and the rows of the current strip: n output pixels, x_step framed pixels and out_c output
+     * bytes apart */
+    int32_t n, x_step, out_c;
 } block3x3;
 
-/* Whether output_fast is exact for this channel, and its constants: double rounding (TFLite Micro's,
- * and LiteRT's for convolutions; single rounding takes the general loop), a right shift, and sums
- * below 2^29 in magnitude (at most |bias| + 9 * 255 * 128), so that the doubled sum fits SMMULR and
- * the nudged quotient 32 bits. */
-static int scale_of(int32_t oc, int64_t bias, const mc_qconv2d_params *p, out_scale *q) {
-    const int32_t shift = p->out_shift[oc];
-    const int64_t bound = (bias < 0 ? -bias : bias) + 9 * 255 * 128;
-    q->mult = p->out_mult[oc];
-    q->rshift = -shift;
-    if (p->rounding != MC_ROUND_DOUBLE || q->mult < 0 || !mc_rq_small_fits(shift, p->out_offset)
-        || bound >= ((int64_t)1 << 29)) {
-        return 0;
-    }
-    q->nudge = mc_rq_small_nudge(q->rshift, p->out_offset);
-    return 1;
+/* Two words as one 64-bit value (a framed pixel: lanes (channel 0, 2), (1, 3)), which the M4 moves
+ * with one LDRD / STRD. */
+static uint64_t words(uint32_t lo, uint32_t hi) {
+    return ((uint64_t)hi << 32) | lo;
 }
 
-/* mc_requantize(acc) + out_offset, clamped, within scale_of's bounds: mc_qrequant.h's mc_rq_small
- * (SMMULR of 2 * acc, then the rounding divide with the offset in its nudge). */
-MC_QDW_INLINE int8_t output_fast(int32_t acc, const out_scale *q, const mc_qconv2d_params *p, int full) {
-    const int32_t v = mc_rq_small(acc, q->mult, q->nudge, q->rshift);
-    return (int8_t)(full ? mc_ssat8(v) : mc_clamp_i32(v, p->act_min, p->act_max));
+static uint32_t low(uint64_t v) {
+    return (uint32_t)v;
+}
+
+static uint32_t high(uint64_t v) {
+    return (uint32_t)(v >> 32);
 }
 
 /* Prepares the block of output channels [oc, oc + 4). */
 static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, const mc_qconv2d_params *p,
                      block3x3 *k) {
+    uint64_t *wk = k->w[0];
+    const uint32_t off = (uint32_t)p->in_offset;   /* its bottom lane: |in_offset| <= 128 */
+    uint32_t sum02 = 0, sum13 = 0;   /* the nine weights' sums, lanes as the weights' (|sum| <= 1152) */
+    int32_t b[4] = {0, 0, 0, 0};
     int32_t j, t;
-    k->fast = 1;
-    k->full_range = p->act_min == -128 && p->act_max == 127;
     for (t = 0; t < 9; ++t) {
         const uint32_t wv = mc_read_u32(w + t * p->out_c + oc);
-        k->w[t][0] = mc_sxtb16(wv);
-        k->w[t][1] = mc_sxtb16_ror8(wv);
+        const uint32_t w02 = mc_sxtb16(wv), w13 = mc_sxtb16_ror8(wv);
+        wk[t] = words(mc_sadd16(w02, w02), mc_sadd16(w13, w13));
+        if (t < 6) {
+            wk[t + 9] = wk[t];
+        }
+        sum02 = mc_sadd16(sum02, w02);
+        sum13 = mc_sadd16(sum13, w13);
     }
+    /* inner: bias + in_offset x sum, channel j's sum in lane j >> 1 of sum02 (j even) or sum13 */
+    if (bias != NULL) {
+        b[0] = bias[oc]; b[1] = bias[oc + 1]; b[2] = bias[oc + 2]; b[3] = bias[oc + 3];
+    }
+    k->inner[0] = words(2u * (uint32_t)mc_smlabb(sum02, off, b[0]), 2u * (uint32_t)mc_smlabb(sum13, off, b[1]));
+    k->inner[1] = words(2u * (uint32_t)mc_smlatb(sum02, off, b[2]), 2u * (uint32_t)mc_smlatb(sum13, off, b[3]));
     for (j = 0; j < 4; ++j) {
-        const int32_t b = bias != NULL ? bias[oc + j] : 0;
-        int32_t sum = 0;
-        for (t = 0; t < 9; ++t) {
-            sum += w[t * p->out_c + oc + j];
-        }
-        k->edge[j] = b;
-        /* in wrapping arithmetic, as the reference's sum (a bias near the int32 limits) */
-        k->inner[j] = mc_wrap_i32((uint32_t)b + (uint32_t)(sum * p->in_offset));
-        k->fast &= scale_of(oc + j, b, p, &k->q[j]);
+        const int32_t rshift = -p->out_shift[oc + j];
+        k->rshift[j] = rshift;
+        k->scale[j] = words((uint32_t)p->out_mult[oc + j], (uint32_t)mc_rq_small_nudge(rshift, p->out_offset));
     }
 }
 
-/* The block's four outputs. When the activation's range is all of int8 (ReLU and ReLU6 outputs
- * usually have zero point -128, and ReLU6 a scale of 6/255), SSAT is the whole clamp. */
-MC_QDW_INLINE void store4(int32_t a0, int32_t a1, int32_t a2, int32_t a3, const block3x3 *k,
-                          const mc_qconv2d_params *p, int8_t *out) {
-    if (k->full_range) {
-        out[0] = output_fast(a0, &k->q[0], p, 1);
-        out[1] = output_fast(a1, &k->q[1], p, 1);
-        out[2] = output_fast(a2, &k->q[2], p, 1);
-        out[3] = output_fast(a3, &k->q[3], p, 1);
-    } else {
-        out[0] = output_fast(a0, &k->q[0], p, 0);
-        out[1] = output_fast(a1, &k->q[1], p, 0);
-        out[2] = output_fast(a2, &k->q[2], p, 0);
-        out[3] = output_fast(a3, &k->q[3], p, 0);
-    }
+/* mc_requantize(acc) + out_offset saturated to int8, given acc2 = 2 * acc (the doubled weights):
+ * mc_rq_small2 (exact under the header's precondition: double rounding, a multiplier >= 0,
+ * 1 <= -shift <= 22, |out_offset| <= 255, |acc| < 2^29). */
+MC_QDW_INLINE int8_t out8(int32_t acc2, uint64_t scale, int32_t rshift) {
+    return (int8_t)mc_ssat8(mc_rq_small2(acc2, mc_wrap_i32(low(scale)), mc_wrap_i32(high(scale)), rshift));
 }
 
-/* One tap of an interior pixel, raw inputs: multiplier 1 (four input channels in xv's bytes). */
-MC_QDW_INLINE void tap_raw(const int8_t *x, const uint32_t *wt, int32_t *a) {
-    const uint32_t xv = mc_read_u32(x);
-    const uint32_t x02 = mc_sxtb16(xv), x13 = mc_sxtb16_ror8(xv);
-    a[0] = mc_smlabb(x02, wt[0], a[0]);
-    a[2] = mc_smlatt(x02, wt[0], a[2]);
-    a[1] = mc_smlabb(x13, wt[1], a[1]);
-    a[3] = mc_smlatt(x13, wt[1], a[3]);
+/* One tap: x the framed pixel's lanes, w the tap's. */
+MC_QDW_INLINE void tap(const uint64_t *x, const uint64_t *w, int32_t *a) {
+    const uint64_t xv = *x, wv = *w;
+    const uint32_t x02 = low(xv), x13 = high(xv), w02 = low(wv), w13 = high(wv);
+    a[0] = mc_smlabb(x02, w02, a[0]);
+    a[2] = mc_smlatt(x02, w02, a[2]);
+    a[1] = mc_smlabb(x13, w13, a[1]);
+    a[3] = mc_smlatt(x13, w13, a[3]);
 }
 
-/* The same for multiplier 4k: one input value for the four channels, in the bottom lane. */
-MC_QDW_INLINE void tap_raw_shared(const int8_t *x, const uint32_t *wt, int32_t *a) {
-    const uint32_t xv = (uint32_t)(int32_t)*x;
-    a[0] = mc_smlabb(wt[0], xv, a[0]);
-    a[2] = mc_smlatb(wt[0], xv, a[2]);
-    a[1] = mc_smlabb(wt[1], xv, a[1]);
-    a[3] = mc_smlatb(wt[1], xv, a[3]);
+/* The three taps of one kernel row: framed pixels x[0..2], weights w[0..2]. */
+MC_QDW_INLINE void taps3(const uint64_t *x, const uint64_t *w, int32_t *a) {
+    tap(x, w, a);
+    tap(x + 1, w + 1, a);
+    tap(x + 2, w + 2, a);
 }
 
-/* n interior pixels of one output row: x at the first one's top-left tap (its channel oc, or its
- * input channel for multiplier 4k), x_step input elements between pixels, x_row between kernel
- * rows and x_col between kernel columns. The nine taps are spelled out so that the four sums stay
- * in registers. */
-MC_QDW_INLINE void interior_pixels(const int8_t *x, int32_t n, int32_t x_step, int32_t x_row,
-                                   int32_t x_col, int shared, const block3x3 *k,
-                                   const mc_qconv2d_params *p, int8_t *o) {
-    int32_t i;
-    for (i = 0; i < n; ++i) {
+/* k->n output pixels of one row (n >= 1) over the ring: x at the first one's top-left framed pixel,
+ * w the block's weights for the ring's rotation, o the first output.
+ * The nine taps are spelled out so that the four sums stay in registers; the outputs are saturated
+ * to int8 (clamp_row narrows them further). */
+MC_QDW_LOOP void framed_row(const uint64_t *x, const uint64_t *w, const block3x3 *k, int8_t *o) {
+    const uint64_t *end = x + k->n * k->x_step;
+    do {
+        const uint64_t i01 = k->inner[0], i23 = k->inner[1];
         int32_t a[4];
-        const int8_t *x1 = x + x_row, *x2 = x + 2 * x_row;
-        a[0] = k->inner[0]; a[1] = k->inner[1]; a[2] = k->inner[2]; a[3] = k->inner[3];
-        if (!shared) {
-            tap_raw(x, k->w[0], a); tap_raw(x + x_col, k->w[1], a); tap_raw(x + 2 * x_col, k->w[2], a);
-            tap_raw(x1, k->w[3], a); tap_raw(x1 + x_col, k->w[4], a); tap_raw(x1 + 2 * x_col, k->w[5], a);
-            tap_raw(x2, k->w[6], a); tap_raw(x2 + x_col, k->w[7], a); tap_raw(x2 + 2 * x_col, k->w[8], a);
-        } else {
-            tap_raw_shared(x, k->w[0], a); tap_raw_shared(x + x_col, k->w[1], a);
-            tap_raw_shared(x + 2 * x_col, k->w[2], a); tap_raw_shared(x1, k->w[3], a);
-            tap_raw_shared(x1 + x_col, k->w[4], a); tap_raw_shared(x1 + 2 * x_col, k->w[5], a);
-            tap_raw_shared(x2, k->w[6], a); tap_raw_shared(x2 + x_col, k->w[7], a);
-            tap_raw_shared(x2 + 2 * x_col, k->w[8], a);
-        }
-        store4(a[0], a[1], a[2], a[3], k, p, o);
-        x += x_step;
-        o += p->out_c;
+        a[0] = mc_wrap_i32(low(i01)); a[1] = mc_wrap_i32(high(i01));
+        a[2] = mc_wrap_i32(low(i23)); a[3] = mc_wrap_i32(high(i23));
+        taps3(x, w, a);
+        taps3(x + MC_QDW_COLS, w + 3, a);
+        taps3(x + 2 * MC_QDW_COLS, w + 6, a);
+        o[0] = out8(a[0], k->scale[0], k->rshift[0]);
+        o[1] = out8(a[1], k->scale[1], k->rshift[1]);
+        o[2] = out8(a[2], k->scale[2], k->rshift[2]);
+        o[3] = out8(a[3], k->scale[3], k->rshift[3]);
+        x += k->x_step;
+        o += k->out_c;
+    } while (x != end);
+}
+
+/* Framed pixels [from, to) of a ring row set to the frame's value. */
+static void frame(uint64_t *row, int32_t from, int32_t to, uint64_t zero) {
+    for (; from < to; ++from) {
+        row[from] = zero;
     }
 }
 
-/* interior_pixels in the input itself. */
-MC_QDW_LOOP void interior_row(const int8_t *x, int32_t n, int32_t x_step, const block3x3 *k,
-                              const mc_qconv2d_params *p, int8_t *o) {
-    const int32_t x_row = p->in_w * p->in_c, x_col = p->in_c;
-    const int shared = p->depth_multiplier != 1;
-    interior_pixels(x, n, x_step, x_row, x_col, shared, k, p, o);
+/* How input rows become ring rows in one strip of output columns: `width` framed pixels, of which
+ * [lo, hi) lie inside the input, from the block's input channel of input pixels in_c bytes apart. */
+typedef struct {
+    uint64_t zero;      /* the frame: the input zero point in every lane */
+    int32_t width, lo, hi, in_c;
+    int shared;         /* depth multiplier 4k: one input value for the block's four channels */
+} strip;
+
+/* A framed pixel of a block with one input value x: every lane holds it. */
+MC_QDW_INLINE void shared_pixel(const int8_t *x, uint64_t *d) {
+    const uint32_t v = mc_sxtb16((uint32_t)(uint8_t)*x * 0x00010001u);
+    /* both words hold v: stored one at a time (GCC builds the 64-bit value of two equal words with
+     * an extra UMULL) */
+    memcpy(d, &v, sizeof v);
+    memcpy((uint32_t *)d + 1, &v, sizeof v);
 }
 
-/* The same over a padded plane of four channels per word (plane3x3_padded): rows x_row bytes apart,
- * columns 4. */
-MC_QDW_LOOP void padded_row(const int8_t *x, int32_t n, int32_t x_step, int32_t x_row,
-                            const block3x3 *k, const mc_qconv2d_params *p, int8_t *o) {
-    interior_pixels(x, n, x_step, x_row, 4, 0, k, p, o);
-}
-
-/* A border pixel's sums over its taps inside the input (rows x cols of them), the offset added to
- * each input: x at the first tap's input (channel oc, or the block's input channel when shared),
- * wt at that tap's weights. */
-MC_QDW_INLINE void border_sums(const int8_t *x, int32_t rows, int32_t cols, int32_t x_row, int32_t x_col,
-                               const uint32_t *wt, int shared, int32_t in_offset, uint32_t off2, int32_t *a) {
-    int32_t r, c;
-    for (r = 0; r < rows; ++r) {
-        const int8_t *xc = x;
-        const uint32_t *wc = wt;
-        for (c = 0; c < cols; ++c) {
-            if (!shared) {
-                const uint32_t xv = mc_read_u32(xc);
-                const uint32_t x02 = mc_sadd16(mc_sxtb16(xv), off2), x13 = mc_sadd16(mc_sxtb16_ror8(xv), off2);
-                a[0] = mc_smlabb(x02, wc[0], a[0]);
-                a[2] = mc_smlatt(x02, wc[0], a[2]);
-                a[1] = mc_smlabb(x13, wc[1], a[1]);
-                a[3] = mc_smlatt(x13, wc[1], a[3]);
-            } else {
-                const uint32_t xv = (uint32_t)(*xc + in_offset);
-                a[0] = mc_smlabb(wc[0], xv, a[0]);
-                a[2] = mc_smlatb(wc[0], xv, a[2]);
-                a[1] = mc_smlabb(wc[1], xv, a[1]);
-                a[3] = mc_smlatb(wc[1], xv, a[3]);
-            }
-            xc += x_col;
-            wc += 2;
+/* Ring row `row` gets framed pixels [lo, hi) from x on (x NULL: a row outside the input: the frame).
+ * The frame around them was written when the strip began. */
+MC_QDW_LOOP void frame_row(const int8_t *x, const strip *s, uint64_t *row) {
+    uint64_t *d = row + s->lo, *end = row + s->hi;
+    const int32_t in_c = s->in_c;
+    if (x == NULL) {
+        frame(row, s->lo, s->hi, s->zero);
+    } else if (!s->shared) {
+        /* two pixels a pass, then the odd one */
+        for (; d + 2 <= end; d += 2, x += 2 * in_c) {
+            const uint32_t v = mc_read_u32(x), u = mc_read_u32(x + in_c);
+            d[0] = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
+            d[1] = words(mc_sxtb16(u), mc_sxtb16_ror8(u));
         }
-        x += x_row;
-        wt += 6;
-    }
-}
-
-/* A border pixel: window t's taps; channel as for interior_row. */
-MC_QDW_LOOP void border(const int8_t *in, const window *t, int32_t channel, const block3x3 *k,
-                        const mc_qconv2d_params *p, uint32_t off2, int8_t *out) {
-    const int8_t *x = in + t->x + channel;
-    const uint32_t *wt = k->w[t->first];
-    const int32_t x_row = p->in_w * p->in_c;
-    int32_t a[4];
-    a[0] = k->edge[0]; a[1] = k->edge[1]; a[2] = k->edge[2]; a[3] = k->edge[3];
-    if (p->depth_multiplier == 1) {
-        border_sums(x, t->rows, t->cols, x_row, p->in_c, wt, 0, p->in_offset, off2, a);
+        if (d < end) {
+            const uint32_t v = mc_read_u32(x);
+            *d = words(mc_sxtb16(v), mc_sxtb16_ror8(v));
+        }
     } else {
-        border_sums(x, t->rows, t->cols, x_row, p->in_c, wt, 1, p->in_offset, off2, a);
-    }
-    store4(a[0], a[1], a[2], a[3], k, p, out);
-}
-
-/* window_of for a 3x3 kernel with dilation 1, without divisions. */
-static window window3x3(const mc_qconv2d_params *p, int32_t b, int32_t oh, int32_t ow) {
-    const int32_t ih0 = oh * p->stride_h - p->pad_top, iw0 = ow * p->stride_w - p->pad_left;
-    const int32_t kh0 = ih0 < 0 ? -ih0 : 0, kw0 = iw0 < 0 ? -iw0 : 0;
-    const int32_t kh1 = ih0 + 3 > p->in_h ? p->in_h - ih0 : 3, kw1 = iw0 + 3 > p->in_w ? p->in_w - iw0 : 3;
-    window t;
-    t.rows = kh1 - kh0;
-    t.cols = kw1 - kw0;
-    if (t.rows <= 0 || t.cols <= 0) {
-        t.rows = t.cols = t.x = t.w = t.first = 0;
-        return t;
-    }
-    t.x = ((b * p->in_h + ih0 + kh0) * p->in_w + iw0 + kw0) * p->in_c;
-    t.first = kh0 * 3 + kw0;
-    t.w = t.first * p->out_c;
-    return t;
-}
-
-/* First and one-past-last output index along one axis whose three taps all lie inside the input. */
-static void interior_range(int32_t out_size, int32_t in_size, int32_t stride, int32_t pad, int32_t *lo,
-                           int32_t *hi) {
-    *lo = (pad + stride - 1) / stride;
-    *hi = in_size + pad < 3 ? 0 : (in_size + pad - 3) / stride + 1;
-    if (*hi > out_size) {
-        *hi = out_size;
-    }
-    if (*lo > *hi) {
-        *lo = *hi;
-    }
-}
-
-/* Block k (channels [oc, oc + 4)) over every pixel. */
-static void plane3x3(const int8_t *in, int8_t *out, const mc_qconv2d_params *p, const block3x3 *k,
-                     int32_t oc, uint32_t off2) {
-    const int32_t in_ch = p->in_c;
-    const int32_t x_col = p->stride_w * in_ch;
-    const int32_t channel = p->depth_multiplier == 1 ? oc : oc / p->depth_multiplier;
-    int32_t row_lo, row_hi, col_lo, col_hi, b, oh, ow;
-    interior_range(p->out_h, p->in_h, p->stride_h, p->pad_top, &row_lo, &row_hi);
-    interior_range(p->out_w, p->in_w, p->stride_w, p->pad_left, &col_lo, &col_hi);
-    for (b = 0; b < p->batch; ++b) {
-        for (oh = 0; oh < p->out_h; ++oh) {
-            const int inside = oh >= row_lo && oh < row_hi && col_lo < col_hi;
-            int8_t *o = out + ((b * p->out_h + oh) * p->out_w) * p->out_c + oc;
-            for (ow = 0; ow < p->out_w; ++ow) {
-                if (inside && ow == col_lo) {
-                    const int8_t *x = in + ((b * p->in_h + oh * p->stride_h - p->pad_top) * p->in_w
-                                            + col_lo * p->stride_w - p->pad_left) * in_ch + channel;
-                    interior_row(x, col_hi - col_lo, x_col, k, p, o + col_lo * p->out_c);
-                    ow = col_hi - 1;
-                } else {
-                    const window t = window3x3(p, b, oh, ow);
-                    border(in, &t, channel, k, p, off2, o + ow * p->out_c);
-                }
-            }
+        for (; d + 2 <= end; d += 2, x += 2 * in_c) {
+            shared_pixel(x, d);
+            shared_pixel(x + in_c, d + 1);
+        }
+        if (d < end) {
+            shared_pixel(x, d);
         }
     }
 }
 
-/* Small planes (person_detect's 6x6 and 3x3 layers) are mostly border pixels, which walk their
- * valid taps and add the input offset to each. Instead the block's four channels are copied, one
- * word per pixel, into a plane framed with the zero point's word, over which every pixel is an
- * interior one: a framed tap reads the zero point, whose raw product w * zp is cancelled by the
- * in_offset * w term of the block's inner constant (in_offset = -zp), so the sums are the same
- * int32 values in wrapping arithmetic. Planes up to MC_QDW_PADDED_MAX words take it: a 12x12 input
- * at stride 1 framed, 784 B of stack (a fixed array: a variable-length one cost GCC more per call),
- * less than the SIMD convolution's lanes at K = 256. */
-#define MC_QDW_PADDED_MAX 196
-
-/* The framed plane's size along one axis: the padding before, the input, and what the last
- * window reaches past it. */
-static int32_t padded_size(int32_t out_size, int32_t in_size, int32_t stride, int32_t pad) {
-    const int32_t reach = (out_size - 1) * stride + 3;
-    return reach > pad + in_size ? reach : pad + in_size;
-}
-
-static void plane3x3_padded(const int8_t *in, int8_t *out, const mc_qconv2d_params *p,
-                            const block3x3 *k, int32_t oc, int32_t ph, int32_t pw) {
-    uint32_t plane[MC_QDW_PADDED_MAX];   /* ph * pw of them */
-    const uint32_t zeros = (uint32_t)(uint8_t)(int8_t)(-p->in_offset) * 0x01010101u;
-    const int32_t x_row = 4 * pw, x_step = 4 * p->stride_w;
-    int32_t b, ih, iw, oh, i;
-    for (i = 0; i < ph * pw; ++i) {
-        plane[i] = zeros;
-    }
-    for (b = 0; b < p->batch; ++b) {
-        const int8_t *x = in + b * p->in_h * p->in_w * p->in_c + oc;
-        for (ih = 0; ih < p->in_h; ++ih) {
-            uint32_t *row = plane + (p->pad_top + ih) * pw + p->pad_left;
-            for (iw = 0; iw < p->in_w; ++iw, x += p->in_c) {
-                row[iw] = mc_read_u32(x);
-            }
-        }
-        for (oh = 0; oh < p->out_h; ++oh) {
-            padded_row((const int8_t *)(plane + oh * p->stride_h * pw), p->out_w, x_step, x_row, k, p,
-                       out + ((b * p->out_h + oh) * p->out_w) * p->out_c + oc);
-        }
-    }
-}
-
-/* Output channel oc pixel by pixel the plain way, with the general requantization: the channels
- * after the last block of four, and blocks whose constants fall outside output_fast's bounds. */
-static void plane_general(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
-                          const mc_qconv2d_params *p, const steps *s, int32_t oc) {
-    int32_t b, oh, ow;
-    for (b = 0; b < p->batch; ++b) {
-        for (oh = 0; oh < p->out_h; ++oh) {
-            for (ow = 0; ow < p->out_w; ++ow) {
-                const window t = window3x3(p, b, oh, ow);
-                out[((b * p->out_h + oh) * p->out_w + ow) * p->out_c + oc] =
-                        output(sum1(in, w, &t, s, oc, p), oc, bias, p);
-            }
+/* The block's n outputs of one row clamped to the activation's range (framed_row saturated them to
+ * int8: clamping that is clamping the value). */
+static void clamp_row(int8_t *o, int32_t n, const mc_qconv2d_params *p) {
+    int32_t i, j;
+    for (i = 0; i < n; ++i, o += p->out_c) {
+        for (j = 0; j < 4; ++j) {
+            o[j] = (int8_t)mc_clamp_i32(o[j], p->act_min, p->act_max);
         }
     }
 }
 
 void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const int32_t *bias,
                                      int8_t *out, const mc_qconv2d_params *p) {
-    const steps s = steps_of(p);
-    const uint32_t off2 = mc_pack16(p->in_offset, p->in_offset);
-    const int32_t ph = padded_size(p->out_h, p->in_h, p->stride_h, p->pad_top);
-    const int32_t pw = padded_size(p->out_w, p->in_w, p->stride_w, p->pad_left);
-    const int small = p->depth_multiplier == 1 && ph * pw <= MC_QDW_PADDED_MAX;
+    uint64_t ring[3][MC_QDW_COLS];
+    const int32_t span = (MC_QDW_COLS - 3) / p->stride_w + 1;   /* output pixels per strip */
+    const int32_t in_row = p->in_w * p->in_c, out_row = p->out_w * p->out_c;
+    const uint32_t zp = mc_pack16(-p->in_offset, -p->in_offset);
+    const int clamp = p->act_min > -128 || p->act_max < 127;
     block3x3 k;
-    int32_t oc = 0;
-    if (p->depth_multiplier == 1 || p->depth_multiplier % 4 == 0) {
-        for (; oc + 4 <= p->out_c; oc += 4) {
-            block_of(w, bias, oc, p, &k);
-            if (!k.fast) {
-                break;
-            }
-            if (small) {
-                plane3x3_padded(in, out, p, &k, oc, ph, pw);
-            } else {
-                plane3x3(in, out, p, &k, oc, off2);
+    strip s;
+    const int8_t *cols;   /* row 0 of the input at the strip's first framed pixel inside it */
+    int32_t oc, b, c0, oh, r;
+    s.zero = words(zp, zp);
+    s.in_c = p->in_c;
+    k.x_step = p->stride_w;
+    k.out_c = p->out_c;
+    s.shared = p->depth_multiplier != 1;
+    for (oc = 0; oc < p->out_c; oc += 4) {
+        block_of(w, bias, oc, p, &k);
+        for (b = 0; b < p->batch; ++b) {
+            const int8_t *image = in + b * p->in_h * in_row + oc / p->depth_multiplier;
+            for (c0 = 0; c0 < p->out_w; c0 += span) {
+                const int32_t n = p->out_w - c0 < span ? p->out_w - c0 : span;
+                const int32_t iw0 = c0 * p->stride_w - p->pad_left;   /* input column of framed pixel 0 */
+                int8_t *o = out + (b * p->out_h * p->out_w + c0) * p->out_c + oc;
+                int32_t ih = -p->pad_top;   /* the next input row to frame */
+                int32_t slot = 0;           /* its ring row */
+                int32_t rot = 0;            /* the kernel row in ring row 0 */
+                k.n = n;
+                s.width = (n - 1) * p->stride_w + 3;
+                s.lo = iw0 < 0 ? -iw0 : 0;
+                s.hi = p->in_w - iw0 < s.width ? p->in_w - iw0 : s.width;
+                if (s.hi <= s.lo) {
+                    s.hi = s.lo;
+                    cols = NULL;   /* no pointer formed for a strip outside the input */
+                } else {
+                    cols = image + (iw0 + s.lo) * p->in_c;
+                }
+                for (r = 0; r < 3; ++r) {
+                    frame(ring[r], 0, s.width, s.zero);
+                }
+                for (oh = 0; oh < p->out_h; ++oh, o += out_row) {
+                    const int32_t top = oh * p->stride_h - p->pad_top;   /* the window's top input row */
+                    if (ih < top) {
+                        /* a stride above 3 skips rows: the window's three are all new, in any slots */
+                        ih = top;
+                    }
+                    for (; ih < top + 3; ++ih) {
+                        frame_row(ih >= 0 && ih < p->in_h && cols != NULL ? cols + ih * in_row : NULL, &s,
+                                  ring[slot]);
+                        slot = slot == 2 ? 0 : slot + 1;
+                        /* ring row `slot` is the oldest now; after the window's rows are in, it holds
+                         * the top one, kernel row 0, and ring row 0 kernel row (3 - slot) % 3 */
+                        rot = slot == 0 ? 0 : 3 - slot;
+                    }
+                    framed_row(ring[0], k.w[rot], &k, o);
+                    if (clamp) {
+                        clamp_row(o, n, p);
+                    }
+                }
             }
         }
-    }
-    for (; oc < p->out_c; ++oc) {
-        plane_general(in, w, bias, out, p, &s, oc);
     }
 }

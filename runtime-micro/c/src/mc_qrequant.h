@@ -134,6 +134,14 @@ static inline int32_t mc_rq_small(int32_t x, int32_t multiplier, int32_t nudge, 
     return mc_asr32(h + nudge + (h < 0 ? -1 : 0), e);
 }
 
+/* mc_rq_small given x2 = 2x (a kernel whose doubled weights did the doubling) and multiplier >= 0:
+ * SMMLAR adds the nudge to H, and -[H < 0] becomes -[x2 < 0]. The two differ only when x2 < 0 <= H,
+ * i.e. H = 0 (H < 0 needs x2 * m < -2^31), where floor((nudge - 1) / 2^e) = floor(nudge / 2^e):
+ * nudge is an odd multiple of 2^(e-1). Per sum: SMMLAR, ADD (with ASR #31), ASR. */
+static inline int32_t mc_rq_small2(int32_t x2, int32_t multiplier, int32_t nudge, int32_t e) {
+    return mc_asr32(mc_smmlar(x2, multiplier, nudge) + (x2 < 0 ? -1 : 0), e);
+}
+
 /* mc_requantize(x, multiplier, shift, r) for multiplier >= 0. */
 static inline int32_t mc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift, mc_rounding r) {
     if (r == MC_ROUND_FLOAT || (r == MC_ROUND_SINGLE && shift >= 0)) {

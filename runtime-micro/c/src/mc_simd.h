@@ -120,6 +120,13 @@ static inline int32_t mc_smmulr(int32_t a, int32_t b) {
     return r;
 }
 
+/* SMMLAR: acc + the high word of a * b, rounded: floor((acc * 2^32 + a * b + 2^31) / 2^32), wrapping. */
+static inline int32_t mc_smmlar(int32_t a, int32_t b, int32_t acc) {
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
 /* SMLABB / SMLABT / SMLATB / SMLATT: acc + one 16-bit lane of a times one of b (B = lane 0,
  * T = lane 1; the first letter picks a's lane, the second b's), wrapping in 32 bits. They keep
  * the lanes of SXTB16 apart, so four adjacent channels accumulate into four sums. */
@@ -192,6 +199,11 @@ static inline uint32_t mc_ssub16(uint32_t a, uint32_t b) {
 static inline int32_t mc_smmulr(int32_t a, int32_t b) {
     const int64_t sum = (int64_t)a * b + ((int64_t)1 << 31);
     return (int32_t)(sum >= 0 ? sum >> 32 : ~((~sum) >> 32));
+}
+
+static inline int32_t mc_smmlar(int32_t a, int32_t b, int32_t acc) {
+    const uint32_t sum = (uint32_t)acc + (uint32_t)mc_smmulr(a, b);
+    return (int32_t)(sum >= 0x80000000u ? (int64_t)sum - 0x100000000LL : (int64_t)sum);
 }
 
 static inline int32_t mc_smla_lanes(uint32_t a, unsigned la, uint32_t b, unsigned lb, int32_t acc) {

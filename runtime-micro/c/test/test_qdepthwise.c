@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_IN 4096
-#define MAX_W 1024
-#define MAX_OUT 8192
+#define MAX_IN 18432
+#define MAX_W 2304
+#define MAX_OUT 32768
 #define MAX_C 512
 
 /* a short name for the many draws below */
@@ -94,8 +94,21 @@ static void requantize_cases(void) {
             printf("mc_rq_small(%ld, %ld, %ld, %ld) differs\n", (long)x, (long)m, (long)e, (long)off);
         }
     }
+    mc_rand_seed(14);
+    for (i = 0; i < 1000000; ++i) {
+        /* mc_rq_small2 (the 3x3 depthwise kernel's epilogue) on doubled sums below 2^29, small ones
+         * (where -[x < 0] stands in for -[H < 0]) a third of the time */
+        const int32_t x = rnd(0, 2) == 0 ? rnd(-40, 40) : rnd(-(1 << 29) + 1, (1 << 29) - 1);
+        const int32_t m = rnd(0, 3) == 0 ? rnd(0, 3) : rnd(0, INT32_MAX);
+        const int32_t e = rnd(1, 22), off = rnd(-255, 255);
+        ++checks;
+        if (mc_rq_small2(2 * x, m, mc_rq_small_nudge(e, off), e) != mc_requantize(x, m, -e, MC_ROUND_DOUBLE) + off
+            && failures++ < 5) {
+            printf("mc_rq_small2(%ld, %ld, %ld, %ld) differs\n", (long)(2 * x), (long)m, (long)e, (long)off);
+        }
+    }
     mc_expect_int("mc_requantize_fast == mc_requantize", failures, 0);
-    mc_expect_true("mc_requantize_fast cases ran", checks > 5200000);
+    mc_expect_true("mc_requantize_fast cases ran", checks > 6200000);
 }
 
 /* The SIMD helpers mc_qdepthwise uses beyond the ones mc_simd's own tests cover. */
@@ -147,7 +160,12 @@ static int random_case(mc_qconv2d_params *p, int32_t k_h, int32_t k_w, int32_t s
            && (int64_t)p->batch * p->out_h * p->out_w * p->out_c <= MAX_OUT && p->out_c <= MAX_C;
 }
 
-static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_params *p, int with_bias) {
+/* The constants compare draws: any, or within mc_depthwise_conv2d_nhwc_s8_3x3's precondition (shifts
+ * in [-22, -1], biases whose sums stay below 2^29; the caller makes the rounding double). */
+enum constants { ANY_CONSTANTS, CONSTANTS_3X3 };
+
+static int32_t compare_with(const char *name, dw_kernel kernel, const mc_qconv2d_params *p, int with_bias,
+                            enum constants constants) {
     static int8_t in[MAX_IN], w[MAX_W], want[MAX_OUT], got[MAX_OUT + 1];
     static int32_t bias[MAX_C], mult[MAX_C];
     static int8_t shift[MAX_C];
@@ -163,9 +181,10 @@ static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_para
         w[i] = (int8_t)rnd(-127, 127);
     }
     for (i = 0; i < p->out_c; ++i) {
-        bias[i] = rnd(0, 7) == 0 ? rnd(-(1 << 20), 1 << 20) : rnd(-5000, 5000);
+        const int32_t big = constants == CONSTANTS_3X3 ? (1 << 29) - 9 * 255 * 128 - 1 : 1 << 20;
+        bias[i] = rnd(0, 7) == 0 ? rnd(-big, big) : rnd(-5000, 5000);
         mult[i] = rnd(0, 9) == 0 ? INT32_MAX : rnd(1 << 30, INT32_MAX);
-        shift[i] = (int8_t)(rnd(0, 9) == 0 ? rnd(-31, 2) : rnd(-12, -5));
+        shift[i] = (int8_t)(rnd(0, 9) != 0 ? rnd(-12, -5) : constants == CONSTANTS_3X3 ? rnd(-22, -1) : rnd(-31, 2));
     }
     q.out_mult = mult;
     q.out_shift = shift;
@@ -183,6 +202,17 @@ static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_para
     }
     /* nothing written past the output */
     return got[n_out] != 0x5a;
+}
+
+static int32_t compare(const char *name, dw_kernel kernel, const mc_qconv2d_params *p, int with_bias) {
+    return compare_with(name, kernel, p, with_bias, ANY_CONSTANTS);
+}
+
+/* The 3x3 kernel on case p, made to meet its precondition (double rounding, the output offset in
+ * [-255, 255]; compare_with draws the rest). */
+static int32_t compare_3x3(const char *name, mc_qconv2d_params *p, int with_bias) {
+    p->rounding = MC_ROUND_DOUBLE;
+    return compare_with(name, mc_depthwise_conv2d_nhwc_s8_3x3, p, with_bias, CONSTANTS_3X3);
 }
 
 static void random_general(void) {
@@ -205,25 +235,64 @@ static void random_general(void) {
     mc_expect_int("depthwise simd == reference on 3000 random cases", failures, 0);
 }
 
+/* The 3x3 kernel takes blocks of four output channels: multiplier 1 on a multiple of 4 channels, or
+ * a multiplier of 4k on any. */
 static void random_3x3(void) {
-    static const int32_t channels[] = {1, 3, 4, 5, 8, 12, 13, 16, 64};
-    static const int32_t multipliers[] = {1, 1, 1, 4, 8, 2};
+    static const int32_t channels[] = {4, 8, 12, 16, 64};
+    static const int32_t shared_channels[] = {1, 2, 3, 5};
+    static const int32_t multipliers[] = {1, 1, 1, 4, 8};
     int32_t cases = 0, failures = 0;
     mc_rand_seed(96);
     while (cases < 3000) {
         mc_qconv2d_params p;
-        if (!random_case(&p, 3, 3, rnd(1, 2), 1,
-                         channels[rnd(0, (int32_t)(sizeof channels / sizeof channels[0]) - 1)],
-                         multipliers[rnd(0, (int32_t)(sizeof multipliers / sizeof multipliers[0]) - 1)])) {
+        const int32_t m = multipliers[rnd(0, (int32_t)(sizeof multipliers / sizeof multipliers[0]) - 1)];
+        const int32_t in_c = m == 1 ? channels[rnd(0, (int32_t)(sizeof channels / sizeof channels[0]) - 1)]
+                             : shared_channels[rnd(0, (int32_t)(sizeof shared_channels / sizeof shared_channels[0]) - 1)];
+        if (!random_case(&p, 3, 3, rnd(1, 2), 1, in_c, m)) {
             continue;
         }
-        p.pad_top = rnd(0, 1);
-        p.pad_left = rnd(0, 1);
-        failures += compare("mc_depthwise_conv2d_nhwc_s8_3x3", mc_depthwise_conv2d_nhwc_s8_3x3, &p,
-                            rnd(0, 3) != 0);
+        failures += compare_3x3("mc_depthwise_conv2d_nhwc_s8_3x3", &p, rnd(0, 3) != 0);
         ++cases;
     }
     mc_expect_int("depthwise 3x3 == reference on 3000 random cases", failures, 0);
+}
+
+/* Rows of every width from 1 to 100 (one to seven strips of the kernel's ring), strides 1 to 4 along
+ * rows and 1 to 5 down the columns, paddings 0 to 2 on each side, multipliers 1, 4 and 8, the full
+ * int8 range and clamped ones, batches of 1 and 2. */
+static void framed_rows(void) {
+    static const int32_t multipliers[] = {1, 4, 8};
+    int32_t width, failures = 0, cases = 0;
+    mc_rand_seed(100);
+    for (width = 1; width <= 100; ++width) {
+        int32_t stride;
+        for (stride = 1; stride <= 4; ++stride) {
+            mc_qconv2d_params p;
+            const int32_t m = multipliers[(width + stride) % 3];
+            const int32_t pad_bottom = rnd(0, 2), pad_right = rnd(0, 2);
+            if (!random_case(&p, 3, 3, stride, 1, m == 1 ? 4 * rnd(1, 2) : rnd(1, 2), m)) {
+                p.in_h = 1;   /* random_case drew no output: start from its other fields */
+            }
+            p.batch = rnd(1, 2);
+            p.in_w = width;
+            p.in_h = rnd(1, 9);
+            p.stride_h = rnd(0, 3) == 0 ? rnd(3, 5) : rnd(1, 2);   /* above 3: rows skipped */
+            p.stride_w = stride;
+            p.pad_top = rnd(0, 2);
+            p.pad_left = rnd(0, 2);
+            if (p.in_h + p.pad_top + pad_bottom < 3 || p.in_w + p.pad_left + pad_right < 3) {
+                continue;
+            }
+            p.out_h = (p.in_h + p.pad_top + pad_bottom - 3) / p.stride_h + 1;
+            p.out_w = (p.in_w + p.pad_left + pad_right - 3) / p.stride_w + 1;
+            p.act_min = cases % 3 == 0 ? rnd(-128, 0) : -128;
+            p.act_max = cases % 4 == 0 ? rnd(p.act_min, 127) : 127;
+            failures += compare_3x3("3x3 framed rows", &p, 1);
+            ++cases;
+        }
+    }
+    mc_expect_true("framed-row cases ran", cases > 300);
+    mc_expect_int("depthwise 3x3 == reference on every row width", failures, 0);
 }
 
 /* A random 3x3 case on one square image: in x in pixels, out x out outputs, padding 1 before. */
@@ -237,8 +306,7 @@ static void square_case(mc_qconv2d_params *p, int32_t stride, int32_t in_c, int3
     p->rounding = (mc_rounding)rounding;
 }
 
-/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and 3x3 stride-1 layers, small
- * (framed copy) and large. */
+/* person_detect's layers: its first (96x96x1, multiplier 8, stride 2) and 3x3 stride-1 layers. */
 static void mobilenet_shapes(void) {
     mc_qconv2d_params p;
     int32_t r, failures = 0;
@@ -247,11 +315,19 @@ static void mobilenet_shapes(void) {
         square_case(&p, 2, 1, 8, 21, 11, r);
         failures += compare("multiplier 8 stride 2", mc_depthwise_conv2d_nhwc_s8_simd, &p, 1);
         square_case(&p, 1, 64, 1, 7, 7, r);
-        failures += compare("3x3 64 channels", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
-        /* a plane too large for the framed copy (22x22 words): interior rows and border pixels */
-        square_case(&p, 1, 8, 1, 20, 20, r);
-        failures += compare("3x3 20x20x8", mc_depthwise_conv2d_nhwc_s8_3x3, &p, 1);
+        failures += compare("3x3 64 channels", mc_depthwise_conv2d_nhwc_s8_simd, &p, 1);
     }
+    /* TFLite's SAME padding at stride 2 on an even size pads only after the input */
+    square_case(&p, 2, 1, 8, 96, 48, MC_ROUND_DOUBLE);
+    p.pad_top = p.pad_left = 0;
+    failures += compare_3x3("3x3 96x96x1 multiplier 8 stride 2", &p, 1);
+    square_case(&p, 1, 8, 1, 48, 48, MC_ROUND_DOUBLE);
+    failures += compare_3x3("3x3 48x48x8", &p, 1);
+    square_case(&p, 1, 64, 1, 12, 12, MC_ROUND_DOUBLE);
+    failures += compare_3x3("3x3 12x12x64", &p, 1);
+    square_case(&p, 2, 128, 1, 6, 3, MC_ROUND_DOUBLE);
+    p.pad_top = p.pad_left = 0;
+    failures += compare_3x3("3x3 6x6x128 stride 2", &p, 1);
     mc_expect_int("depthwise on MobileNet shapes", failures, 0);
 }
 
@@ -260,5 +336,6 @@ void test_qdepthwise(void) {
     smla_lanes();
     random_general();
     random_3x3();
+    framed_rows();
     mobilenet_shapes();
 }

@@ -3,7 +3,9 @@ package org.microcodegen.lower;
 import org.microcodegen.ir.DType;
 import org.microcodegen.ops.BlockedConv2D;
 import org.microcodegen.ops.Conv2DNhwc;
+import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.ops.Window2D;
+import org.microcodegen.quant.Rounding;
 
 import java.util.List;
 
@@ -162,11 +164,9 @@ public final class CKernels {
     private static void dspDepthwisePoolAddSoftmax(KernelRegistry.Builder r) {
         Signature s8 = Signature.weighted(I8, I8, DType.INT32);
         String dw = "mc_qdepthwise";
-        r.add("DepthwiseConv2DNhwc", s8, new Shapes.Rule("3x3, dilation 1, depth multiplier 1 or a multiple of 4", q -> {
-            Conv2DNhwc.Geometry g = ((Conv2DNhwc) q.op()).geometry(q.ctx());
-            Window2D w = g.w();
-            return blocksOfFour(g) && w.kH() == 3 && w.kW() == 3 && w.dilationH() == 1 && w.dilationW() == 1;
-        }), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params"));
+        r.add("DepthwiseConv2DNhwc", s8, new Shapes.Rule("3x3, dilation 1, blocks of four output channels (depth multiplier 1"
+                + " or a multiple of 4), double rounding, every channel's requantization within the 32-bit epilogue's bounds",
+                CKernels::depthwise3x3), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params"));
         // one input channel, other windows: an ordinary convolution, on the SMLAD conv kernel (weights
         // transposed when packed): micro_speech's 10x8 layer 0.80 M instructions there (its 8-byte kernel rows
         // widened straight from the input) against 1.63 M on the depthwise kernel below; a 3x3 window is faster
@@ -181,6 +181,48 @@ public final class CKernels {
         r.add("Add", Signature.all(I8), Kernel.withParams("mc_qadd_fast", "mc_add_s8_fast", "mc_qadd_params"));
         r.add("Softmax", Signature.exactly(List.of(I8), List.of(I8)),
                 Kernel.withParams("mc_qsoftmax_fast", "mc_softmax_s8_fast", "mc_qsoftmax_params"));
+    }
+
+    /**
+     * mc_depthwise_conv2d_nhwc_s8_3x3's precondition (mc_qdepthwise.h), which its code no longer checks: a 3x3 window
+     * with dilation 1, output channels in blocks of four that all take the same taps (depth multiplier 1 with a
+     * multiple of 4 channels, or a multiple of 4), and per channel the 32-bit epilogue (mc_rq_small2) exact: double
+     * rounding, a multiplier >= 0, a right shift of 1 to 22, an output offset in [-255, 255], and sums below 2^29 in
+     * magnitude (at most |bias| + 9 x 255 x 128).
+     */
+    private static boolean depthwise3x3(Query q) {
+        Conv2DNhwc.Geometry g = ((Conv2DNhwc) q.op()).geometry(q.ctx());
+        Window2D w = g.w();
+        if (!(w.kH() == 3 && w.kW() == 3 && w.dilationH() == 1 && w.dilationW() == 1 && blocksOfFour(g) && g.outC() % 4 == 0)) {
+            return false;
+        }
+        if (q.ctx().inputCount() > 2 && !q.ctx().input(2).isConstant()) {
+            return false;
+        }
+        long[] bias = q.ctx().inputCount() > 2 ? q.ctx().constantLongs(2, "bias") : new long[g.outC()];
+        ParamsStruct p = q.op().invocation(q.node(), q.ctx()).params();
+        long outOffset = p.integer("out_offset");
+        long[] mult = null;
+        long[] shift = null;
+        boolean doubleRounding = false;
+        for (ParamsStruct.Field f : p.fields()) {
+            if (f.name().equals(ParamsStruct.OUT_MULT) && f.value() instanceof ParamsStruct.Table t) {
+                mult = t.values();
+            } else if (f.name().equals(ParamsStruct.OUT_SHIFT) && f.value() instanceof ParamsStruct.Table t) {
+                shift = t.values();
+            } else if (f.value() instanceof Rounding r) {
+                doubleRounding = r == Rounding.DOUBLE;
+            }
+        }
+        if (!doubleRounding || mult == null || shift == null || Math.abs(outOffset) > 255) {
+            return false;
+        }
+        for (int c = 0; c < g.outC(); c++) {
+            if (mult[c] < 0 || shift[c] > -1 || shift[c] < -22 || Math.abs(bias[c]) + 9 * 255 * 128 >= 1L << 29) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the depthwise SIMD kernels' blocks of four output channels apply (else they take a scalar loop). */
