@@ -54,8 +54,13 @@ final class IntegerParams {
         return perTensor(ctx, t, role).zeroPoints().get(0);
     }
 
+    /** The tensor's single scale, which must be positive: the kernels' multipliers divide by it or by a sum of them. */
     static float scale(OpContext ctx, TensorType t, String role) {
-        return perTensor(ctx, t, role).scales().get(0);
+        float s = perTensor(ctx, t, role).scales().get(0);
+        if (!(s > 0 && Float.isFinite(s))) {
+            throw ctx.error("its " + role + " has quantization scale " + s + "; integer kernels need a positive finite scale");
+        }
+        return s;
     }
 
     /**

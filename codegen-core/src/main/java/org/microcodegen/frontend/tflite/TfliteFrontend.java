@@ -159,6 +159,14 @@ public final class TfliteFrontend implements Frontend {
         if (q == null) {
             return null;
         }
+        for (float scale : q.scales()) {
+            // a scale is a step size: NaN, infinite or negative ones come from a damaged file, and would reach
+            // the multiplier derivations as NaN
+            if (!(scale >= 0 && Float.isFinite(scale))) {
+                throw new CompileException(file + ": tensor " + t.describe() + " has quantization scale " + scale
+                        + "; a scale must be a finite number >= 0");
+            }
+        }
         List<Integer> zeros = new ArrayList<>();
         for (long z : q.zeroPoints()) {
             if (z < Integer.MIN_VALUE || z > Integer.MAX_VALUE) {

@@ -37,6 +37,8 @@ class HostileTfliteTest {
         boolean selfReferencingShape = false;
         boolean vtableAtItself = false;
         boolean quantizationDetails = false;
+        boolean quantizedInput = false;   // affine quantization on the input, scale inputScale, zero point 0
+        float inputScale = 0.5f;
     }
 
     static byte[] model(Consumer<Knobs> change) {
@@ -71,7 +73,7 @@ class HostileTfliteTest {
 
         int[][] shapes = {{1, 4}, k.weightShape, {1, 2}};
         for (int i = 0; i < 3; i++) {
-            int[] t = fb.table(4, 1, 4, 4, k.quantizationDetails && i == 0 ? 4 : 0, 0, 0, i == 1 && k.weightSignature != null ? 4 : 0);
+            int[] t = fb.table(4, 1, 4, 4, (k.quantizationDetails || k.quantizedInput) && i == 0 ? 4 : 0, 0, 0, i == 1 && k.weightSignature != null ? 4 : 0);
             fb.ref(tensors + 4 + 4 * i, t[8]);
             if (i == 1 && k.selfReferencingShape) {
                 fb.int32(t[0], 0);
@@ -84,10 +86,16 @@ class HostileTfliteTest {
             if (i == 1 && k.weightSignature != null) {
                 fb.ref(t[7], fb.ints(k.weightSignature));
             }
+            if (k.quantizedInput && !k.quantizationDetails && i == 0) {
+                int[] q = fb.table(0, 0, 4, 4);
+                fb.ref(t[4], q[4]);
+                fb.ref(q[2], fb.floats(k.inputScale));
+                fb.ref(q[3], fb.longs(0));
+            }
             if (k.quantizationDetails && i == 0) {
                 int[] q = fb.table(0, 0, 4, 4, 1, 4);
                 fb.ref(t[4], q[6]);
-                fb.ref(q[2], fb.floats(0.5f));
+                fb.ref(q[2], fb.floats(k.inputScale));
                 fb.ref(q[3], fb.longs(0));
                 fb.int8(q[4], 1);
                 int[] custom = fb.table();
@@ -146,6 +154,24 @@ class HostileTfliteTest {
         assertEquals(java.util.List.of(0, 1, -1), m.operators().get(0).inputs());
         assertEquals(32, m.constantData(m.tensor(1)).length());
         assertEquals(TfliteOptions.Activation.NONE, ((TfliteOptions.FullyConnected) m.operators().get(0).options()).activation());
+    }
+
+    @Test
+    void quantizationScalesThatAreNoNumbers() {
+        for (float scale : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -0.5f}) {
+            byte[] bytes = model(k -> {
+                k.quantizedInput = true;
+                k.inputScale = scale;
+            });
+            TfliteModel m = TfliteFile.read(bytes, "hostile.tflite");
+            try {
+                TfliteFrontend.toGraph(m, "hostile.tflite");
+                fail("scale " + scale + " was accepted");
+            } catch (CompileException e) {
+                assertTrue(e.getMessage().startsWith("hostile.tflite: tensor ") && e.getMessage().contains("quantization scale " + scale),
+                        e.getMessage());
+            }
+        }
     }
 
     @Test
