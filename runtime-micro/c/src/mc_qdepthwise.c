@@ -225,16 +225,16 @@ static uint32_t high(uint64_t v) {
     return (uint32_t)(v >> 32);
 }
 
-/* Prepares the block of output channels [oc, oc + 4). */
-static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, const mc_qconv2d_params *p,
-                     block3x3 *k) {
+/* Prepares the block of output channels [oc, oc + 4) of out_c. */
+static void block_of(const int8_t *w, const int32_t *bias, int32_t oc, int32_t out_c,
+                     const mc_qdepthwise3x3_params *p, block3x3 *k) {
     uint64_t *wk = k->w[0];
-    const uint32_t off = (uint32_t)p->in_offset;   /* its bottom lane: |in_offset| <= 128 */
+    const uint32_t off = (uint32_t)-p->in_zero;   /* in_offset in its bottom lane: |in_offset| <= 128 */
     uint32_t sum02 = 0, sum13 = 0;   /* the nine weights' sums, lanes as the weights' (|sum| <= 1152) */
     int32_t b[4] = {0, 0, 0, 0};
     int32_t j, t;
     for (t = 0; t < 9; ++t) {
-        const uint32_t wv = mc_read_u32(w + t * p->out_c + oc);
+        const uint32_t wv = mc_read_u32(w + t * out_c + oc);
         const uint32_t w02 = mc_sxtb16(wv), w13 = mc_sxtb16_ror8(wv);
         wk[t] = words(mc_sadd16(w02, w02), mc_sadd16(w13, w13));
         if (t < 6) {
@@ -356,23 +356,27 @@ MC_QDW_LOOP void frame_row(const int8_t *x, const strip *s, uint64_t *row) {
     }
 }
 
-/* The block's n outputs of one row clamped to the activation's range (framed_row saturated them to
- * int8: clamping that is clamping the value). */
-static void clamp_row(int8_t *o, int32_t n, const mc_qconv2d_params *p) {
+/* The block's n outputs of one row, out_c bytes apart, clamped to [lo, hi] (framed_row saturated
+ * them to int8: clamping that is clamping the value). */
+static void clamp_row(int8_t *o, int32_t n, int32_t out_c, int32_t lo, int32_t hi) {
     int32_t i, j;
-    for (i = 0; i < n; ++i, o += p->out_c) {
+    for (i = 0; i < n; ++i, o += out_c) {
         for (j = 0; j < 4; ++j) {
-            o[j] = (int8_t)mc_clamp_i32(o[j], p->act_min, p->act_max);
+            o[j] = (int8_t)mc_clamp_i32(o[j], lo, hi);
         }
     }
 }
 
 void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const int32_t *bias,
-                                     int8_t *out, const mc_qconv2d_params *p) {
+                                     int8_t *out, const mc_qdepthwise3x3_params *p) {
+    /* what the row loop reads, once: the outputs' int8 stores may alias *p (itself passed on the
+     * stack), so the loop would load both again for every row. (The other fields in locals too
+     * spill to the stack: +72 B of code, +64 B of stack, and more instructions, measured.) */
+    const int32_t in_h = p->in_h, stride_h = p->stride_h, pad_top = p->pad_top;
     uint64_t ring[3][MC_QDW_COLS];
     const int32_t span = (MC_QDW_COLS - 3) / p->stride_w + 1;   /* output pixels per strip */
     const int32_t in_row = p->in_w * p->in_c, out_row = p->out_w * p->out_c;
-    const uint32_t zp = mc_pack16(-p->in_offset, -p->in_offset);
+    const uint32_t zp = mc_pack16(p->in_zero, p->in_zero);
     const int clamp = p->act_min > -128 || p->act_max < 127;
     block3x3 k;
     strip s;
@@ -384,16 +388,16 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
     k.out_c = p->out_c;
     s.shared = p->depth_multiplier != 1;
     for (oc = 0; oc < p->out_c; oc += 4) {
-        block_of(w, bias, oc, p, &k);
+        block_of(w, bias, oc, p->out_c, p, &k);
         for (b = 0; b < p->batch; ++b) {
-            const int8_t *image = in + b * p->in_h * in_row + oc / p->depth_multiplier;
+            const int8_t *image = in + b * in_h * in_row + oc / p->depth_multiplier;
             for (c0 = 0; c0 < p->out_w; c0 += span) {
                 const int32_t n = p->out_w - c0 < span ? p->out_w - c0 : span;
                 const int32_t iw0 = c0 * p->stride_w - p->pad_left;   /* input column of framed pixel 0 */
                 int8_t *o = out + (b * p->out_h * p->out_w + c0) * p->out_c + oc;
-                int32_t ih = -p->pad_top;   /* the next input row to frame */
-                int32_t slot = 0;           /* its ring row */
-                int32_t rot = 0;            /* the kernel row in ring row 0 */
+                int32_t ih = -pad_top;   /* the next input row to frame */
+                int32_t slot = 0;        /* its ring row */
+                int32_t rot = 0;         /* the kernel row in ring row 0 */
                 k.n = n;
                 s.width = (n - 1) * p->stride_w + 3;
                 s.lo = iw0 < 0 ? -iw0 : 0;
@@ -408,13 +412,13 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
                     frame(ring[r], 0, s.width, s.zero);
                 }
                 for (oh = 0; oh < p->out_h; ++oh, o += out_row) {
-                    const int32_t top = oh * p->stride_h - p->pad_top;   /* the window's top input row */
+                    const int32_t top = oh * stride_h - pad_top;   /* the window's top input row */
                     if (ih < top) {
                         /* a stride above 3 skips rows: the window's three are all new, in any slots */
                         ih = top;
                     }
                     for (; ih < top + 3; ++ih) {
-                        frame_row(ih >= 0 && ih < p->in_h && cols != NULL ? cols + ih * in_row : NULL, &s,
+                        frame_row(ih >= 0 && ih < in_h && cols != NULL ? cols + ih * in_row : NULL, &s,
                                   ring[slot]);
                         slot = slot == 2 ? 0 : slot + 1;
                         /* ring row `slot` is the oldest now; after the window's rows are in, it holds
@@ -423,7 +427,7 @@ void mc_depthwise_conv2d_nhwc_s8_3x3(const int8_t *in, const int8_t *w, const in
                     }
                     framed_row(ring[0], k.w[rot], &k, o);
                     if (clamp) {
-                        clamp_row(o, n, p);
+                        clamp_row(o, n, p->out_c, p->act_min, p->act_max);
                     }
                 }
             }

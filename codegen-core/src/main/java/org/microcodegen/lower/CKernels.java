@@ -166,7 +166,8 @@ public final class CKernels {
         String dw = "mc_qdepthwise";
         r.add("DepthwiseConv2DNhwc", s8, new Shapes.Rule("3x3, dilation 1, blocks of four output channels (depth multiplier 1"
                 + " or a multiple of 4), double rounding, every channel's requantization within the 32-bit epilogue's bounds",
-                CKernels::depthwise3x3), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params"));
+                CKernels::depthwise3x3), Kernel.withParams(dw, "mc_depthwise_conv2d_nhwc_s8_3x3", "mc_qconv2d_params")
+                .narrowing(CParams.QDEPTHWISE_3X3));
         // one input channel, other windows: an ordinary convolution, on the SMLAD conv kernel (weights
         // transposed when packed): micro_speech's 10x8 layer 0.80 M instructions there (its 8-byte kernel rows
         // widened straight from the input) against 1.63 M on the depthwise kernel below; a 3x3 window is faster

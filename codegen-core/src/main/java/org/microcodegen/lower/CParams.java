@@ -27,4 +27,31 @@ public final class CParams {
             .integer("out_offset", FieldType.INT16)
             .table(ParamsStruct.OUT_MULT)
             .table(ParamsStruct.OUT_SHIFT);
+
+    /**
+     * mc_qdepthwise.h's mc_qdepthwise3x3_params, for mc_depthwise_conv2d_nhwc_s8_3x3: the fields the kernel reads,
+     * dimensions in uint16_t, strides, paddings and the multiplier in uint8_t, the input's zero point (-in_offset)
+     * and the activation range in int8_t; rounding, window and dilation are not read, as the registry picks the
+     * kernel only for 3x3 windows of dilation 1 on double rounding (CKernels.depthwise3x3). 32 bytes against
+     * mc_qconv2d_params' 92; a layer with a larger value takes mc_depthwise_conv2d_nhwc_s8_simd.
+     */
+    public static final ParamsLayout QDEPTHWISE_3X3 = ParamsLayout.of("mc_qdepthwise3x3_params")
+            .table(ParamsStruct.OUT_MULT)
+            .table(ParamsStruct.OUT_SHIFT)
+            .integer("batch", FieldType.UINT16)
+            .integer("in_h", FieldType.UINT16)
+            .integer("in_w", FieldType.UINT16)
+            .integer("in_c", FieldType.UINT16)
+            .integer("out_h", FieldType.UINT16)
+            .integer("out_w", FieldType.UINT16)
+            .integer("out_c", FieldType.UINT16)
+            .integer("out_offset", FieldType.INT16)
+            .integer("stride_h", FieldType.UINT8)
+            .integer("stride_w", FieldType.UINT8)
+            .integer("pad_top", FieldType.UINT8)
+            .integer("pad_left", FieldType.UINT8)
+            .integer("depth_multiplier", FieldType.UINT8)
+            .derived("in_zero", FieldType.INT8, "-in_offset", p -> Math.negateExact(p.integer("in_offset")))
+            .integer("act_min", FieldType.INT8)
+            .integer("act_max", FieldType.INT8);
 }

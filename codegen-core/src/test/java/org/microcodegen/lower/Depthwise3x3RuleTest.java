@@ -13,6 +13,7 @@ import org.microcodegen.ops.Conv2DNhwc;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Padding;
 import org.microcodegen.ops.Pair;
+import org.microcodegen.ops.ParamsStruct;
 import org.microcodegen.quant.Reference;
 import org.microcodegen.target.Target;
 
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -69,9 +71,12 @@ class Depthwise3x3RuleTest {
         return new Quantization(List.of(scale), List.of(zeroPoint), 0);
     }
 
+    private static KernelCall call(Graph g, Reference reference) {
+        return Lowerer.lower(g, g.nodes().get(0), Target.byName("cortex-m4").kernels(), "m.tflite", Optimize.SPEED, reference).call();
+    }
+
     private static String kernel(Graph g, Reference reference) {
-        return Lowerer.lower(g, g.nodes().get(0), Target.byName("cortex-m4").kernels(), "m.tflite", Optimize.SPEED, reference)
-                .call().kernel().function();
+        return call(g, reference).kernel().function();
     }
 
     private static String kernel(Graph g) {
@@ -100,5 +105,28 @@ class Depthwise3x3RuleTest {
         assertEquals(GENERAL, kernel(depthwise(8, 1, 5, 100, 0.02f)), "a 5x5 window");
         assertEquals("mc_conv2d_s8_simd", kernel(depthwise(1, 8, 3, BIAS_BOUND + 1, 0.02f)),
                 "one input channel outside the precondition: the SMLAD convolution");
+    }
+
+    @Test
+    void the3x3KernelTakesItsCompactStruct() {
+        KernelCall c = call(depthwise(8, 1, 3, 100, 0.02f), Reference.LITERT);
+        assertEquals("mc_qdepthwise3x3_params", c.kernel().paramsType());
+        assertEquals(List.of("out_mult", "out_shift", "batch", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "out_offset",
+                        "stride_h", "stride_w", "pad_top", "pad_left", "depth_multiplier", "in_zero", "act_min", "act_max"),
+                c.struct().fields().stream().map(ParamsStruct.Field::name).toList());
+        assertEquals(-3L, c.struct().integer("in_zero"), "the input zero point, -in_offset");
+        assertEquals(3L, c.params().integer("in_offset"));
+        assertEquals(1L, c.struct().integer("pad_top"), "SAME on 8 with a 3x3 window");
+        assertEquals(c.params().integer("act_max"), c.struct().integer("act_max"), "RELU6's clamp is carried");
+    }
+
+    @Test
+    void aLayerTooLargeForTheCompactStructTakesTheGeneralKernel() {
+        // 65,532 channels: the largest multiple of 4 within uint16_t; 65,536 do not fit out_c (nor in_c), never truncated
+        assertEquals(KERNEL_3X3, kernel(depthwise(65532, 1, 3, 100, 0.02f)));
+        KernelCall wide = call(depthwise(65536, 1, 3, 100, 0.02f), Reference.LITERT);
+        assertEquals(GENERAL, wide.kernel().function(), "65,536 channels");
+        assertEquals(65536L, wide.struct().integer("out_c"));
+        assertEquals(Optional.of("in_c = 65536 is outside uint16_t"), CParams.QDEPTHWISE_3X3.misfit(wide.params()));
     }
 }
