@@ -503,17 +503,18 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
  * share each input word: one LDR and two SXTB16 of inputs, two LDRD of weights, eight SXTB16 and
  * eight SMLAD per 16 MACs, the input read in place (no stack buffer, any length). */
 
-/* One batch row of inputs: `full` groups of four from x to end, then the partial group's lanes
- * (rest inputs, the missing ones 0: their weights are 0) when rest != 0. */
+/* One batch row of inputs: `full` groups of four from x, then the partial group of `rest` inputs
+ * as one word (the missing bytes 0: their weights are 0) when rest != 0. */
 typedef struct {
-    const int8_t *x, *end;
-    int32_t rest;
-    uint32_t tail02, tail13;
+    const int8_t *x;
+    int32_t full, rest;
+    uint32_t tail;
 } fc_input;
 
-/* One group of four inputs (lanes x02, x13) against both channel pairs' weight words. */
-static MC_SIMD_INLINE void fc_group(uint32_t x02, uint32_t x13, const int8_t *wa, const int8_t *wb,
-                                    int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3) {
+/* One group of four inputs (word v) against both channel pairs' weight words at wa and wb. */
+static MC_SIMD_INLINE void fc_group(uint32_t v, const int8_t *wa, const int8_t *wb, int32_t *s0,
+                                    int32_t *s1, int32_t *s2, int32_t *s3) {
+    const uint32_t x02 = mc_sxtb16(v), x13 = mc_sxtb16_ror8(v);
     uint32_t w0, w1;
     read_pair(wa, &w0, &w1);
     *s0 = mc_smlad(mc_sxtb16_ror8(w0), x13, mc_smlad(mc_sxtb16(w0), x02, *s0));
@@ -523,36 +524,28 @@ static MC_SIMD_INLINE void fc_group(uint32_t x02, uint32_t x13, const int8_t *wa
     *s3 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s3));
 }
 
-static MC_SIMD_INLINE void fc_group_at(const int8_t *x, const int8_t *wa, const int8_t *wb,
-                                       int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3) {
-    const uint32_t v = mc_read_u32(x);
-    fc_group(mc_sxtb16(v), mc_sxtb16_ror8(v), wa, wb, s0, s1, s2, s3);
-}
-
-/* The four sums s[0..3] (in and out) of the channel pairs at wa and wb over one row of inputs; two
- * groups per pass. Its own function, so that the loop has the registers to itself. */
+/* The four sums s[0..3] (in and out) of the channel pairs at wa and wb over one row of inputs: two
+ * groups per pass, then one at a time the odd group and the partial one. Its own function, so that
+ * the loop has the registers to itself. */
 static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, const int8_t *wb,
                                       int32_t *s) {
-    const int8_t *x = in->x, *end = in->end;
+    const int8_t *x = in->x;
     int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
     int32_t n;
     wa = MC_ALIGNED4(wa);
     wb = MC_ALIGNED4(wb);
-    if (((end - x) & 4) != 0) {   /* an odd count of groups: one first, then two per pass */
-        fc_group_at(x, wa, wb, &s0, &s1, &s2, &s3);
-        x += 4;
-        wa += 8;
-        wb += 8;
-    }
-    for (n = (end - x) >> 3; n != 0; --n) {
-        fc_group_at(x, wa, wb, &s0, &s1, &s2, &s3);
-        fc_group_at(x + 4, wa + 8, wb + 8, &s0, &s1, &s2, &s3);
+    for (n = in->full >> 1; n != 0; --n) {
+        fc_group(mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
+        fc_group(mc_read_u32(x + 4), wa + 8, wb + 8, &s0, &s1, &s2, &s3);
         x += 8;
         wa += 16;
         wb += 16;
     }
-    if (in->rest != 0) {
-        fc_group(in->tail02, in->tail13, wa, wb, &s0, &s1, &s2, &s3);
+    for (n = (in->full & 1) + (in->rest != 0); n != 0; --n) {
+        fc_group(n == 1 && in->rest != 0 ? in->tail : mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
+        x += 4;
+        wa += 8;
+        wb += 8;
     }
     s[0] = s0;
     s[1] = s1;
@@ -595,15 +588,11 @@ void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t
     fc_rq q = fc_rq_of(mults[0], shifts[0], out_offset, sign);
     fc_input row;
     int32_t r, o, i;
+    row.full = depth >> 2;
     row.rest = depth & 3;
     for (r = 0; r < batches; ++r, out += n) {
         row.x = in + r * depth;
-        row.end = row.x + (depth - row.rest);
-        {
-            const uint32_t v = partial_word(row.end, row.rest);
-            row.tail02 = mc_sxtb16(v);
-            row.tail13 = mc_sxtb16_ror8(v);
-        }
+        row.tail = partial_word(row.x + 4 * row.full, row.rest);
         for (o = 0; o < n; o += 4) {
             /* two channel pairs; a last lone pair stands in for both (its sums twice, stored once) */
             const int32_t left = n - o, stop = left < 4 ? left : 4;
