@@ -524,9 +524,9 @@ static MC_SIMD_INLINE void fc_group(uint32_t v, const int8_t *wa, const int8_t *
     *s3 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s3));
 }
 
-/* The four sums s[0..3] (in and out) of the channel pairs at wa and wb over one row of inputs: four
- * groups per pass (84 instructions for 64 MACs, and 5 of loop), then one at a time the groups left
- * and the partial one. Its own function, so that the loop has the registers to itself. */
+/* The four sums s[0..3] (in and out) of the channel pairs at wa and wb over one row of inputs: two
+ * groups per pass, then one at a time the odd group and the partial one. Its own function, so that
+ * the loop has the registers to itself. */
 static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, const int8_t *wb,
                                       int32_t *s) {
     const int8_t *x = in->x;
@@ -534,16 +534,14 @@ static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, cons
     int32_t n;
     wa = MC_ALIGNED4(wa);
     wb = MC_ALIGNED4(wb);
-    for (n = in->full >> 2; n != 0; --n) {
+    for (n = in->full >> 1; n != 0; --n) {
         fc_group(mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
         fc_group(mc_read_u32(x + 4), wa + 8, wb + 8, &s0, &s1, &s2, &s3);
-        fc_group(mc_read_u32(x + 8), wa + 16, wb + 16, &s0, &s1, &s2, &s3);
-        fc_group(mc_read_u32(x + 12), wa + 24, wb + 24, &s0, &s1, &s2, &s3);
-        x += 16;
-        wa += 32;
-        wb += 32;
+        x += 8;
+        wa += 16;
+        wb += 16;
     }
-    for (n = (in->full & 3) + (in->rest != 0); n != 0; --n) {
+    for (n = (in->full & 1) + (in->rest != 0); n != 0; --n) {
         fc_group(n == 1 && in->rest != 0 ? in->tail : mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
         x += 4;
         wa += 8;
