@@ -524,13 +524,14 @@ static MC_SIMD_INLINE void fc_group(uint32_t v, const int8_t *wa, const int8_t *
     *s3 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s3));
 }
 
-/* The four sums s[0..3] (in and out) of the channel pairs at wa and wb over one row of inputs: two
- * groups per pass, then one at a time the odd group and the partial one. Its own function, so that
- * the loop has the registers to itself. */
+/* The four sums s[0..3] (out; from bias b[0..3], those of the `left` outputs still to do) of
+ * the channel pairs at wa and wb over one row of inputs: two groups per pass, then one at a time
+ * the odd group and the partial one. Its own function, so that the loop has the registers to
+ * itself. */
 static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, const int8_t *wb,
-                                      int32_t *s) {
+                                      const int32_t *b, int32_t left, int32_t *s) {
     const int8_t *x = in->x;
-    int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    int32_t s0 = b[0], s1 = left > 1 ? b[1] : 0, s2 = left > 2 ? b[2] : 0, s3 = left > 3 ? b[3] : 0;
     int32_t n;
     wa = MC_ALIGNED4(wa);
     wb = MC_ALIGNED4(wb);
@@ -594,15 +595,12 @@ void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t
         row.x = in + r * depth;
         row.tail = partial_word(row.x + 4 * row.full, row.rest);
         for (o = 0; o < n; o += 4) {
-            /* two channel pairs; a last lone pair stands in for both (its sums twice, stored once) */
+            /* two channel pairs; a last lone pair stands in for both (its sums twice, stored
+             * once) */
             const int32_t left = n - o, stop = left < 4 ? left : 4;
             const int8_t *wa = w + o * kp;
             int32_t s[4];
-            s[0] = bias[o];
-            s[1] = left > 1 ? bias[o + 1] : 0;
-            s[2] = left > 2 ? bias[o + 2] : 0;
-            s[3] = left > 3 ? bias[o + 3] : 0;
-            fc_quad_sums(&row, wa, left > 2 ? wa + 2 * kp : wa, s);
+            fc_quad_sums(&row, wa, left > 2 ? wa + 2 * kp : wa, bias + o, left, s);
             for (i = 0; i != stop; ++i) {
                 if (per_channel) {
                     q = fc_rq_of(mults[o + i], shifts[o + i], out_offset, sign);

@@ -298,9 +298,10 @@ static int32_t micro_speech_case(int32_t case_no) {
     return check_conv(&p, case_no, 0, "conv simd (micro_speech's layer)");
 }
 
-/* A random fully connected layer: 1 to 700 inputs (odd lengths, a partial last group of four), 1 to 20
- * outputs (a lone last channel pair, an odd last channel), 1 to 3 batches, per-tensor or per-channel, with
- * or without bias; always in the SIMD kernel's precondition (right shifts of 1 to 22, all of int8). */
+/* A random fully connected layer: 1 to 700 inputs (odd lengths, a partial last group of four), 1 to
+ * 20 outputs (a lone last channel pair, an odd last channel), 1 to 3 batches, per-tensor or
+ * per-channel, with or without bias; always in the SIMD kernel's precondition (right shifts of 1 to
+ * 22, all of int8). */
 static int32_t fc_case(int32_t case_no) {
     mc_qfc_params p;
     mc_qfc_simd_params q;
