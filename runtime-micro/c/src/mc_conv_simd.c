@@ -66,8 +66,7 @@ static void widen(const int8_t *x, int32_t n, uint32_t *lanes, int32_t stride) {
 #endif
 
 /* The reference epilogue of one sum (requantize, + output zero point, clamp), for every rounding:
- * one copy, called where finish_channel's shortcut does not apply (the general convolution only)
- * and by the fully connected layer (its outputs are few next to its MACs). */
+ * one copy, called where finish_channel's shortcut does not apply (the general convolution only). */
 static MC_SIMD_NOINLINE int8_t requantize_s8(int32_t acc, int32_t mult, int32_t shift,
                                              mc_rounding rounding, int32_t out_offset,
                                              int32_t act_min, int32_t act_max) {
@@ -500,43 +499,113 @@ void mc_conv2d_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, i
     }
 }
 
-/* One group of four inputs (x02, x13: their lanes) against a channel pair's two weight words. */
-static inline void fc_group(uint32_t x02, uint32_t x13, const int8_t *wp, int32_t *s0,
-                            int32_t *s1) {
-    const uint32_t w0 = mc_read_u32(wp), w1 = mc_read_u32(wp + 4);
+/* The fully connected layer. Per pass four output rows (two channel pairs, weights at wa and wb)
+ * share each input word: one LDR and two SXTB16 of inputs, two LDRD of weights, eight SXTB16 and
+ * eight SMLAD per 16 MACs, the input read in place (no stack buffer, any length). */
+
+/* One batch row of inputs: `full` groups of four from x, then the partial group of `rest` inputs
+ * as one word (the missing bytes 0: their weights are 0) when rest != 0. */
+typedef struct {
+    const int8_t *x;
+    int32_t full, rest;
+    uint32_t tail;
+} fc_input;
+
+/* One group of four inputs (word v) against both channel pairs' weight words at wa and wb. */
+static MC_SIMD_INLINE void fc_group(uint32_t v, const int8_t *wa, const int8_t *wb, int32_t *s0,
+                                    int32_t *s1, int32_t *s2, int32_t *s3) {
+    const uint32_t x02 = mc_sxtb16(v), x13 = mc_sxtb16_ror8(v);
+    uint32_t w0, w1;
+    read_pair(wa, &w0, &w1);
     *s0 = mc_smlad(mc_sxtb16_ror8(w0), x13, mc_smlad(mc_sxtb16(w0), x02, *s0));
     *s1 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s1));
+    read_pair(wb, &w0, &w1);
+    *s2 = mc_smlad(mc_sxtb16_ror8(w0), x13, mc_smlad(mc_sxtb16(w0), x02, *s2));
+    *s3 = mc_smlad(mc_sxtb16_ror8(w1), x13, mc_smlad(mc_sxtb16(w1), x02, *s3));
+}
+
+/* The four sums s[0..3] (out; from bias b[0..3], those of the `left` outputs still to do) of
+ * the channel pairs at wa and wb over one row of inputs: two groups per pass, then one at a time
+ * the odd group and the partial one. Its own function, so that the loop has the registers to
+ * itself. */
+static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, const int8_t *wb,
+                                      const int32_t *b, int32_t left, int32_t *s) {
+    const int8_t *x = in->x;
+    int32_t s0 = b[0], s1 = left > 1 ? b[1] : 0, s2 = left > 2 ? b[2] : 0, s3 = left > 3 ? b[3] : 0;
+    int32_t n;
+    wa = MC_ALIGNED4(wa);
+    wb = MC_ALIGNED4(wb);
+    for (n = in->full >> 1; n != 0; --n) {
+        fc_group(mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
+        fc_group(mc_read_u32(x + 4), wa + 8, wb + 8, &s0, &s1, &s2, &s3);
+        x += 8;
+        wa += 16;
+        wb += 16;
+    }
+    for (n = (in->full & 1) + (in->rest != 0); n != 0; --n) {
+        fc_group(n == 1 && in->rest != 0 ? in->tail : mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
+        x += 4;
+        wa += 8;
+        wb += 8;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+}
+
+/* One channel's constants for fc_requantize: multiplier m, e - 1 for the right shift e, and the
+ * 64-bit constant with the output offset folded in (mc_qrequant.h's K'; single rounding's K lacks
+ * double rounding's 2^30, and its sums no sign term). */
+typedef struct {
+    int32_t mult;
+    uint32_t e1;
+    int64_t k;
+} fc_rq;
+
+static fc_rq fc_rq_of(int32_t mult, int32_t shift, int32_t out_offset, uint32_t sign) {
+    fc_rq q;
+    q.mult = mult;
+    q.e1 = (uint32_t)-1 - (uint32_t)shift;
+    q.k = mc_rqo_k(q.e1, out_offset) - (sign != 0 ? 0 : (int64_t)1 << 30);
+    return q;
+}
+
+/* mc_requantize(x, m, -e, rounding) + out_offset, saturated to int8: in both roundings the high
+ * word of x * m + K' - [x < 0] * sign, shifted right by e - 1 (mc_qrequant.h); SSAT. */
+static MC_SIMD_INLINE int8_t fc_requantize(int32_t x, const fc_rq *q, uint32_t sign) {
+    const uint64_t a = (uint64_t)(q->k - (int64_t)((uint32_t)x & sign) + (int64_t)x * q->mult);
+    return (int8_t)mc_ssat8(mc_asr32(mc_wrap_i32((uint32_t)(a >> 32)), (int32_t)q->e1));
 }
 
 void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias,
-                                int8_t *out, const mc_qfc_params *p) {
-    const int32_t kp = padded_depth(p->in_depth);
-    const int32_t full = p->in_depth >> 2, rest = p->in_depth & 3;
-    int32_t r, o, g;
-    for (r = 0; r < p->batches; ++r, out += p->out_depth) {
-        const int8_t *x = in + r * p->in_depth;
-        /* the last partial group of inputs, completed with zeros (their weights are 0) */
-        const uint32_t tail = partial_word(x + 4 * full, rest);
-        for (o = 0; o < p->out_depth; o += 2) {
-            const int8_t *wp = MC_ALIGNED4(w + o * kp);
-            const int8_t *xp = x;
-            const int32_t second = o + 1 < p->out_depth;
-            int32_t s0 = bias[o], s1 = second ? bias[o + 1] : 0;
-            int32_t c;
-            for (g = full; g > 0; --g, xp += 4, wp += 8) {
-                const uint32_t xv = mc_read_u32(xp);
-                fc_group(mc_sxtb16(xv), mc_sxtb16_ror8(xv), wp, &s0, &s1);
-            }
-            if (rest != 0) {
-                fc_group(mc_sxtb16(tail), mc_sxtb16_ror8(tail), wp, &s0, &s1);
-            }
-            c = p->per_channel ? o : 0;
-            out[o] = requantize_s8(s0, p->out_mult[c], p->out_shift[c], p->rounding,
-                                   p->out_offset, p->act_min, p->act_max);
-            if (second) {
-                c = p->per_channel ? o + 1 : 0;
-                out[o + 1] = requantize_s8(s1, p->out_mult[c], p->out_shift[c], p->rounding,
-                                           p->out_offset, p->act_min, p->act_max);
+                                int8_t *out, const mc_qfc_simd_params *p) {
+    /* every parameter read once: the int8 output stores may alias the struct as far as GCC knows */
+    const int32_t depth = p->in_depth, n = p->out_depth, batches = p->batches;
+    const int32_t kp = padded_depth(depth), out_offset = p->out_offset;
+    const int32_t per_channel = p->per_channel;
+    const int32_t *mults = p->out_mult, *shifts = p->out_shift;
+    const uint32_t sign = p->double_rounding ? 0x80000000u : 0u;
+    fc_rq q = fc_rq_of(mults[0], shifts[0], out_offset, sign);
+    fc_input row;
+    int32_t r, o, i;
+    row.full = depth >> 2;
+    row.rest = depth & 3;
+    for (r = 0; r < batches; ++r, out += n) {
+        row.x = in + r * depth;
+        row.tail = partial_word(row.x + 4 * row.full, row.rest);
+        for (o = 0; o < n; o += 4) {
+            /* two channel pairs; a last lone pair stands in for both (its sums twice, stored
+             * once) */
+            const int32_t left = n - o, stop = left < 4 ? left : 4;
+            const int8_t *wa = w + o * kp;
+            int32_t s[4];
+            fc_quad_sums(&row, wa, left > 2 ? wa + 2 * kp : wa, bias + o, left, s);
+            for (i = 0; i != stop; ++i) {
+                if (per_channel) {
+                    q = fc_rq_of(mults[o + i], shifts[o + i], out_offset, sign);
+                }
+                out[o + i] = fc_requantize(s[i], &q, sign);
             }
         }
     }

@@ -1,8 +1,8 @@
 /* int8 convolution and fully connected layer for cores with the DSP (SIMD32) extension, bit for bit
  * the results of mc_conv2d_nhwc_s8 and mc_fully_connected_s8 (both roundings; the 1x1 entry for the
  * layers its precondition admits), on weights the compiler packed for them. The same source runs on
- * the host with mc_simd.h's portable definitions. The general convolution and the fully connected
- * layer take their op's parameter structs; the 1x1 entry a compact one of its own.
+ * the host with mc_simd.h's portable definitions. The general convolution takes its op's parameter
+ * struct; the 1x1 entry and the fully connected layer compact ones of their own.
  *
  * Packed operands (written by the compiler, org.microcodegen.lower.SimdPackings; never by hand):
  *   weight  K = k_h * k_w * in_c (FC: in_depth), Kp = K rounded up to a multiple of 4. Output
@@ -22,8 +22,11 @@
  *
  * Stack: the convolutions' lane buffer is a C99 array sized by the layer, 2 * Kp int16 lanes, plus
  * Kp bytes for the general convolution's gathered taps: at most 5 KB, since the compiler picks
- * these kernels only for Kp <= MC_CONV_SIMD_MAX_K (person_detect: 1 KB at its widest layer). The
- * fully connected kernel reads its input in place and needs none. */
+ * these kernels only for Kp <= MC_CONV_SIMD_MAX_K (person_detect: 1 KB at its widest layer).
+ *
+ * The fully connected kernel has a single input vector per batch, so it shares inputs across
+ * outputs instead: per pass four output rows (two channel pairs) take each input word, one LDR and
+ * two SXTB16 for 16 MACs, read in place (no stack buffer, any in_depth). */
 #ifndef MC_CONV_SIMD_H
 #define MC_CONV_SIMD_H
 
@@ -59,8 +62,24 @@ typedef struct {
  * channel takes mc_rqo's epilogue; other layers take mc_conv2d_s8_simd. */
 void mc_conv2d_1x1_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out,
                            const mc_qpointwise_params *p);
-/* FULLY_CONNECTED, weights and bias packed as above (K = in_depth); reads inputs in place. */
+/* The fully connected kernel's own parameters (20 bytes of flash per layer, where mc_qfc_params
+ * takes 44). Written by the compiler (org.microcodegen.lower.CParams.QFC_SIMD, which mirrors this
+ * typedef), which chooses the kernel only where every value fits its field. */
+typedef struct {
+    uint16_t batches, in_depth, out_depth;
+    int16_t out_offset;                /* output zero point, |out_offset| <= 256 */
+    uint8_t per_channel;               /* 0: out_mult[0] / out_shift[0] for every output */
+    uint8_t double_rounding;           /* 1: MC_ROUND_DOUBLE, 0: MC_ROUND_SINGLE */
+    const int32_t *out_mult;           /* [out_depth], or [1] */
+    const int32_t *out_shift;          /* the same, each in [-22, -1] */
+} mc_qfc_simd_params;
+
+/* FULLY_CONNECTED, weights and bias packed as above (K = in_depth); reads inputs in place.
+ * Precondition (the compiler's, org.microcodegen.lower.Shapes.SIMD_DENSE): double or single
+ * rounding, an activation range of all of int8, and every channel's shift in [-22, -1]
+ * (mc_rqo_fits), so that every output takes the one-SMLAL epilogue; other layers take
+ * mc_fully_connected_s8. */
 void mc_fully_connected_s8_simd(const int8_t *in, const int8_t *w, const int32_t *bias,
-                                int8_t *out, const mc_qfc_params *p);
+                                int8_t *out, const mc_qfc_simd_params *p);
 
 #endif

@@ -90,7 +90,7 @@ public final class CKernels {
         r.add("TransposeConv2DNhwc", s16, Kernel.withParams(tc, "mc_transpose_conv_nhwc_s16", "mc_qconv2d_params"));
         r.add("TransposeConv2DNhwc", f32, Kernel.withParams(tc, "mc_transpose_conv_nhwc_f32", "mc_conv2d_nhwc_params"));
         String fc = "mc_fully_connected";
-        r.add("FullyConnected", s8, Shapes.SIMD_DENSE, simd("mc_fully_connected_s8_simd", "mc_qfc_params"));
+        r.add("FullyConnected", s8, Shapes.SIMD_DENSE, simd("mc_fully_connected_s8_simd", "mc_qfc_params").narrowing(CParams.QFC_SIMD));
         r.add("FullyConnected", s8, Kernel.withParams(fc, "mc_fully_connected_s8", "mc_qfc_params"));
         r.add("FullyConnected", s16, Kernel.withParams(fc, "mc_fully_connected_s16", "mc_qfc_params"));
         r.add("FullyConnected", f32, Kernel.withParams(fc, "mc_fully_connected_f32", "mc_fc_params"));

@@ -2,6 +2,7 @@ package org.microcodegen.lower;
 
 import org.microcodegen.lower.ParamsLayout.FieldType;
 import org.microcodegen.ops.ParamsStruct;
+import org.microcodegen.quant.Rounding;
 
 /**
  * The compact parameter structs of runtime-micro's C kernels ({@link ParamsLayout}), one declaration per
@@ -54,4 +55,23 @@ public final class CParams {
             .derived("in_zero", FieldType.INT8, "-in_offset", p -> Math.negateExact(p.integer("in_offset")))
             .integer("act_min", FieldType.INT8)
             .integer("act_max", FieldType.INT8);
+
+    /**
+     * mc_conv_simd.h's mc_qfc_simd_params, for mc_fully_connected_s8_simd: the batches, the inputs and outputs per
+     * batch, the output offset, per-tensor or per-channel, the rounding as a flag and the requantization tables
+     * (int32 shifts, as every dense layer keeps them: IntegerParams). The input offset is folded into the packed
+     * bias ({@link SimdPackings#FOLDED_BIAS}); the clamp is not read, as the registry picks the kernel only where
+     * every output takes the one-SMLAL epilogue over all of int8 in double or single rounding (Shapes.SIMD_DENSE).
+     * 20 bytes against mc_qfc_params' 44.
+     */
+    public static final ParamsLayout QFC_SIMD = ParamsLayout.of("mc_qfc_simd_params")
+            .integer("batches", FieldType.UINT16)
+            .integer("in_depth", FieldType.UINT16)
+            .integer("out_depth", FieldType.UINT16)
+            .integer("out_offset", FieldType.INT16)
+            .integer("per_channel", FieldType.UINT8)
+            .derived("double_rounding", FieldType.UINT8, "1 for double rounding, 0 for single",
+                    p -> p.value("rounding") == Rounding.DOUBLE ? 1 : 0)
+            .table(ParamsStruct.OUT_MULT)
+            .table(ParamsStruct.OUT_SHIFT);
 }

@@ -48,8 +48,17 @@ final class Shapes {
      * compile time): double rounding, an activation range of all of int8, mc_rqo_fits for every channel's shift.
      */
     static boolean foldedOffsetEpilogue(ParamsStruct p) {
-        if (p == null || p.value("rounding") != Rounding.DOUBLE || p.integer("act_min") != Byte.MIN_VALUE
-                || p.integer("act_max") != Byte.MAX_VALUE || Math.abs(p.integer("out_offset")) > RQO_MAX_OFFSET) {
+        return p != null && p.value("rounding") == Rounding.DOUBLE && oneSmlalEpilogue(p);
+    }
+
+    /**
+     * The same in double or single rounding (the fully connected kernel's epilogue, whose constant drops double
+     * rounding's 2^30 and sign term for single rounding).
+     */
+    static boolean oneSmlalEpilogue(ParamsStruct p) {
+        if (p == null || !(p.value("rounding") == Rounding.DOUBLE || p.value("rounding") == Rounding.SINGLE)
+                || p.integer("act_min") != Byte.MIN_VALUE || p.integer("act_max") != Byte.MAX_VALUE
+                || Math.abs(p.integer("out_offset")) > RQO_MAX_OFFSET) {
             return false;
         }
         for (long shift : p.table(ParamsStruct.OUT_SHIFT).values()) {
@@ -75,8 +84,14 @@ final class Shapes {
     static final Rule SIMD_DEPTHWISE_ONE_CHANNEL = new Rule("one input channel, weight and bias constant, kH x kW <= "
             + SIMD_CONV_MAX_DEPTH, q -> packableWeights(q) && ((Conv2DNhwc) q.op()).geometry(q.ctx()).inC() == 1
             && simdDepth(q) <= SIMD_CONV_MAX_DEPTH);
-    /** A fully connected layer whose weights (and bias) are constants. */
-    static final Rule SIMD_DENSE = new Rule("weight and bias constant", Shapes::packableWeights);
+    /**
+     * A fully connected layer whose weights (and bias) are constants, and whose every output takes the one-SMLAL
+     * epilogue, decided here once rather than per layer at run time, so that the kernel carries no other
+     * epilogue (mc_conv_simd.h states the precondition); other layers take the reference kernel.
+     */
+    static final Rule SIMD_DENSE = new Rule("weight and bias constant, double or single rounding, no clamp inside int8, every"
+            + " channel's shift in [" + RQO_MIN_SHIFT + ", " + RQO_MAX_SHIFT + "], |output zero point| <= " + RQO_MAX_OFFSET,
+            q -> packableWeights(q) && oneSmlalEpilogue(q.params()));
 
     /** Weight and bias (where the layer has one) are known at compile time, so a kernel may take them packed. */
     static boolean packableWeights(Query q) {

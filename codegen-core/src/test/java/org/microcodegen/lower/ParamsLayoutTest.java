@@ -11,6 +11,7 @@ import org.microcodegen.ir.Tensor;
 import org.microcodegen.ir.TensorType;
 import org.microcodegen.lower.ParamsLayout.FieldType;
 import org.microcodegen.ops.Conv2DNhwc;
+import org.microcodegen.ops.FullyConnected;
 import org.microcodegen.ops.FusedActivation;
 import org.microcodegen.ops.Padding;
 import org.microcodegen.ops.Pair;
@@ -161,6 +162,49 @@ class ParamsLayoutTest {
         assertEquals("mc_conv2d_1x1_s8_simd", lowered(pointwise(8, 4, 3e-7f, 0, FusedActivation.NONE)).kernel().function());
     }
 
+    /**
+     * An int8 fully connected layer, [2, inDepth] to [2, outDepth] (LiteRT's single rounding: the .tflite
+     * lowering): input scale 0.5, zero point 3, weight scale {@code weightScale}, output scale 1, zero point
+     * {@code outZero}, fused {@code act}.
+     */
+    private static Graph dense(int inDepth, int outDepth, float weightScale, int outZero, FusedActivation act) {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("x", Tensor.value("x", new TensorType(DType.INT8, Shape.of(2, inDepth), q(0.5f, 3))));
+        byte[] w = new byte[outDepth * inDepth];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) (i % 5 - 2);
+        }
+        t.put("w", new Tensor("w", new TensorType(DType.INT8, Shape.of(outDepth, inDepth), q(weightScale, 0)),
+                new ConstData(DType.INT8, w), "w"));
+        t.put("b", new Tensor("b", new TensorType(DType.INT32, Shape.of(outDepth), q(0.5f * weightScale, 0)),
+                new ConstData(DType.INT32, new byte[4 * outDepth]), "b"));
+        t.put("y", Tensor.value("y", new TensorType(DType.INT8, Shape.of(2, outDepth), q(1f, outZero))));
+        Node n = new Node("fc", "FULLY_CONNECTED", List.of("x", "w", "b"), List.of("y"), new FullyConnected(act, false),
+                "net/fc", List.of());
+        return new Graph("g", t, List.of(n), List.of("x"), List.of("y"));
+    }
+
+    @Test
+    void theDenseKernelTakesItsCompactStructWhereItsEpilogueAppliesAndTheReferenceElsewhere() {
+        KernelCall call = lowered(dense(640, 128, 0.01f, -128, FusedActivation.RELU));
+        assertEquals("mc_fully_connected_s8_simd", call.kernel().function());
+        assertEquals("mc_qfc_simd_params", call.kernel().paramsType());
+        assertEquals(List.of("batches", "in_depth", "out_depth", "out_offset", "per_channel", "double_rounding", "out_mult",
+                "out_shift"), call.struct().fields().stream().map(ParamsStruct.Field::name).toList());
+        assertEquals(2L, call.struct().integer("batches"));
+        assertEquals(0L, call.struct().integer("double_rounding"), "LiteRT's FULLY_CONNECTED rounds once");
+        // ReLU with output zero point 0: act_min 0, a clamp inside int8
+        assertEquals("mc_fully_connected_s8", lowered(dense(64, 8, 0.01f, 0, FusedActivation.RELU)).kernel().function());
+        // 0.5 x 4 = 2: a left shift, which the one-SMLAL epilogue does not take
+        assertEquals("mc_fully_connected_s8", lowered(dense(64, 8, 4f, 0, FusedActivation.NONE)).kernel().function());
+        // 0.5 x 1e-7: a right shift of 24, beyond 22
+        assertEquals("mc_fully_connected_s8", lowered(dense(64, 8, 1e-7f, 0, FusedActivation.NONE)).kernel().function());
+        // 65,536 inputs do not fit in_depth's uint16_t: the reference kernel, untruncated
+        KernelCall wide = lowered(dense(65536, 2, 0.01f, 0, FusedActivation.NONE));
+        assertEquals("mc_fully_connected_s8", wide.kernel().function());
+        assertEquals(65536L, wide.struct().integer("in_depth"));
+    }
+
     @Test
     void theOpsListingSaysTheValuesMustFitTheStruct() {
         KernelRegistry.Entry e = M4.kernels().entries().stream().filter(x -> x.kernel().function().equals("mc_conv2d_1x1_s8_simd"))
@@ -204,7 +248,7 @@ class ParamsLayoutTest {
                 }
             }
         }
-        assertTrue(checked >= 4, "the pointwise and 3x3 depthwise kernels' structs, on both targets");
+        assertTrue(checked >= 6, "the pointwise, 3x3 depthwise and dense kernels' structs, on both targets");
     }
 
     @Test
