@@ -8,6 +8,7 @@ import org.microcodegen.ir.Graph;
 import org.microcodegen.ir.Node;
 import org.microcodegen.ir.Tensor;
 import org.microcodegen.lower.AccessOrders;
+import org.microcodegen.lower.Kernel;
 import org.microcodegen.lower.KernelRegistry;
 import org.microcodegen.lower.Optimize;
 import org.microcodegen.ops.BlockedConv2D;
@@ -194,8 +195,11 @@ public final class Compiler {
         return FitCheck.fitsRam(banded.arena(), g, options.board()) ? RowBands.Rule.NEEDED : RowBands.Rule.NEITHER_FITS;
     }
 
-    /** A node as lowering sees it: the same node over inputs of other shapes (another band height) lowers differently. */
-    private record LoweringKey(Node node, List<org.microcodegen.ir.TensorType> inputs) {
+    /**
+     * A node as lowering sees it: the same node over inputs of other shapes (another band height) lowers differently,
+     * and so may the same node on another kernel (balanced mode chooses per graph).
+     */
+    private record LoweringKey(Node node, List<org.microcodegen.ir.TensorType> inputs, Kernel kernel) {
     }
 
     /** A graph lowered and its memory planned. */
@@ -212,11 +216,26 @@ public final class Compiler {
         Map<String, Integer> inPlace = new HashMap<>();
         long macs = 0;
         int calls = 0;
+        Map<Node, Lowerer.Request> requests = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            Lowerer.Request r = Lowerer.request(g, n, file, options.reference());
+            if (r != null) {
+                requests.put(n, r);
+            }
+        }
+        // the kernels are chosen for the model as a whole: balanced mode counts each kernel's code once
+        List<Kernel> chosen = kernels.selectForModel(requests.values().stream().map(Lowerer.Request::query).toList(), file, options.optimize());
+        Map<Node, Kernel> kernelOf = new HashMap<>();
+        int next = 0;
+        for (Node n : requests.keySet()) {
+            kernelOf.put(n, chosen.get(next++));
+        }
         for (Node n : g.nodes()) {
             Op op = Op.of(n);
             OpContext ctx = OpContext.of(g, n, file);
-            LoweringKey key = new LoweringKey(n, n.inputs().stream().map(g::type).toList());
-            Lowering l = cache.computeIfAbsent(key, k -> Lowerer.lower(g, n, kernels, file, options.optimize(), options.reference()));
+            Kernel kernel = kernelOf.get(n);
+            LoweringKey key = new LoweringKey(n, n.inputs().stream().map(g::type).toList(), kernel);
+            Lowering l = cache.computeIfAbsent(key, k -> kernel == null ? Lowering.view() : requests.get(n).lower(kernel));
             lowerings.put(n, l);
             inPlace.put(n.name(), op.inPlaceInput(n, ctx));
             macs += op.macs(n, ctx);

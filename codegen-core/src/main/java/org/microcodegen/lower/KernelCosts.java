@@ -67,7 +67,15 @@ public final class KernelCosts {
         if (si.isEmpty() || ri.isEmpty()) {
             return true;
         }
-        return work * (ri.getAsDouble() - si.getAsDouble()) >= INSTRUCTIONS_PER_BYTE * extra;
+        return pays(work * (ri.getAsDouble() - si.getAsDouble()), extra);
+    }
+
+    /**
+     * Balanced mode's rule on figures already summed (a model's layers together): saving {@code instructions} per
+     * inference pays for {@code extraBytes} more code (negative: code freed) at {@link #INSTRUCTIONS_PER_BYTE}.
+     */
+    public static boolean pays(double instructions, double extraBytes) {
+        return instructions >= INSTRUCTIONS_PER_BYTE * extraBytes;
     }
 
     /**

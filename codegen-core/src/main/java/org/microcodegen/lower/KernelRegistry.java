@@ -59,30 +59,52 @@ public final class KernelRegistry {
     }
 
     /**
-     * The kernel for a query under {@code mode}. An entry matches when op, dtypes and shapes do and, for a kernel
+     * The kernel for a query under {@code mode}, the query taken alone. An entry matches when op, dtypes and shapes do and, for a kernel
      * with a struct of its own ({@link Kernel#narrowing}), every value fits it: a value is never truncated, the
      * layer takes the next kernel instead. The entries that match compute the same results, the
      * specialised ones first and the reference kernel (no shape predicate) last: speed takes the first,
      * size the last, balanced the first that pays for its extra code over the last ({@link KernelCosts#pays}).
      */
     public Kernel select(Query q, String modelFile, Optimize mode) {
+        List<Kernel> matching = matching(q, modelFile);
+        Kernel reference = matching.get(matching.size() - 1);
+        return switch (mode) {
+            case SPEED -> matching.get(0);
+            case SIZE -> reference;
+            case BALANCED -> matching.stream().filter(k -> costs.pays(k.function(), reference.function(), work(q)))
+                    .findFirst().orElse(reference);
+        };
+    }
+
+    /**
+     * The kernels of one model's queries (in order) under {@code mode}. Speed and size choose as {@link #select} does;
+     * balanced counts code once per model, as it is linked: it starts from each query's own choice and then moves
+     * layers to faster kernels wherever that pays model-wide ({@link ModelWideChoice}), so a kernel another layer
+     * links already costs no bytes, and a reference kernel no layer needs any more is not linked.
+     */
+    public List<Kernel> selectForModel(List<Query> queries, String modelFile, Optimize mode) {
+        List<Kernel> chosen = new ArrayList<>(queries.stream().map(q -> select(q, modelFile, mode)).toList());
+        if (mode != Optimize.BALANCED) {
+            return chosen;
+        }
+        List<List<Kernel>> matching = queries.stream().map(q -> matching(q, modelFile)).toList();
+        List<Long> work = queries.stream().map(KernelRegistry::work).toList();
+        return ModelWideChoice.settle(matching, work, chosen, costs);
+    }
+
+    /** The kernels that compute {@code q}, fastest first and the reference kernel last, or the one-line error. */
+    private List<Kernel> matching(Query q, String modelFile) {
         List<Kernel> matching = new ArrayList<>();
         for (Entry e : entries) {
             if (e.applies(q)) {
                 matching.add(e.kernel);
             }
         }
-        if (!matching.isEmpty()) {
-            Kernel reference = matching.get(matching.size() - 1);
-            return switch (mode) {
-                case SPEED -> matching.get(0);
-                case SIZE -> reference;
-                case BALANCED -> matching.stream().filter(k -> costs.pays(k.function(), reference.function(), work(q)))
-                        .findFirst().orElse(reference);
-            };
+        if (matching.isEmpty()) {
+            throw new CompileException(q.node().describe() + (modelFile == null ? "" : " in " + modelFile) + ": no kernel for "
+                    + q.op().opName() + " on " + q.signature() + " for target " + target);
         }
-        throw new CompileException(q.node().describe() + (modelFile == null ? "" : " in " + modelFile) + ": no kernel for "
-                + q.op().opName() + " on " + q.signature() + " for target " + target);
+        return matching;
     }
 
     /** The node's work in the unit of the cost table ({@link KernelCosts#work}). */

@@ -31,11 +31,38 @@ public final class Lowerer {
 
     /** As above, integer kernels reproducing {@code reference} bit for bit. */
     public static Lowering lower(Graph g, Node node, KernelRegistry registry, String modelFile, Optimize mode, Reference reference) {
+        Request r = request(g, node, modelFile, reference);
+        return r == null ? Lowering.view() : r.lower(registry.select(r.query(), modelFile, mode));
+    }
+
+    /**
+     * What lowering a node asks of the registry: its query, and what turns the chosen kernel into a call. A caller
+     * that chooses the kernels of a whole model at once ({@link KernelRegistry#selectForModel}) gathers these first.
+     */
+    public record Request(Query query, Invocation invocation) {
+        /** The call of {@code kernel} (one the registry chose for {@link #query}) with the node's arguments. */
+        public Lowering lower(Kernel kernel) {
+            List<String> names = kernel.takes() != null ? kernel.takes() : invocation.names();
+            List<Arg> args = new ArrayList<>(names.stream().map(invocation::arg).toList());
+            for (Kernel.PackedOperand p : kernel.packed()) {
+                int i = names.indexOf(p.arg());
+                if (i < 0) {
+                    throw new IllegalStateException(kernel.function() + " packs " + p.arg() + ", which it does not take: " + names);
+                }
+                String source = args.get(i) instanceof Arg.TensorRef r ? r.tensor() : null;
+                args.set(i, new Arg.Packed(p.arg(), source, p.packing().layout(), p.packing().pack(query.ctx(), invocation.params())));
+            }
+            return Lowering.of(KernelCall.of(kernel, args, invocation.params()));
+        }
+    }
+
+    /** The registry query of {@code node}, or null for a node that is a view (no kernel call). */
+    public static Request request(Graph g, Node node, String modelFile, Reference reference) {
         Op op = Op.of(node);
         OpContext ctx = OpContext.of(g, node, modelFile).withReference(reference);
         Invocation inv = op.invocation(node, ctx);
         if (inv.isView()) {
-            return Lowering.view();
+            return null;
         }
         List<DType> inputs = new ArrayList<>();
         for (Arg a : inv.args()) {
@@ -46,18 +73,7 @@ public final class Lowerer {
             }
         }
         List<DType> outputs = node.outputs().stream().map(t -> g.type(t).dtype()).toList();
-        Kernel kernel = registry.select(new Query(node, op, ctx, inv.params(), inputs, outputs, modelOps(g)), modelFile, mode);
-        List<String> names = kernel.takes() != null ? kernel.takes() : inv.names();
-        List<Arg> args = new ArrayList<>(names.stream().map(inv::arg).toList());
-        for (Kernel.PackedOperand p : kernel.packed()) {
-            int i = names.indexOf(p.arg());
-            if (i < 0) {
-                throw new IllegalStateException(kernel.function() + " packs " + p.arg() + ", which it does not take: " + names);
-            }
-            String source = args.get(i) instanceof Arg.TensorRef r ? r.tensor() : null;
-            args.set(i, new Arg.Packed(p.arg(), source, p.packing().layout(), p.packing().pack(ctx, inv.params())));
-        }
-        return Lowering.of(KernelCall.of(kernel, args, inv.params()));
+        return new Request(new Query(node, op, ctx, inv.params(), inputs, outputs, modelOps(g)), inv);
     }
 
     /** The bytes of the packed constants of {@code call} not yet in {@code seen} (each distinct array counts once). */
