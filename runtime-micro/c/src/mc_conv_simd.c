@@ -525,9 +525,9 @@ static MC_SIMD_INLINE void fc_group(uint32_t v, const int8_t *wa, const int8_t *
 }
 
 /* The four sums s[0..3] (out; from bias b[0..3], those of the `left` outputs still to do) of
- * the channel pairs at wa and wb over one row of inputs: two groups per pass, then one at a time
- * the odd group and the partial one. Its own function, so that the loop has the registers to
- * itself. */
+ * the channel pairs at wa and wb over one row of inputs: four groups per pass, then one at a time
+ * the (up to three) groups left and the partial one. Its own function, so that the loop has the
+ * registers to itself. */
 static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, const int8_t *wb,
                                       const int32_t *b, int32_t left, int32_t *s) {
     const int8_t *x = in->x;
@@ -535,14 +535,16 @@ static MC_SIMD_LOOP void fc_quad_sums(const fc_input *in, const int8_t *wa, cons
     int32_t n;
     wa = MC_ALIGNED4(wa);
     wb = MC_ALIGNED4(wb);
-    for (n = in->full >> 1; n != 0; --n) {
+    for (n = in->full >> 2; n != 0; --n) {
         fc_group(mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
         fc_group(mc_read_u32(x + 4), wa + 8, wb + 8, &s0, &s1, &s2, &s3);
-        x += 8;
-        wa += 16;
-        wb += 16;
+        fc_group(mc_read_u32(x + 8), wa + 16, wb + 16, &s0, &s1, &s2, &s3);
+        fc_group(mc_read_u32(x + 12), wa + 24, wb + 24, &s0, &s1, &s2, &s3);
+        x += 16;
+        wa += 32;
+        wb += 32;
     }
-    for (n = (in->full & 1) + (in->rest != 0); n != 0; --n) {
+    for (n = (in->full & 3) + (in->rest != 0); n != 0; --n) {
         fc_group(n == 1 && in->rest != 0 ? in->tail : mc_read_u32(x), wa, wb, &s0, &s1, &s2, &s3);
         x += 4;
         wa += 8;

@@ -8,15 +8,23 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Balanced mode over a model counts each kernel's code once: on the Cortex-M4 figures the SIMD dense kernel adds
- * 404 B over the reference (916 B against 512 B) and saves 4.68 instructions per MAC, so taken alone it pays from
- * about 864 MACs.
+ * Balanced mode over a model counts each kernel's code once, on the Cortex-M4 figures of the SIMD dense kernel and
+ * its reference (the SIMD kernel is larger and faster): taken alone, a layer pays for the SIMD kernel from
+ * {@link #BREAK_EVEN} MACs.
  */
 class ModelWideChoiceTest {
     private static final KernelCosts COSTS = KernelCosts.of("cortex-m4");
     private static final Kernel SIMD = Kernel.of("mc_conv_simd", "mc_fully_connected_s8_simd");
     private static final Kernel REFERENCE = Kernel.of("mc_fully_connected", "mc_fully_connected_s8");
     private static final List<Kernel> DENSE = List.of(SIMD, REFERENCE);
+    /** The MACs at which the instructions the SIMD kernel saves pay for the bytes it adds. */
+    private static final long BREAK_EVEN = Math.round(KernelCosts.INSTRUCTIONS_PER_BYTE
+            * (figure(COSTS.bytes(SIMD.function())) - figure(COSTS.bytes(REFERENCE.function())))
+            / (figure(COSTS.instructionsPerUnit(REFERENCE.function())) - figure(COSTS.instructionsPerUnit(SIMD.function()))));
+
+    private static double figure(java.util.OptionalDouble measured) {
+        return measured.orElseThrow(() -> new AssertionError("the dense kernels' figures are in kernel-costs.properties"));
+    }
 
     /** Each layer's own balanced choice, as {@link KernelRegistry#select} makes it. */
     private static List<Kernel> perLayer(List<List<Kernel>> matching, List<Long> work) {
@@ -37,24 +45,22 @@ class ModelWideChoiceTest {
     @Test
     void aSmallLayerTakesTheFastKernelABigLayerLinksAnywayAndTheReferenceIsNotLinked() {
         List<List<Kernel>> matching = List.of(DENSE, DENSE);
-        List<Long> work = List.of(20_000L, 400L);
+        List<Long> work = List.of(20 * BREAK_EVEN, BREAK_EVEN / 2);
         assertEquals(List.of(SIMD, REFERENCE), perLayer(matching, work), "taken alone, the small layer links the reference kernel too");
         assertEquals(List.of(SIMD, SIMD), modelWide(matching, work));
     }
 
     @Test
     void aFastKernelNoOtherLayerLinksIsNotTakenWhereItDoesNotPay() {
-        // 2 x 400 MACs save 3,744 instructions, less than the 4,040 its 404 extra bytes must
         List<List<Kernel>> matching = List.of(DENSE, DENSE);
-        List<Long> work = List.of(400L, 400L);
+        List<Long> work = List.of(BREAK_EVEN * 2 / 5, BREAK_EVEN * 2 / 5);
         assertEquals(List.of(REFERENCE, REFERENCE), modelWide(matching, work));
     }
 
     @Test
     void layersThatDoNotPayAloneTakeTheFastKernelWhenTogetherTheyPayForItsCode() {
-        // 2 x 500 MACs: 2,340 instructions saved each, 4,680 together against 4,040
         List<List<Kernel>> matching = List.of(DENSE, DENSE);
-        List<Long> work = List.of(500L, 500L);
+        List<Long> work = List.of(BREAK_EVEN * 3 / 5, BREAK_EVEN * 3 / 5);
         assertEquals(List.of(REFERENCE, REFERENCE), perLayer(matching, work));
         assertEquals(List.of(SIMD, SIMD), modelWide(matching, work));
     }
@@ -62,7 +68,7 @@ class ModelWideChoiceTest {
     @Test
     void aLayerOnlyTheReferenceComputesKeepsItAndTheOthersStillMove() {
         List<List<Kernel>> matching = List.of(DENSE, DENSE, List.of(REFERENCE));
-        List<Long> work = List.of(20_000L, 400L, 400L);
+        List<Long> work = List.of(20 * BREAK_EVEN, BREAK_EVEN / 2, BREAK_EVEN / 2);
         assertEquals(List.of(SIMD, SIMD, REFERENCE), modelWide(matching, work));
     }
 }
