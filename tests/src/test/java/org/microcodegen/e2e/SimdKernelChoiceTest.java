@@ -19,10 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The SIMD int8 kernels (runtime-micro's mc_conv_simd) are really the ones the C targets call for every
  * convolution and fully connected layer of the int8 TFLite models of issue 11, in both roundings: read from
  * each compile's report.json, layer by layer, so a predicate that stops holding (a silent fallback to the
- * reference kernel) fails here. In speed mode: the default (balanced) mode weighs each layer's saved instructions
- * against the kernel's extra code (kernel-costs.properties; KernelCostsTableTest) and keeps the reference kernel
- * for the small dense layers of kws_ref_model and ResNet-8 (768 and 640 MACs: about 3,000 to 3,600 instructions
- * saved for 430 B of code). Whether their outputs are right is TfliteConformanceTest's job (it runs
+ * reference kernel) fails here. In speed mode: the default (balanced) mode weighs saved instructions against the
+ * kernels' extra code per model (kernel-costs.properties; KernelCostsTableTest) and keeps the reference kernel
+ * for the only, small dense layer of kws_ref_model and ResNet-8 (768 and 640 MACs: about 3,000 to 3,700
+ * instructions saved for 568 B of code); ad01_int8's dense layers all stay on the SIMD kernel in balanced mode too
+ * (below). Whether their outputs are right is TfliteConformanceTest's job (it runs
  * these models on the host and on the Cortex-M4 with the same kernel choice).
  */
 class SimdKernelChoiceTest {
@@ -95,6 +96,28 @@ class SimdKernelChoiceTest {
         }
         assertEquals(MODELS.size() * 4, tests.size(), "every model of issue 11 has a fixture");
         return tests.stream();
+    }
+
+    /**
+     * Balanced mode weighs code per model: ad01_int8's two 1,024-MAC dense layers would not pay for the SIMD kernel's
+     * extra code on their own (it pays from about 1,190 MACs), but its eight bigger dense layers link that kernel
+     * anyway, so they run on it too and the reference dense kernel is not linked at all.
+     */
+    @org.junit.jupiter.api.Test
+    void balancedModeKeepsEveryDenseLayerOfAd01OnTheSimdKernelItLinksAnyway() throws Exception {
+        TfliteReference ref = TfliteReference.sharedModels().stream().filter(m -> m.name().equals("ad01_int8")).findFirst().orElseThrow();
+        ref.requireModel();
+        Path out = tmp.resolve("ad01_balanced");
+        E2E.CliResult r = E2E.cli("--model", ref.model().toString(), "--target", "cortex-m4", "--output", out.toString());
+        assertEquals(0, r.exit(), () -> "compile failed: " + r);
+        Path report;
+        try (Stream<Path> files = Files.walk(out)) {
+            report = files.filter(f -> f.getFileName().toString().equals("report.json")).findFirst().orElseThrow();
+        }
+        List<String> kernels = ((List<?>) map(E2E.Json.parse(Files.readString(report))).get("layers")).stream().map(SimdKernelChoiceTest::map)
+                .filter(l -> "FullyConnected".equals(l.get("op"))).map(l -> (String) l.get("kernel")).toList();
+        assertEquals(10, kernels.size(), "ad01's dense layers");
+        assertEquals(List.of("mc_fully_connected_s8_simd"), kernels.stream().distinct().toList(), "ad01's dense kernels in balanced mode");
     }
 
     @SuppressWarnings("unchecked")
