@@ -209,7 +209,7 @@ public final class Compiler {
         }
     }
 
-    /** Lowers every node ({@code cache} keeps the lowerings of nodes already seen) and plans the arena. */
+    /** Lowers every node, its kernel chosen for the graph as a whole ({@code cache} keeps the lowerings already made), and plans the arena. */
     static Planned plan(Graph g, String file, TargetTraits traits, CompileOptions options, Map<LoweringKey, Lowering> cache) {
         KernelRegistry kernels = traits.kernels();
         Map<Node, Lowering> lowerings = new LinkedHashMap<>();
