@@ -121,10 +121,6 @@ static inline int32_t mc_rqo(int32_t x, int32_t multiplier, int64_t k, uint32_t 
  *   with nudge = 2^(e-1) + out_offset * 2^e = (2 * out_offset + 1) * 2^(e-1), |nudge| < 2^9 * 2^21;
  *   so H + nudge - 1 stays inside 32 bits.
  * Per sum: LSL, SMMULR, ADD, ADD (with ASR #31), ASR. */
-static inline int mc_rq_small_fits(int32_t shift, int32_t out_offset) {
-    return shift <= -1 && shift >= -22 && out_offset >= -255 && out_offset <= 255;
-}
-
 static inline int32_t mc_rq_small_nudge(int32_t e, int32_t out_offset) {
     return mc_wrap_i32((uint32_t)(2 * out_offset + 1) << (e - 1));
 }

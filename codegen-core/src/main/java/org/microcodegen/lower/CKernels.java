@@ -201,23 +201,12 @@ public final class CKernels {
             return false;
         }
         long[] bias = q.ctx().inputCount() > 2 ? q.ctx().constantLongs(2, "bias") : new long[g.outC()];
-        ParamsStruct p = q.op().invocation(q.node(), q.ctx()).params();
-        long outOffset = p.integer("out_offset");
-        long[] mult = null;
-        long[] shift = null;
-        boolean doubleRounding = false;
-        for (ParamsStruct.Field f : p.fields()) {
-            if (f.name().equals(ParamsStruct.OUT_MULT) && f.value() instanceof ParamsStruct.Table t) {
-                mult = t.values();
-            } else if (f.name().equals(ParamsStruct.OUT_SHIFT) && f.value() instanceof ParamsStruct.Table t) {
-                shift = t.values();
-            } else if (f.value() instanceof Rounding r) {
-                doubleRounding = r == Rounding.DOUBLE;
-            }
-        }
-        if (!doubleRounding || mult == null || shift == null || Math.abs(outOffset) > 255) {
+        ParamsStruct p = q.params();
+        if (p == null || p.value("rounding") != Rounding.DOUBLE || Math.abs(p.integer("out_offset")) > 255) {
             return false;
         }
+        long[] mult = p.table(ParamsStruct.OUT_MULT).values();
+        long[] shift = p.table(ParamsStruct.OUT_SHIFT).values();
         for (int c = 0; c < g.outC(); c++) {
             if (mult[c] < 0 || shift[c] > -1 || shift[c] < -22 || Math.abs(bias[c]) + 9 * 255 * 128 >= 1L << 29) {
                 return false;

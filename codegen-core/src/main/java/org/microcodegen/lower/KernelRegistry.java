@@ -66,7 +66,11 @@ public final class KernelRegistry {
      * size the last, balanced the first that pays for its extra code over the last ({@link KernelCosts#pays}).
      */
     public Kernel select(Query q, String modelFile, Optimize mode) {
-        List<Kernel> matching = matching(q, modelFile);
+        return choose(q, matching(q, modelFile), mode);
+    }
+
+    /** {@link #select}'s choice among {@code matching}, the kernels that compute {@code q}. */
+    private Kernel choose(Query q, List<Kernel> matching, Optimize mode) {
         Kernel reference = matching.get(matching.size() - 1);
         return switch (mode) {
             case SPEED -> matching.get(0);
@@ -83,11 +87,14 @@ public final class KernelRegistry {
      * links already costs no bytes, and a reference kernel no layer needs any more is not linked.
      */
     public List<Kernel> selectForModel(List<Query> queries, String modelFile, Optimize mode) {
-        List<Kernel> chosen = new ArrayList<>(queries.stream().map(q -> select(q, modelFile, mode)).toList());
+        List<List<Kernel>> matching = queries.stream().map(q -> matching(q, modelFile)).toList();
+        List<Kernel> chosen = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            chosen.add(choose(queries.get(i), matching.get(i), mode));
+        }
         if (mode != Optimize.BALANCED) {
             return chosen;
         }
-        List<List<Kernel>> matching = queries.stream().map(q -> matching(q, modelFile)).toList();
         List<Long> work = queries.stream().map(KernelRegistry::work).toList();
         return ModelWideChoice.settle(matching, work, chosen, costs);
     }
